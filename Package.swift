@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "swift-route-handlers",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "RouteHandlers", targets: ["RouteHandlers"]),
+        .library(name: "RouteHandlersFastCGI", targets: ["RouteHandlersFastCGI"]),
+        .library(name: "RouteHandlersTesting", targets: ["RouteHandlersTesting"]),
+        .executable(name: "example-api", targets: ["ExampleAPI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // libfcgi, found through pkg-config; the module map exposes fcgiapp.h only.
+        .systemLibrary(
+            name: "CFastCGI",
+            path: "Sources/CFastCGI",
+            pkgConfig: "fcgi",
+            providers: [.apt(["libfcgi-dev"])]
+        ),
+        // Request, Response, routing and dispatch. No I/O, no C.
+        .target(
+            name: "RouteHandlers",
+            dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Sockets, worker threads, the FastCGI and CGI gateways, process lifecycle.
+        .target(
+            name: "RouteHandlersFastCGI",
+            dependencies: [
+                "RouteHandlers",
+                "CFastCGI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "RouteHandlersTesting",
+            dependencies: ["RouteHandlers"]
+        ),
+        .executableTarget(
+            name: "ExampleAPI",
+            dependencies: ["RouteHandlers", "RouteHandlersFastCGI"],
+            path: "examples/api"
+        ),
+        .testTarget(
+            name: "RouteHandlersTests",
+            dependencies: ["RouteHandlers", "RouteHandlersTesting"]
+        ),
+        .testTarget(
+            name: "RouteHandlersFastCGITests",
+            dependencies: ["RouteHandlersFastCGI", "RouteHandlers", "ExampleAPI"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

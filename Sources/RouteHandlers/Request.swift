@@ -1,0 +1,73 @@
+import HTTPTypes
+
+/// An incoming HTTP request, in the shape of the Web `Request`: method, URL, headers and a body that can be read
+/// as bytes, text or JSON, any number of times.
+public struct Request: Sendable {
+    public var method: HTTPRequest.Method
+    public var url: RequestURL
+    public var headers: Headers
+    public var body: RequestBody
+    /// The client's address as the web server saw it (`REMOTE_ADDR`), if known.
+    public var remoteAddress: String?
+
+    public init(
+        method: HTTPRequest.Method = .get,
+        url: RequestURL,
+        headers: Headers = [:],
+        body: RequestBody = .empty,
+        remoteAddress: String? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+    }
+
+    /// A request for a target such as `/api/users?page=2` on `http://localhost`, mostly for tests.
+    public init(method: HTTPRequest.Method = .get, _ target: String, headers: Headers = [:], body: RequestBody = .empty) {
+        self.init(method: method, url: RequestURL(target: target), headers: headers, body: body)
+    }
+
+    /// The request head as swift-http-types' `HTTPRequest`.
+    public var head: HTTPRequest {
+        HTTPRequest(
+            method: method, scheme: url.scheme, authority: url.host,
+            path: url.pathname + url.search, headerFields: headers.fields)
+    }
+
+    /// The `Content-Type` header's media type, lowercased, without parameters.
+    public var mediaType: String? {
+        guard let contentType = headers.get("Content-Type") else { return nil }
+        let type = contentType.prefix { $0 != ";" }.trimmingWhitespace()
+        return type.isEmpty ? nil : type.lowercased()
+    }
+
+    /// The body's bytes.
+    public func bytes() async throws -> [UInt8] {
+        body.bytes
+    }
+
+    /// The body decoded as UTF-8; invalid sequences become U+FFFD, as in the Web API.
+    public func text() async throws -> String {
+        String(decoding: body.bytes, as: UTF8.self)
+    }
+
+    /// The body decoded as JSON into `type`.
+    /// - Throws: ``HTTPError`` 400 when the body is not JSON, 422 when it is JSON of the wrong shape (naming the
+    ///   field that did not fit).
+    public func json<T: Decodable>(_ type: T.Type = T.self) async throws -> T {
+        try JSONBody.decode(type, from: body.bytes)
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> Substring {
+        let trimmed = self.drop { $0 == " " || $0 == "\t" }
+        var end = trimmed.endIndex
+        while end > trimmed.startIndex, trimmed[trimmed.index(before: end)] == " " || trimmed[trimmed.index(before: end)] == "\t" {
+            end = trimmed.index(before: end)
+        }
+        return Substring(trimmed[..<end])
+    }
+}

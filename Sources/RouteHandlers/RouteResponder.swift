@@ -1,0 +1,128 @@
+import HTTPTypes
+import Logging
+
+/// Serves requests from a frozen route table: resolves the path, picks the method's handler (HEAD and OPTIONS
+/// fall back as in Next.js; other methods get 405 with `Allow`), runs it, and turns thrown errors into responses.
+///
+/// It never throws: every outcome is a ``Response``.
+public struct RouteResponder: Sendable {
+    /// How the responder treats paths and errors.
+    public struct Configuration: Sendable {
+        /// What to do with a path that ends in `/`.
+        public enum TrailingSlash: Sendable {
+            /// `/x/` answers 308 to `/x` (the default, as in Next.js).
+            case redirectToNoSlash
+            /// `/x` answers 308 to `/x/` (Next.js's `trailingSlash: true`).
+            case redirectToSlash
+            /// Both forms are served by the same route.
+            case ignore
+        }
+
+        public var trailingSlash: TrailingSlash
+        /// A prefix every route lives under, such as `/app`; requests outside it get 404.
+        public var basePath: String
+        /// Put an unexpected error's description in its 500 response. For development only.
+        public var exposeErrorDetails: Bool
+
+        public init(trailingSlash: TrailingSlash = .redirectToNoSlash, basePath: String = "", exposeErrorDetails: Bool = false) {
+            self.trailingSlash = trailingSlash
+            self.basePath = basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath
+            self.exposeErrorDetails = exposeErrorDetails
+        }
+    }
+
+    public let tree: RouteTree<MethodTable>
+    public let configuration: Configuration
+
+    public init(tree: RouteTree<MethodTable>, configuration: Configuration = .init()) {
+        self.tree = tree
+        self.configuration = configuration
+    }
+
+    /// Answers one request.
+    public func respond(to request: Request, requestID: String = RequestID.next(), logger: Logger) async -> Response {
+        var logger = logger
+        logger[metadataKey: "request-id"] = .string(requestID)
+        do {
+            return try await dispatch(request, requestID: requestID, logger: logger)
+        } catch let error as HTTPError {
+            return error.response
+        } catch {
+            logger.error(
+                "Handler failed: \(String(reflecting: error))",
+                metadata: ["method": .string(request.method.rawValue), "path": .string(request.url.pathname)])
+            let detail = configuration.exposeErrorDetails ? String(reflecting: error) : "An unexpected error occurred."
+            return HTTPError(.internalServerError, detail).problemResponse(extra: ["requestId": requestID])
+        }
+    }
+
+    private func dispatch(_ request: Request, requestID: String, logger: Logger) async throws -> Response {
+        if let redirect = trailingSlashRedirect(request.url) { return redirect }
+        guard let pathname = stripBasePath(request.url.pathname) else { throw notFound(request) }
+        guard let match = try tree.resolve(pathname: pathname) else { throw notFound(request) }
+        let methods = match.route.value
+        let context = Context(params: match.parameters, requestID: requestID, logger: logger)
+        if let handler = methods.handlers[request.method] {
+            return try await handler(request, context)
+        }
+        switch request.method {
+        case .head:
+            if let get = methods.handlers[.get] {
+                return Self.droppingBody(try await get(request, context))
+            }
+        case .options:
+            return Response(status: .noContent, headers: ["Allow": methods.allowedMethods.joined(separator: ", ")])
+        default:
+            break
+        }
+        throw HTTPError(
+            .methodNotAllowed, "Method \(request.method) is not allowed for \(request.url.pathname).",
+            headers: ["Allow": methods.allowedMethods.joined(separator: ", ")])
+    }
+
+    private func notFound(_ request: Request) -> HTTPError {
+        HTTPError(.notFound, "No route matches \(request.url.pathname).")
+    }
+
+    private func stripBasePath(_ pathname: String) -> String? {
+        guard !configuration.basePath.isEmpty else { return pathname }
+        guard pathname.hasPrefix(configuration.basePath) else { return nil }
+        let rest = pathname.dropFirst(configuration.basePath.count)
+        guard rest.isEmpty || rest.hasPrefix("/") else { return nil }
+        return rest.isEmpty ? "/" : String(rest)
+    }
+
+    private func trailingSlashRedirect(_ url: RequestURL) -> Response? {
+        let path = url.pathname
+        guard path != "/", path != configuration.basePath else { return nil }
+        switch configuration.trailingSlash {
+        case .ignore:
+            return nil
+        case .redirectToNoSlash:
+            guard path.hasSuffix("/") else { return nil }
+            var trimmed = Substring(path)
+            while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+            return Self.permanentRedirect(to: String(trimmed) + url.search)
+        case .redirectToSlash:
+            guard !path.hasSuffix("/") else { return nil }
+            return Self.permanentRedirect(to: path + "/" + url.search)
+        }
+    }
+
+    private static func permanentRedirect(to location: String) -> Response {
+        // "//evil.example" would be read as another host: never emit a location starting with two slashes.
+        var location = location
+        while location.hasPrefix("//") { location.removeFirst() }
+        return Response(status: .permanentRedirect, headers: ["Location": location])
+    }
+
+    /// HEAD answered by GET: headers kept, `Content-Length` set to what GET's body would have been.
+    static func droppingBody(_ response: Response) -> Response {
+        var response = response
+        if let bytes = response.body.bytes, !response.headers.has("Content-Length") {
+            response.headers.set("Content-Length", String(bytes.count))
+        }
+        response.body = .empty
+        return response
+    }
+}

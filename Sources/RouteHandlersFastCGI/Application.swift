@@ -1,0 +1,139 @@
+import ArgumentParser
+import Dispatch
+import Logging
+import RouteHandlers
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The entry point of a route-handlers executable. It picks how to serve from how it was started:
+///
+/// - with `--listen`, `--socket` or `--port` (or `ROUTE_HANDLERS_LISTEN`): a FastCGI server on a socket it
+///   opens itself;
+/// - with a listening socket on fd 0 (spawn-fcgi, systemd `StandardInput=socket`) or systemd socket activation
+///   (`LISTEN_FDS`): a FastCGI server on that socket;
+/// - in a CGI environment (`GATEWAY_INTERFACE`): one request as a CGI script;
+/// - otherwise (run from a terminal): a short usage text, exit status 64.
+///
+/// ```swift
+/// var router = Router()
+/// router.get("/api/hello") { _, _ in .json(["message": "Hello, World!"]) }
+/// await Application(router: router).run()
+/// ```
+public struct Application: Sendable {
+    let makeResponder: @Sendable () throws -> any HTTPResponder
+
+    public init(router: Router, configuration: RouteResponder.Configuration = .init()) {
+        self.makeResponder = { try router.responder(configuration: configuration) }
+    }
+
+    public init(responder: some HTTPResponder) {
+        self.makeResponder = { responder }
+    }
+
+    /// Runs until stopped by SIGTERM, SIGINT or SIGQUIT (graceful: requests in flight finish), then exits.
+    public func run(arguments: [String] = CommandLine.arguments, environment: [String: String] = Self.processEnvironment()) async -> Never {
+        let options: ServerOptions
+        do {
+            options = try ServerOptions.parse(Array(arguments.dropFirst()))
+        } catch {
+            ServerOptions.exit(withError: error)
+        }
+        Self.bootstrapLogging(environment: environment)
+        let logger = Logger(label: "route-handlers")
+
+        let responder: any HTTPResponder
+        do {
+            responder = try makeResponder()
+        } catch {
+            Self.fail("the route table is invalid:\n\(error)")
+        }
+
+        do throws(ServerError) {
+            if let configuration = try options.configuration(environment: environment) {
+                await serve(configuration, responder: responder, logger: logger)
+            } else if let inherited = Self.inheritedSocket(environment: environment) {
+                var configuration = FastCGIServerConfiguration(address: .inherited(fd: inherited))
+                try options.apply(to: &configuration, environment: environment)
+                await serve(configuration, responder: responder, logger: logger)
+            } else if CGIGateway.isCGIEnvironment(environment) {
+                var configuration = FastCGIServerConfiguration(address: .inherited(fd: 0))
+                try options.apply(to: &configuration, environment: environment)
+                let written = await CGIGateway.serve(
+                    responder: responder, environment: environment, maxBodySize: configuration.maxBodySize, logger: logger)
+                exit(written ? 0 : 1)
+            } else {
+                let name = arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "app"
+                var usage = "\(name): a route-handlers application, served by a web server through FastCGI or CGI.\n\n"
+                usage += "Start it with a socket to listen on, for example:\n"
+                usage += "  \(name) --listen /run/\(name).sock     (a unix socket, mode 0660)\n"
+                usage += "  \(name) --listen 127.0.0.1:9000\n"
+                usage += "  spawn-fcgi -n -s /run/\(name).sock -- \(name)\n"
+                usage += "or run it as a CGI script from a web server. '\(name) --help' lists every option.\n"
+                _ = CGIGateway.writeAll(Array(usage.utf8))
+                exit(64)
+            }
+        } catch {
+            Self.fail(error.message)
+        }
+        exit(0)
+    }
+
+    private func serve(_ configuration: FastCGIServerConfiguration, responder: any HTTPResponder, logger: Logger) async {
+        // Signal dispositions before libfcgi initialises, so it installs none of its own.
+        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT])
+        let server: FastCGIServer
+        do {
+            server = try FastCGIServer(configuration: configuration, responder: responder, logger: logger)
+        } catch {
+            Self.fail(error.message)
+        }
+        signals.onSignal { signal in
+            logger.info("Received signal \(signal); shutting down gracefully")
+            server.shutdown()
+        }
+        await server.run()
+    }
+
+    /// The socket the process was started with: systemd socket activation's fd 3, or a listening socket on
+    /// fd 0 (spawn-fcgi).
+    static func inheritedSocket(environment: [String: String]) -> Int32? {
+        if let pid = environment["LISTEN_PID"].flatMap({ Int32($0) }), pid == getpid(),
+            let count = environment["LISTEN_FDS"].flatMap({ Int($0) }), count >= 1
+        {
+            return 3
+        }
+        return ListeningSocket.isListeningSocket(0) ? 0 : nil
+    }
+
+    public static func processEnvironment() -> [String: String] {
+        var result: [String: String] = [:]
+        var cursor = environ
+        while let entry = cursor.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            cursor += 1
+        }
+        return result
+    }
+
+    private static func bootstrapLogging(environment: [String: String]) {
+        let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    private static func fail(_ message: String) -> Never {
+        let line = Array("error: \(message)\n".utf8)
+        line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+        exit(1)
+    }
+}

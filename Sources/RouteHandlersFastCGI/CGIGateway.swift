@@ -1,0 +1,112 @@
+import Logging
+import RouteHandlers
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Serves one request as a CGI script: parameters from the environment, the body from stdin, the response
+/// (`Status:` line, headers, blank line, body) on stdout.
+public enum CGIGateway {
+    /// Whether the process was started by a CGI host: `GATEWAY_INTERFACE` and `REQUEST_METHOD` are set.
+    public static func isCGIEnvironment(_ environment: [String: String]) -> Bool {
+        environment["GATEWAY_INTERFACE"] != nil && environment["REQUEST_METHOD"] != nil
+    }
+
+    /// Answers the one request described by `environment` and stdin, writing to stdout.
+    /// - Returns: `true` when the response was written completely.
+    public static func serve(
+        responder: some HTTPResponder, environment: [String: String], maxBodySize: Int = 10 * 1024 * 1024, logger: Logger
+    ) async -> Bool {
+        let params = environment.map { (name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
+        let declared = environment["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
+        let response: Response
+        let method = environment["REQUEST_METHOD"].flatMap { HTTPRequestMethod($0) } ?? .get
+        if declared > maxBodySize {
+            response = HTTPError(.contentTooLarge, "The request body is larger than the limit of \(maxBodySize) bytes.").response
+        } else {
+            // CGI hosts need not close stdin after the body: read exactly CONTENT_LENGTH bytes.
+            let body = readStandardInput(count: declared)
+            do throws(HTTPError) {
+                let request = try Request(cgiParams: params, body: RequestBody(bytes: body))
+                response = await responder.respond(to: request, requestID: RequestID.next(), logger: logger)
+            } catch {
+                response = error.response
+            }
+        }
+        return await write(response, method: method, logger: logger)
+    }
+
+    private static func readStandardInput(count: Int) -> [UInt8] {
+        guard count > 0 else { return [] }
+        var body = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = body.withUnsafeMutableBytes { read(0, $0.baseAddress! + filled, count - filled) }
+            if got > 0 {
+                filled += got
+            } else if got < 0, errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        body.removeLast(count - filled)
+        return body
+    }
+
+    private static func write(_ response: Response, method: HTTPRequestMethod, logger: Logger) async -> Bool {
+        var response = response
+        var head: [UInt8]
+        do {
+            head = try CGIResponseHead.serialize(response, method: method)
+        } catch {
+            logger.error("Refusing to send a response: \(error)")
+            response = HTTPError(.internalServerError, "The response had an invalid header.").response
+            head = (try? CGIResponseHead.serialize(response, method: method)) ?? []
+        }
+        let sendsBody = method != .head && !CGIResponseHead.forbidsBody(response.status)
+        guard writeAll(head) else { return false }
+        switch response.body.storage {
+        case .bytes(let bytes):
+            return sendsBody ? writeAll(bytes) : true
+        case .stream(let produce):
+            guard sendsBody else { return true }
+            var writer: any ResponseBodyWriter = StandardOutputWriter()
+            do {
+                try await produce(&writer)
+                return true
+            } catch {
+                logger.error("Streaming response failed: \(String(reflecting: error))")
+                return false
+            }
+        }
+    }
+
+    static func writeAll(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, bytes.count - offset) }
+            if written > 0 {
+                offset += written
+            } else if written < 0, errno == EINTR {
+                continue
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    struct StandardOutputWriter: ResponseBodyWriter {
+        mutating func write(_ bytes: [UInt8]) async throws {
+            guard CGIGateway.writeAll(bytes) else { throw CancellationError() }
+        }
+    }
+}
+
+import HTTPTypes
+
+typealias HTTPRequestMethod = HTTPRequest.Method

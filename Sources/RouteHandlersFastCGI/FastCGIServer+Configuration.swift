@@ -1,0 +1,35 @@
+/// How a ``FastCGIServer`` listens and serves.
+public struct FastCGIServerConfiguration: Sendable {
+    /// Where to listen.
+    public var address: ListenAddress
+    /// Permissions of a unix socket this server creates (PHP-FPM's `listen.mode`). Default 0660.
+    public var socketMode: UInt32 = 0o660
+    /// Owner and group of a unix socket this server creates (`listen.owner`, `listen.group`), when set.
+    public var socketOwner: String?
+    public var socketGroup: String?
+    /// Threads that do blocking libfcgi I/O. Handlers do not run on them, so a few suffice.
+    public var ioThreads: Int = max(4, 2 * Int(ProcessorCount.online))
+    /// The largest request body accepted, in bytes; larger ones are answered 413. Default 10 MiB.
+    public var maxBodySize: Int = 10 * 1024 * 1024
+    /// How long a graceful shutdown waits for requests in flight before cutting them off.
+    public var shutdownTimeout: Duration = .seconds(30)
+    /// Peer addresses allowed to connect over TCP (libfcgi's `FCGI_WEB_SERVER_ADDRS`, PHP-FPM's
+    /// `listen.allowed_clients`); `nil` allows any.
+    public var allowedClients: [String]?
+    /// The listen backlog.
+    public var backlog: Int32 = 1024
+
+    public init(address: ListenAddress) {
+        self.address = address
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+enum ProcessorCount {
+    static var online: Int32 { Int32(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

@@ -1,0 +1,91 @@
+import HTTPTypes
+import Logging
+import RouteHandlers
+
+/// Sends requests to a responder in process, the way a gateway would, and collects complete responses.
+///
+/// ```swift
+/// try await router.test { client in
+///     let response = try await client.get("/api/hello")
+///     #expect(response.status == .ok)
+/// }
+/// ```
+public struct TestClient: Sendable {
+    let responder: any HTTPResponder
+    let logger: Logger
+
+    public init(responder: some HTTPResponder, logger: Logger = Logger(label: "route-handlers.test")) {
+        self.responder = responder
+        self.logger = logger
+    }
+
+    /// Sends a request for `target` (a path with an optional query) and returns the whole response.
+    /// A streamed body is collected, its chunks kept in ``TestResponse/chunks``.
+    public func execute(
+        _ method: HTTPRequest.Method = .get, _ target: String, headers: Headers = [:], body: RequestBody = .empty,
+        remoteAddress: String? = "127.0.0.1"
+    ) async throws -> TestResponse {
+        var request = Request(method: method, target, headers: headers, body: body)
+        request.remoteAddress = remoteAddress
+        return try await execute(request)
+    }
+
+    /// Sends a prepared request.
+    public func execute(_ request: Request) async throws -> TestResponse {
+        let response = await responder.respond(to: request, requestID: RequestID.next(), logger: logger)
+        var chunks: [[UInt8]] = []
+        switch response.body.storage {
+        case .bytes(let bytes):
+            if !bytes.isEmpty { chunks = [bytes] }
+        case .stream(let produce):
+            var collector: any ResponseBodyWriter = Collector()
+            try await produce(&collector)
+            chunks = (collector as? Collector)?.chunks ?? []
+        }
+        let sendsBody = request.method != .head && response.status.code != 204 && response.status.code != 304
+        return TestResponse(status: response.status, headers: response.headers, chunks: sendsBody ? chunks : [])
+    }
+
+    public func get(_ target: String, headers: Headers = [:]) async throws -> TestResponse {
+        try await execute(.get, target, headers: headers)
+    }
+
+    public func post(_ target: String, headers: Headers = [:], body: RequestBody = .empty) async throws -> TestResponse {
+        try await execute(.post, target, headers: headers, body: body)
+    }
+
+    struct Collector: ResponseBodyWriter {
+        var chunks: [[UInt8]] = []
+        mutating func write(_ bytes: [UInt8]) async throws {
+            chunks.append(bytes)
+        }
+    }
+}
+
+/// A complete response received by the ``TestClient``.
+public struct TestResponse: Sendable {
+    public var status: HTTPResponse.Status
+    public var headers: Headers
+    /// The body as it was written, chunk by chunk (one chunk for a fixed body).
+    public var chunks: [[UInt8]]
+
+    /// The whole body.
+    public var body: [UInt8] { chunks.flatMap { $0 } }
+
+    /// The body as UTF-8 text.
+    public var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// The body decoded as JSON.
+    public func json<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        try JSONBody.decode(type, from: body)
+    }
+}
+
+extension Router {
+    /// Freezes the router and runs `body` with a client for it.
+    public func test<T>(
+        configuration: RouteResponder.Configuration = .init(), _ body: (TestClient) async throws -> T
+    ) async throws -> T {
+        try await body(TestClient(responder: responder(configuration: configuration)))
+    }
+}
