@@ -47,6 +47,10 @@ public struct RouteResponder: Sendable {
             return try await dispatch(request, requestID: requestID, logger: logger)
         } catch let error as HTTPError {
             return error.response
+        } catch where Task.isCancelled {
+            // The web server hung up (the client went away): nobody will read this response.
+            logger.debug("Request cancelled", metadata: ["path": .string(request.url.pathname)])
+            return Response(status: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"))
         } catch {
             logger.error(
                 "Handler failed: \(String(reflecting: error))",

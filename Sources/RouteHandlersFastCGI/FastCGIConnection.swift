@@ -141,6 +141,12 @@ final class FastCGIConnection: @unchecked Sendable {
         return .closed
     }
 
+    /// Whether bytes of a next request are waiting to be read.
+    var hasPendingInput: Bool {
+        var pending: Int32 = 0
+        return ioctl(fd, UInt(FIONREAD), &pending) == 0 && pending > 0
+    }
+
     /// Closes the descriptor if libfcgi has not.
     func closeDescriptor() {
         guard record.pointee.ipcFd >= 0 else { return }

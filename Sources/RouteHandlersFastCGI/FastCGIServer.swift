@@ -134,7 +134,8 @@ public final class FastCGIServer: Sendable {
         }
     }
 
-    /// Stops listening and closes the connections that wait for a request; busy ones close when done.
+    /// Stops listening and closes the connections that wait for a request; busy ones close when done. An idle
+    /// connection whose next request has already arrived is served, not cut off.
     private func beginShutdown() {
         epoll_ctl(epoll, EPOLL_CTL_DEL, listener.fd, nil)
         listener.close()
@@ -142,12 +143,16 @@ public final class FastCGIServer: Sendable {
             table.values.filter { connection in
                 connection.state.withLock { state in
                     guard case .idle = state else { return false }
-                    state = .closed
+                    state = connection.hasPendingInput ? .reading : .closed
                     return true
                 }
             }
         }
         for connection in idle {
+            if case .reading = connection.state.withLock({ $0 }) {
+                pool.submit { [self] in serve(connection) }
+                continue
+            }
             epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
             connection.closeDescriptor()
             remove(connection)

@@ -1,0 +1,89 @@
+import Foundation
+import RouteHandlers
+@testable import RouteHandlersFastCGI
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("FastCGI with cgi-fcgi and raw connections", .timeLimit(.minutes(2)))
+struct FastCGIDirectTests {
+    @Test func cgiFcgiGetAndPost() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try InProcessServer(socketPath: directory.file("app.sock"), router: gatewayTestRouter())
+        let hello = try await CGIFCGI.request(socket: server.socketPath, params: CGIFCGI.params("GET", "/api/hello"))
+        #expect(hello.status == 200)
+        #expect(hello.text == #"{"message":"Hello, World!"}"#)
+
+        var params = CGIFCGI.params("POST", "/api/echo")
+        params["CONTENT_TYPE"] = "application/octet-stream"
+        let echo = try await CGIFCGI.request(socket: server.socketPath, params: params, body: Array(repeating: 7, count: 100_000))
+        #expect(echo.status == 200)
+        #expect(try echo.json()["count"] as? String == "100000")
+        await server.stop()
+    }
+
+    @Test func socketIsCreatedWithMode0660AndRemovedOnShutdown() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("app.sock")
+        let server = try InProcessServer(socketPath: path, router: gatewayTestRouter())
+        var status = stat()
+        #expect(lstat(path, &status) == 0)
+        #expect(status.st_mode & 0o777 == 0o660)
+        await server.stop()
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func idleConnectionsDoNotStarveNewRequests() async throws {
+        let directory = try TemporaryDirectory()
+        // Two I/O threads and 200 idle connections: a thread-per-connection design would hang here.
+        let server = try InProcessServer(socketPath: directory.file("app.sock"), router: gatewayTestRouter()) {
+            $0.ioThreads = 2
+        }
+        var idle: [Int32] = []
+        defer { idle.forEach { _ = close($0) } }
+        for _ in 0..<200 {
+            idle.append(try connectUnix(server.socketPath))
+        }
+        let started = Date()
+        for _ in 0..<5 {
+            let response = try await CGIFCGI.request(socket: server.socketPath, params: CGIFCGI.params("GET", "/api/hello"))
+            #expect(response.status == 200)
+        }
+        #expect(Date().timeIntervalSince(started) < 5)
+        await server.stop()
+    }
+
+    @Test func gracefulShutdownLetsRequestsInFlightFinish() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("app.sock")
+        let server = try InProcessServer(socketPath: path, router: gatewayTestRouter())
+        let inFlight = Task.detached {
+            try await CGIFCGI.request(socket: path, params: CGIFCGI.params("GET", "/api/sleep"))
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        await server.stop()
+        let response = try await inFlight.value
+        #expect(response.status == 200)
+        #expect(try response.json()["slept"] as? String == "100ms")
+    }
+}
+
+func connectUnix(_ path: String) throws -> Int32 {
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+        buffer.copyBytes(from: path.utf8)
+        buffer[path.utf8.count] = 0
+    }
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    guard result == 0 else {
+        close(fd)
+        throw HarnessError("connect \(path) failed: errno \(errno)")
+    }
+    return fd
+}
