@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "RouteHandlersFastCGI", targets: ["RouteHandlersFastCGI"]),
         .library(name: "RouteHandlersTesting", targets: ["RouteHandlersTesting"]),
         .executable(name: "example-api", targets: ["ExampleAPI"]),
+        .executable(name: "hello-cgi", targets: ["HelloCGI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -50,13 +51,19 @@ let package = Package(
             dependencies: ["RouteHandlers", "RouteHandlersFastCGI"],
             path: "examples/api"
         ),
+        // A CGI script (one process per request) that also runs under FastCGI.
+        .executableTarget(
+            name: "HelloCGI",
+            dependencies: ["RouteHandlers", "RouteHandlersFastCGI"],
+            path: "examples/cgi"
+        ),
         .testTarget(
             name: "RouteHandlersTests",
             dependencies: ["RouteHandlers", "RouteHandlersTesting"]
         ),
         .testTarget(
             name: "RouteHandlersFastCGITests",
-            dependencies: ["RouteHandlersFastCGI", "RouteHandlers", "ExampleAPI"]
+            dependencies: ["RouteHandlersFastCGI", "RouteHandlers", "ExampleAPI", "HelloCGI"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -15,7 +15,8 @@ import Musl
 ///   opens itself;
 /// - with a listening socket on fd 0 (spawn-fcgi, systemd `StandardInput=socket`) or systemd socket activation
 ///   (`LISTEN_FDS`): a FastCGI server on that socket;
-/// - in a CGI environment (`GATEWAY_INTERFACE`): one request as a CGI script;
+/// - in a CGI environment (`GATEWAY_INTERFACE` and `REQUEST_METHOD`, no socket on fd 0): one request as a CGI
+///   script, then exit; command-line arguments are then ignored (see ``run(arguments:environment:)``);
 /// - otherwise (run from a terminal): a short usage text, exit status 64.
 ///
 /// ```swift
@@ -24,18 +25,40 @@ import Musl
 /// await Application(router: router).run()
 /// ```
 public struct Application: Sendable {
-    let makeResponder: @Sendable () throws -> any HTTPResponder
+    /// Builds the responder; the argument is the path a CGI script is mounted at ("" when none), which the
+    /// router strips before routing.
+    let makeResponder: @Sendable (_ mountPoint: String) throws -> any HTTPResponder
 
+    /// Serves `router`. Run as a CGI script mounted at `SCRIPT_NAME` (such as `/cgi-bin/app`), it routes on
+    /// what follows (`PATH_INFO`), under `configuration.basePath` if set.
     public init(router: Router, configuration: RouteResponder.Configuration = .init()) {
-        self.makeResponder = { try router.responder(configuration: configuration) }
+        self.makeResponder = { mountPoint in
+            var configuration = configuration
+            configuration.basePath = mountPoint + configuration.basePath
+            return try router.responder(configuration: configuration)
+        }
     }
 
+    /// Serves `responder`, which sees every request's full public path.
     public init(responder: some HTTPResponder) {
-        self.makeResponder = { responder }
+        self.makeResponder = { _ in responder }
     }
 
-    /// Runs until stopped by SIGTERM, SIGINT or SIGQUIT (graceful: requests in flight finish), then exits.
-    public func run(arguments: [String] = CommandLine.arguments, environment: [String: String] = Self.processEnvironment()) async -> Never {
+    /// Serves as the way the process was started tells (see ``Application``), until stopped by SIGTERM, SIGINT
+    /// or SIGQUIT (graceful: requests in flight finish), then exits; as CGI, after the one request.
+    ///
+    /// In a CGI environment `arguments` are not parsed: a CGI host may pass the words of a query without `=`
+    /// as arguments (RFC 3875 4.4), and a client must never be able to choose options (php-cgi's
+    /// CVE-2012-1823). `environment` defaults to the process environment.
+    public func run(arguments: [String] = CommandLine.arguments, environment: [String: String]? = nil) async -> Never {
+        let cgi = environment.map { CGIEnvironment(params: $0.map { (name: $0.key, value: $0.value) }) } ?? .process()
+        let environment = environment ?? cgi.dictionary
+        if CGIGateway.isCGIEnvironment(environment), environment["ROUTE_HANDLERS_LISTEN"] == nil,
+            Self.inheritedSocket(environment: environment) == nil
+        {
+            await runCGI(cgi)
+        }
+
         let options: ServerOptions
         do {
             options = try ServerOptions.parse(Array(arguments.dropFirst()))
@@ -47,7 +70,7 @@ public struct Application: Sendable {
 
         let responder: any HTTPResponder
         do {
-            responder = try makeResponder()
+            responder = try makeResponder("")
         } catch {
             Self.fail("the route table is invalid:\n\(error)")
         }
@@ -59,12 +82,6 @@ public struct Application: Sendable {
                 var configuration = FastCGIServerConfiguration(address: .inherited(fd: inherited))
                 try options.apply(to: &configuration, environment: environment)
                 await serve(configuration, responder: responder, logger: logger)
-            } else if CGIGateway.isCGIEnvironment(environment) {
-                var configuration = FastCGIServerConfiguration(address: .inherited(fd: 0))
-                try options.apply(to: &configuration, environment: environment)
-                let written = await CGIGateway.serve(
-                    responder: responder, environment: environment, maxBodySize: configuration.maxBodySize, logger: logger)
-                exit(written ? 0 : 1)
             } else {
                 let name = arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "app"
                 var usage = "\(name): a route-handlers application, served by a web server through FastCGI or CGI.\n\n"
@@ -122,7 +139,7 @@ public struct Application: Sendable {
         return result
     }
 
-    private static func bootstrapLogging(environment: [String: String]) {
+    static func bootstrapLogging(environment: [String: String]) {
         let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -131,7 +148,7 @@ public struct Application: Sendable {
         }
     }
 
-    private static func fail(_ message: String) -> Never {
+    static func fail(_ message: String) -> Never {
         let line = Array("error: \(message)\n".utf8)
         line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
         exit(1)

@@ -16,11 +16,22 @@ public enum CGIGateway {
     }
 
     /// Answers the one request described by `environment` and stdin, writing to stdout.
+    ///
+    /// `responder` sees the request's public path (for a script mounted at `SCRIPT_NAME`, that path plus
+    /// `PATH_INFO`); ``Application`` also routes such a request on `PATH_INFO`.
     /// - Returns: `true` when the response was written completely.
     public static func serve(
         responder: some HTTPResponder, environment: [String: String], maxBodySize: Int = 10 * 1024 * 1024, logger: Logger
     ) async -> Bool {
         let params = environment.map { (name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
+        let cgi = CGIEnvironment(params: params)
+        return await serve(cgi, mountPoint: cgi.mountPoint, responder: responder, maxBodySize: maxBodySize, logger: logger)
+    }
+
+    /// Answers the request in `environment`, its path rebuilt under `mountPoint` when the script has one.
+    static func serve(
+        _ environment: CGIEnvironment, mountPoint: String?, responder: some HTTPResponder, maxBodySize: Int, logger: Logger
+    ) async -> Bool {
         let declared = environment["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
         let response: Response
         let method = environment["REQUEST_METHOD"].flatMap { HTTPRequestMethod($0) } ?? .get
@@ -30,7 +41,11 @@ public enum CGIGateway {
             // CGI hosts need not close stdin after the body: read exactly CONTENT_LENGTH bytes.
             let body = readStandardInput(count: declared)
             do throws(HTTPError) {
-                let request = try Request(cgiParams: params, body: RequestBody(bytes: body))
+                var request = try Request(cgiParams: environment.params, body: RequestBody(bytes: body))
+                if let mountPoint {
+                    request.url.pathname = CGIEnvironment.pathname(
+                        request.url.pathname, mount: mountPoint, pathInfo: environment["PATH_INFO"])
+                }
                 response = await responder.respond(to: request, requestID: RequestID.next(), logger: logger)
             } catch {
                 response = error.response
@@ -68,11 +83,13 @@ public enum CGIGateway {
             head = (try? CGIResponseHead.serialize(response, method: method)) ?? []
         }
         let sendsBody = method != .head && !CGIResponseHead.forbidsBody(response.status)
-        guard writeAll(head) else { return false }
         switch response.body.storage {
         case .bytes(let bytes):
-            return sendsBody ? writeAll(bytes) : true
+            // One write for head and body: one system call for the usual small response.
+            if sendsBody { head += bytes }
+            return writeAll(head)
         case .stream(let produce):
+            guard writeAll(head) else { return false }
             guard sendsBody else { return true }
             var writer: any ResponseBodyWriter = StandardOutputWriter()
             do {

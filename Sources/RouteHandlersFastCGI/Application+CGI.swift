@@ -1,0 +1,42 @@
+import Logging
+import RouteHandlers
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+extension Application {
+    /// Serves the one request of a CGI invocation and exits: 0 when the response was written, 1 otherwise.
+    ///
+    /// A CGI process lives for one request, so this path does only what that request needs: no option parsing,
+    /// no signal handling, no threads of its own.
+    func runCGI(_ environment: CGIEnvironment) async -> Never {
+        var environment = environment
+        // Before any handler (or route table) code runs.
+        environment.removeProxyVariable()
+        let settings = environment.dictionary
+        Self.bootstrapLogging(environment: settings)
+        let logger = Logger(label: "route-handlers")
+
+        var maxBodySize = FastCGIServerConfiguration(address: .inherited(fd: 0)).maxBodySize
+        if let size = settings["ROUTE_HANDLERS_MAX_BODY_SIZE"] {
+            do throws(ServerError) {
+                maxBodySize = try ServerOptions.byteCount(size)
+            } catch {
+                Self.fail(error.message)
+            }
+        }
+        let mountPoint = environment.mountPoint
+        let responder: any HTTPResponder
+        do {
+            responder = try makeResponder(mountPoint ?? "")
+        } catch {
+            Self.fail("the route table is invalid:\n\(error)")
+        }
+        let written = await CGIGateway.serve(
+            environment, mountPoint: mountPoint, responder: responder, maxBodySize: maxBodySize, logger: logger)
+        exit(written ? 0 : 1)
+    }
+}

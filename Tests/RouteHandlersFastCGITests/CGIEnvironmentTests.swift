@@ -1,0 +1,43 @@
+import Testing
+@testable import RouteHandlersFastCGI
+
+/// Where a CGI script is mounted, and the path it is routed on.
+@Suite("CGI environment")
+struct CGIEnvironmentTests {
+    func environment(_ pairs: [String: String]) -> CGIEnvironment {
+        CGIEnvironment(params: pairs.map { (name: $0.key, value: $0.value) })
+    }
+
+    @Test func pathInfoMountsTheScriptAtScriptName() {
+        #expect(environment(["SCRIPT_NAME": "/cgi-bin/app", "PATH_INFO": "/x"]).mountPoint == "/cgi-bin/app")
+        #expect(environment(["SCRIPT_NAME": "/cgi-bin/app/", "PATH_INFO": "/x"]).mountPoint == "/cgi-bin/app")
+    }
+
+    @Test func theScriptsOwnURLMountsItWithoutPathInfo() {
+        #expect(environment(["SCRIPT_NAME": "/cgi-bin/app", "SCRIPT_FILENAME": "/usr/lib/cgi-bin/app"]).mountPoint == "/cgi-bin/app")
+        #expect(environment(["SCRIPT_NAME": "/cgi-bin/app", "SCRIPT_FILENAME": "/usr/lib/cgi-bin/app", "PATH_INFO": ""]).mountPoint == "/cgi-bin/app")
+    }
+
+    @Test func aWholePathInScriptNameIsNoMount() {
+        #expect(environment(["SCRIPT_NAME": "/api/users", "SCRIPT_FILENAME": "/srv/app"]).mountPoint == nil)
+        #expect(environment(["SCRIPT_NAME": "/api/users"]).mountPoint == nil)
+        #expect(environment(["PATH_INFO": "/x"]).mountPoint == nil)
+        #expect(environment(["SCRIPT_NAME": "relative", "PATH_INFO": "/x"]).mountPoint == nil)
+    }
+
+    @Test func thePublicPathKeepsTheClientsEncodingUnderTheMount() {
+        #expect(CGIEnvironment.pathname("/cgi-bin/app/a%20b", mount: "/cgi-bin/app", pathInfo: "/a b") == "/cgi-bin/app/a%20b")
+        #expect(CGIEnvironment.pathname("/cgi-bin/app", mount: "/cgi-bin/app", pathInfo: nil) == "/cgi-bin/app")
+        // Not under the mount (a rewrite): rebuilt from PATH_INFO, which arrives decoded.
+        #expect(CGIEnvironment.pathname("/pretty", mount: "/cgi-bin/app", pathInfo: "/a b/100%/ü") == "/cgi-bin/app/a%20b/100%25/%C3%BC")
+        #expect(CGIEnvironment.pathname("/cgi-bin/application", mount: "/cgi-bin/app", pathInfo: nil) == "/cgi-bin/app")
+    }
+
+    @Test func duplicateVariablesAreKeptAndHTTPProxyIsRemoved() {
+        var cgi = CGIEnvironment(params: [("HTTP_X_DUP", "a"), ("HTTP_PROXY", "http://evil"), ("HTTP_X_DUP", "b")])
+        #expect(cgi.dictionary["HTTP_X_DUP"] == "b")
+        cgi.removeProxyVariable()
+        #expect(cgi.params.map(\.name) == ["HTTP_X_DUP", "HTTP_X_DUP"])
+        #expect(cgi["HTTP_X_DUP"] == "a")
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+/// The example CGI script executed directly with a CGI environment, as any CGI host would.
+@Suite("CGI mode, executed directly", .timeLimit(.minutes(2)))
+struct CGIModeTests {
+    let script = CGIScript.helloCGI
+    let filename = "/srv/www/cgi-bin/hello-cgi"
+
+    @Test func getWithAQueryAnswersTheGreetingAndExitsZero() async throws {
+        let environment = CGIScript.environment("GET", "/cgi-bin/hello-cgi?name=Ada", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        let result = try await CGIScript.run(script, environment: environment)
+        #expect(result.exitStatus == 0)
+        #expect(result.raw.starts(with: Array("Status: 200 OK\r\n".utf8)))
+        #expect(result.response.status == 200)
+        #expect(result.response.header("Content-Type") == "text/plain; charset=utf-8")
+        #expect(result.response.header("Content-Length") == "11")
+        #expect(result.response.text == "Hello, Ada!")
+        let plain = CGIScript.environment("GET", "/cgi-bin/hello-cgi", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        #expect(try await CGIScript.run(script, environment: plain).response.text == "Hello, World!")
+    }
+
+    @Test func postWithABodyIsRoutedOnPathInfo() async throws {
+        let body = Array("name=Ada&note=ünïcode\u{0}bytes".utf8)
+        var environment = CGIScript.environment(
+            "POST", "/cgi-bin/hello-cgi/echo?x=1", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        environment["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+        let result = try await CGIScript.run(script, environment: environment, body: body)
+        #expect(result.exitStatus == 0)
+        #expect(result.response.status == 200, "\(result.response)")
+        let echoed = try EchoedRequest(result.response)
+        #expect(echoed.method == "POST")
+        #expect(echoed.pathname == "/cgi-bin/hello-cgi/echo")
+        #expect(echoed.search == "?x=1")
+        #expect(Array(echoed.body.utf8) == body)
+        #expect(echoed.header("Content-Type") == "application/x-www-form-urlencoded")
+        #expect(echoed.header("Content-Length") == String(body.count))
+    }
+
+    @Test func aHeaderTheHostJoinedArrivesIntact() async throws {
+        let environment = CGIScript.environment(
+            "GET", "/cgi-bin/hello-cgi/echo", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename,
+            headers: ["HTTP_X_DUP": "a, b", "HTTP_ACCEPT": "text/html, application/json;q=0.9"])
+        let echoed = try EchoedRequest(try await CGIScript.run(script, environment: environment).response)
+        #expect(echoed.header("X-Dup") == "a, b")
+        #expect(echoed.header("Accept") == "text/html, application/json;q=0.9")
+    }
+
+    @Test func httpProxyNeverReachesTheHandler() async throws {
+        let environment = CGIScript.environment(
+            "GET", "/cgi-bin/hello-cgi/echo", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename,
+            headers: ["HTTP_PROXY": "http://attacker.invalid:8080"])
+        let result = try await CGIScript.run(script, environment: environment)
+        let echoed = try EchoedRequest(result.response)
+        #expect(echoed.httpProxyVariable == nil)
+        #expect(echoed.header("Proxy") == nil)
+        #expect(!result.response.text.contains("attacker"))
+    }
+
+    @Test func argumentsFromAQueryAreNeverReadAsOptions() async throws {
+        // RFC 3875 4.4: "GET /cgi-bin/x?--listen+/tmp/s" may reach the script as the arguments "--listen" "/tmp/s".
+        let directory = try TemporaryDirectory()
+        let socket = directory.file("evil.sock")
+        let environment = CGIScript.environment("GET", "/cgi-bin/hello-cgi?--listen+\(socket)", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        let result = try await CGIScript.run(script, environment: environment, arguments: ["--listen", socket])
+        #expect(result.exitStatus == 0)
+        #expect(result.response.status == 200)
+        #expect(!FileManager.default.fileExists(atPath: socket))
+    }
+
+    @Test func withoutAMountTheRouteComesFromRequestURI() async throws {
+        // nginx's stock fastcgi_params in front of fcgiwrap: SCRIPT_NAME is the whole path, no PATH_INFO.
+        var environment = CGIScript.environment("GET", "/echo?via=uri", scriptName: "/echo", scriptFilename: filename)
+        environment["PATH_INFO"] = nil
+        let echoed = try EchoedRequest(try await CGIScript.run(script, environment: environment).response)
+        #expect(echoed.pathname == "/echo")
+        #expect(echoed.search == "?via=uri")
+    }
+
+    @Test func aRewrittenURLIsRoutedOnPathInfo() async throws {
+        var environment = CGIScript.environment("GET", "/pretty/url", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        environment["PATH_INFO"] = "/echo"
+        let echoed = try EchoedRequest(try await CGIScript.run(script, environment: environment).response)
+        #expect(echoed.pathname == "/cgi-bin/hello-cgi/echo")
+    }
+
+    @Test func headAndOversizedBodies() async throws {
+        let head = CGIScript.environment("HEAD", "/cgi-bin/hello-cgi?name=Ada", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        let headResult = try await CGIScript.run(script, environment: head)
+        #expect(headResult.response.status == 200)
+        #expect(headResult.response.header("Content-Length") == "11")
+        #expect(headResult.response.body.isEmpty)
+
+        var post = CGIScript.environment("POST", "/cgi-bin/hello-cgi/echo", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        post["ROUTE_HANDLERS_MAX_BODY_SIZE"] = "4"
+        let tooLarge = try await CGIScript.run(script, environment: post, body: Array("0123456789".utf8))
+        #expect(tooLarge.exitStatus == 0)
+        #expect(tooLarge.response.status == 413)
+    }
+
+    @Test func aMultiRouteAppRoutesUnderItsMountAndFromRequestURI() async throws {
+        let exampleAPI = productsDirectory + "/example-api"
+        let mounted = CGIScript.environment(
+            "GET", "/cgi-bin/example-api/api/hello", scriptName: "/cgi-bin/example-api", scriptFilename: "/srv/cgi-bin/example-api")
+        let hello = try await CGIScript.run(exampleAPI, environment: mounted)
+        #expect(hello.response.status == 200)
+        #expect(hello.response.text == #"{"message":"Hello, World!"}"#)
+
+        let missing = CGIScript.environment(
+            "GET", "/cgi-bin/example-api/api/nope", scriptName: "/cgi-bin/example-api", scriptFilename: "/srv/cgi-bin/example-api")
+        #expect(try await CGIScript.run(exampleAPI, environment: missing).response.status == 404)
+
+        var unmounted = CGIScript.environment("GET", "/api/hello", scriptName: "/api/hello", scriptFilename: "/srv/example-api")
+        unmounted["PATH_INFO"] = nil
+        #expect(try await CGIScript.run(exampleAPI, environment: unmounted).response.status == 200)
+    }
+
+    @Test func runFromATerminalPrintsUsage() async throws {
+        let result = try await runCommand(script, [], environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm"], seconds: 10)
+        #expect(result.status == 64)
+        #expect(String(decoding: result.output, as: UTF8.self).contains("CGI"))
+    }
+}
