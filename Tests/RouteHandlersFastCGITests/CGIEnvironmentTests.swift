@@ -1,4 +1,5 @@
 import Testing
+import RouteHandlers
 @testable import RouteHandlersFastCGI
 
 /// Where a CGI script is mounted, and the path it is routed on.
@@ -39,5 +40,30 @@ struct CGIEnvironmentTests {
         cgi.removeProxyVariable()
         #expect(cgi.params.map(\.name) == ["HTTP_X_DUP", "HTTP_X_DUP"])
         #expect(cgi["HTTP_X_DUP"] == "a")
+    }
+}
+
+/// What nginx and CGI hosts pass for the body's headers.
+@Suite("Request from CGI parameters: content headers")
+struct CGIContentHeaderTests {
+    func params(_ pairs: [(String, String)]) -> [(name: String, value: String)] {
+        pairs.map { (name: $0.0, value: $0.1) }
+    }
+
+    @Test func nginxsCopiesOfTheContentHeadersDoNotDoubleThem() throws {
+        let request = try Request(cgiParams: params([
+            ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/echo"), ("CONTENT_TYPE", "text/plain"), ("CONTENT_LENGTH", "3"),
+            ("HTTP_CONTENT_TYPE", "text/plain"), ("HTTP_CONTENT_LENGTH", "3"), ("HTTP_HOST", "localhost"),
+        ]))
+        #expect(request.headers.getAll("Content-Type") == ["text/plain"])
+        #expect(request.headers.getAll("Content-Length") == ["3"])
+        #expect(request.mediaType == "text/plain")
+    }
+
+    @Test func theHeaderCopyStandsInForAMissingVariable() throws {
+        let request = try Request(cgiParams: params([
+            ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/echo"), ("CONTENT_TYPE", ""), ("HTTP_CONTENT_TYPE", "application/json"),
+        ]))
+        #expect(request.headers.getAll("Content-Type") == ["application/json"])
     }
 }

@@ -102,10 +102,24 @@ func spawn(_ executable: String, _ arguments: [String], environment: [String: St
     defer { argv.forEach { free($0) } }
     let env = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
     defer { env?.forEach { free($0) } }
+    // The spawning thread may be a pool thread that blocks signals (libdispatch's do): the child would inherit
+    // a blocked SIGTERM and ignore stop(). Start it with no signal blocked and default dispositions.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
     spawnLock.lock()
     defer { spawnLock.unlock() }
-    let result = env.map { posix_spawn(&pid, executable, &actions, nil, argv, $0) } ?? posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    let result = env.map { posix_spawn(&pid, executable, &actions, &attributes, argv, $0) }
+        ?? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
     guard result == 0 else { throw HarnessError("posix_spawn \(executable) failed: \(String(cString: strerror(result)))") }
     return pid
 }
