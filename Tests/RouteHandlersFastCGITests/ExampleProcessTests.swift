@@ -18,7 +18,8 @@ struct ExampleProcessTests {
             "/usr/bin/spawn-fcgi", ["-n", "-s", socket, "-M", "0600", "--", exampleAPI],
             logPrefix: directory.file("app"))
         defer { app.stop() }
-        #expect(await eventually { isSocketFile(socket) })
+        // Connectable, not just present: spawn-fcgi binds before it listens.
+        #expect(await eventually { (try? connectUnix(socket)).map { close($0) == 0 } ?? false })
         let response = try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello"))
         #expect(response.status == 200)
         #expect(response.text == #"{"message":"Hello, World!"}"#)

@@ -62,7 +62,15 @@ struct FastCGIDirectTests {
         let inFlight = Task.detached {
             try await CGIFCGI.request(socket: path, params: CGIFCGI.params("GET", "/api/sleep"))
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // Stop once the request is in its handler (a fixed delay loses the race on a loaded machine).
+        let busy = await eventually {
+            server.server.connections.withLock { table in
+                table.values.contains { connection in
+                    if case .busy = connection.state.withLock({ $0 }) { return true } else { return false }
+                }
+            }
+        }
+        #expect(busy)
         await server.stop()
         let response = try await inFlight.value
         #expect(response.status == 200)

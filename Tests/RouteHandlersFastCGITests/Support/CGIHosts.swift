@@ -1,6 +1,6 @@
 import Foundation
 
-/// A document root with a cgi-bin/ holding the built hello-cgi (a copy under its own name, as a user installs it).
+/// A document root with a cgi-bin/ holding the built hello-cgi, under its own name.
 struct CGIBin: ~Copyable {
     let directory: TemporaryDirectory
     var root: String { directory.file("www") }
@@ -9,11 +9,9 @@ struct CGIBin: ~Copyable {
     init() throws {
         let directory = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.file("www/cgi-bin"), withIntermediateDirectories: true)
-        // Under spawnLock: a process spawned meanwhile would inherit the copy's open write descriptor, and
-        // executing the script would then fail with ETXTBSY for as long as that process lives.
-        spawnLock.lock()
-        defer { spawnLock.unlock() }
-        try FileManager.default.copyItem(atPath: CGIScript.helloCGI, toPath: directory.file("www/cgi-bin/hello-cgi"))
+        // A link, not a copy: a process spawned by another test while the copy was open for writing would
+        // inherit that descriptor, and executing the script would fail with ETXTBSY for as long as it lives.
+        try FileManager.default.createSymbolicLink(atPath: directory.file("www/cgi-bin/hello-cgi"), withDestinationPath: CGIScript.helloCGI)
         self.directory = directory
     }
 }
