@@ -46,7 +46,9 @@ public enum CGIGateway {
                     request.url.pathname = CGIEnvironment.pathname(
                         request.url.pathname, mount: mountPoint, pathInfo: environment["PATH_INFO"])
                 }
-                response = await responder.respond(to: request, requestID: RequestID.next(), logger: logger)
+                // nginx's $request_id when fcgiwrap passes it on, so that a 500's id matches the access log.
+                let requestID = environment["REQUEST_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? RequestID.next()
+                response = await responder.respond(to: request, requestID: requestID, logger: logger)
             } catch {
                 response = error.response
             }
