@@ -6,6 +6,11 @@ public struct GeneratedFile: Sendable, Hashable {
     /// The file name, unique within the target.
     public var name: String
     public var contents: String
+
+    public init(name: String, contents: String) {
+        self.name = name
+        self.contents = contents
+    }
 }
 
 extension RouteTreeGenerator {

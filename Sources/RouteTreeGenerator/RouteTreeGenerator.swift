@@ -51,7 +51,7 @@ public struct RouteTreeGenerator: Sendable {
                     folderError = true
                     let folderPath = entry.folders[...index].joined(separator: "/")
                     if reportedFolders.insert(folderPath).inserted {
-                        diagnostics.append(.error(entry.path, "Invalid folder name app/\(folderPath): \(error.message)"))
+                        diagnostics.append(.error(entry.path, "\(error.message) (folder \(app.displayName)/\(folderPath))"))
                     }
                     break
                 }
