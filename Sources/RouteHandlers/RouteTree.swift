@@ -1,15 +1,27 @@
 /// A frozen route tree: flat arrays of nodes and routes, built once by ``RouteTreeBuilder`` and shared by every
 /// request.
+///
+/// Literal children are kept as UTF-8 bytes in one pool, sorted per node by length then bytes, so that a request
+/// segment is compared in place, without building a `String`: resolving a static path allocates nothing.
 public struct RouteTree<Value: Sendable>: Sendable {
     struct Node: Sendable {
-        var literals: [String: Int]
-        var parameter: Int
+        /// This node's literal children: `literals[literalStart..<literalEnd]`.
+        var literalStart: Int32
+        var literalEnd: Int32
+        var parameter: Int32
+        var catchAll: Int32
+        var optionalCatchAll: Int32
+        var route: Int32
         var parameterName: String
-        var catchAll: Int
         var catchAllName: String
-        var optionalCatchAll: Int
         var optionalCatchAllName: String
-        var route: Int
+    }
+
+    /// A literal child: its decoded bytes (`bytes[start..<start + count]`) and the node it leads to.
+    struct Literal: Sendable {
+        var start: Int32
+        var count: Int32
+        var node: Int32
     }
 
     /// A route of the tree.
@@ -20,11 +32,16 @@ public struct RouteTree<Value: Sendable>: Sendable {
     }
 
     let nodes: [Node]
+    let literals: [Literal]
+    /// The bytes of every literal, back to back.
+    let bytes: [UInt8]
     /// Every route, in insertion order.
     public let routes: [Route]
 
-    init(nodes: [Node], routes: [Route]) {
+    init(nodes: [Node], literals: [Literal], bytes: [UInt8], routes: [Route]) {
         self.nodes = nodes
+        self.literals = literals
+        self.bytes = bytes
         self.routes = routes
     }
 }
