@@ -16,9 +16,41 @@ extension RouteTree {
     /// without escapes resolves without allocating.
     /// - Throws: ``HTTPError`` 400 for a malformed percent escape anywhere in the path.
     public func resolve(pathname: String) throws(HTTPError) -> RouteMatch<Value>? {
-        try RequestPath.validateEscapes(pathname)
-        let found = pathname.utf8.withContiguousStorageIfAvailable { resolve(path: $0) }
-        return found ?? Array(pathname.utf8).withUnsafeBufferPointer { resolve(path: $0) }
+        let outcome = pathname.utf8.withContiguousStorageIfAvailable { path in
+            Self.escapesAreValid(path) ? Outcome.resolved(resolve(path: path)) : .malformedEscape
+        }
+        switch outcome {
+        case .resolved(let match):
+            return match
+        case .malformedEscape:
+            try RequestPath.validateEscapes(pathname)  // throws, with a message naming the segment
+            return nil
+        case nil:
+            var contiguous = pathname
+            contiguous.makeContiguousUTF8()
+            return try resolve(pathname: contiguous)
+        }
+    }
+
+    private enum Outcome {
+        case resolved(RouteMatch<Value>?)
+        case malformedEscape
+    }
+
+    /// Whether every `%` starts a `%XX` escape.
+    private static func escapesAreValid(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < path.count {
+            if path[index] == percent {
+                guard index + 2 < path.count, PercentDecoding.hexValue(path[index + 1]) != nil,
+                    PercentDecoding.hexValue(path[index + 2]) != nil
+                else { return false }
+                index += 3
+            } else {
+                index += 1
+            }
+        }
+        return true
     }
 
     private func resolve(path: UnsafeBufferPointer<UInt8>) -> RouteMatch<Value>? {
@@ -49,18 +81,18 @@ extension RouteTree {
             }
         }
         if node.parameter >= 0 {
-            parameters.append(node.parameterName, .segment(String(decoding: PercentDecoding.decode(segment), as: UTF8.self)))
+            parameters.append(names[Int(index)].parameter, .segment(String(decoding: PercentDecoding.decode(segment), as: UTF8.self)))
             if let route = match(node: node.parameter, path: path, from: end, parameters: &parameters) {
                 return route
             }
             parameters.removeLast()
         }
         if node.catchAll >= 0, nodes[Int(node.catchAll)].route >= 0 {
-            parameters.append(node.catchAllName, .segments(Self.decodedSegments(path, from: position)))
+            parameters.append(names[Int(index)].catchAll, .segments(Self.decodedSegments(path, from: position)))
             return nodes[Int(node.catchAll)].route
         }
         if node.optionalCatchAll >= 0, nodes[Int(node.optionalCatchAll)].route >= 0 {
-            parameters.append(node.optionalCatchAllName, .segments(Self.decodedSegments(path, from: position)))
+            parameters.append(names[Int(index)].optionalCatchAll, .segments(Self.decodedSegments(path, from: position)))
             return nodes[Int(node.optionalCatchAll)].route
         }
         return nil
@@ -83,18 +115,18 @@ extension RouteTree {
             return route
         }
         if node.parameter >= 0 {
-            parameters.append(node.parameterName, .segment(segment))
+            parameters.append(names[Int(index)].parameter, .segment(segment))
             if let route = match(node: node.parameter, segments: segments, at: position + 1, parameters: &parameters) {
                 return route
             }
             parameters.removeLast()
         }
         if node.catchAll >= 0, nodes[Int(node.catchAll)].route >= 0 {
-            parameters.append(node.catchAllName, .segments(Array(segments[position...])))
+            parameters.append(names[Int(index)].catchAll, .segments(Array(segments[position...])))
             return nodes[Int(node.catchAll)].route
         }
         if node.optionalCatchAll >= 0, nodes[Int(node.optionalCatchAll)].route >= 0 {
-            parameters.append(node.optionalCatchAllName, .segments(Array(segments[position...])))
+            parameters.append(names[Int(index)].optionalCatchAll, .segments(Array(segments[position...])))
             return nodes[Int(node.optionalCatchAll)].route
         }
         return nil
@@ -107,7 +139,7 @@ extension RouteTree {
         let node = nodes[Int(index)]
         if node.route >= 0 { return node.route }
         if node.optionalCatchAll >= 0, nodes[Int(node.optionalCatchAll)].route >= 0 {
-            parameters.append(node.optionalCatchAllName, .segments([]))
+            parameters.append(names[Int(index)].optionalCatchAll, .segments([]))
             return nodes[Int(node.optionalCatchAll)].route
         }
         return nil

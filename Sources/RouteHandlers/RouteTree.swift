@@ -4,6 +4,7 @@
 /// Literal children are kept as UTF-8 bytes in one pool, sorted per node by length then bytes, so that a request
 /// segment is compared in place, without building a `String`: resolving a static path allocates nothing.
 public struct RouteTree<Value: Sendable>: Sendable {
+    /// Plain integers only, so that walking the tree never retains or releases; `-1` is "none".
     struct Node: Sendable {
         /// This node's literal children: `literals[literalStart..<literalEnd]`.
         var literalStart: Int32
@@ -12,9 +13,13 @@ public struct RouteTree<Value: Sendable>: Sendable {
         var catchAll: Int32
         var optionalCatchAll: Int32
         var route: Int32
-        var parameterName: String
-        var catchAllName: String
-        var optionalCatchAllName: String
+    }
+
+    /// The names of a node's dynamic children, read only when a parameter is recorded.
+    struct Names: Sendable {
+        var parameter: String
+        var catchAll: String
+        var optionalCatchAll: String
     }
 
     /// A literal child: its decoded bytes (`bytes[start..<start + count]`) and the node it leads to.
@@ -32,14 +37,17 @@ public struct RouteTree<Value: Sendable>: Sendable {
     }
 
     let nodes: [Node]
+    /// `names[i]` belongs to `nodes[i]`.
+    let names: [Names]
     let literals: [Literal]
     /// The bytes of every literal, back to back.
     let bytes: [UInt8]
     /// Every route, in insertion order.
     public let routes: [Route]
 
-    init(nodes: [Node], literals: [Literal], bytes: [UInt8], routes: [Route]) {
+    init(nodes: [Node], names: [Names], literals: [Literal], bytes: [UInt8], routes: [Route]) {
         self.nodes = nodes
+        self.names = names
         self.literals = literals
         self.bytes = bytes
         self.routes = routes

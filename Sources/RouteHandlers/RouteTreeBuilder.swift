@@ -165,13 +165,15 @@ public struct RouteTreeBuilder<Value: Sendable> {
                     parameter: Int32(node.parameter?.node ?? -1),
                     catchAll: Int32(node.catchAll?.node ?? -1),
                     optionalCatchAll: Int32(node.optionalCatchAll?.node ?? -1),
-                    route: Int32(node.route ?? -1),
-                    parameterName: node.parameter?.name ?? "",
-                    catchAllName: node.catchAll?.name ?? "",
-                    optionalCatchAllName: node.optionalCatchAll?.name ?? ""))
+                    route: Int32(node.route ?? -1)))
+        }
+        let names = nodes.map {
+            RouteTree<Value>.Names(
+                parameter: $0.parameter?.name ?? "", catchAll: $0.catchAll?.name ?? "",
+                optionalCatchAll: $0.optionalCatchAll?.name ?? "")
         }
         return RouteTree(
-            nodes: frozen, literals: literals, bytes: bytes,
+            nodes: frozen, names: names, literals: literals, bytes: bytes,
             routes: routes.map { RouteTree<Value>.Route(pattern: $0.pattern, value: $0.value, source: $0.source) })
     }
 }

@@ -47,11 +47,6 @@ public struct AppDirectory: Sendable {
         entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
-    /// The files the build depends on: every route and page file, and the page.* files that would conflict.
-    public static func inputFiles(under path: String) -> [String] {
-        (try? AppDirectory(path: path))?.entries.map(\.path) ?? []
-    }
-
     private mutating func walk(folders: [String]) {
         let directory = ([path] + folders).joined(separator: "/")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
