@@ -3,9 +3,10 @@ extension RouteTree {
     ///
     /// At each level a literal beats `[x]`, which beats `[...x]`, which beats `[[...x]]`; when a more specific
     /// branch dead-ends deeper down, resolution backtracks and tries the next one.
+    @inlinable
     public func resolve(_ segments: [String]) -> RouteMatch<Value>? {
         var parameters = RouteParameters()
-        guard let route = match(node: 0, segments: segments, at: 0, parameters: &parameters) else { return nil }
+        guard let route = index.match(node: 0, segments: segments, at: 0, parameters: &parameters) else { return nil }
         return RouteMatch(route: routes[Int(route)], parameters: parameters)
     }
 
@@ -15,9 +16,12 @@ extension RouteTree {
     /// becomes a parameter, and a catch-all is split on `/` before its segments are decoded. A static path
     /// without escapes resolves without allocating.
     /// - Throws: ``HTTPError`` 400 for a malformed percent escape anywhere in the path.
+    // Inlinable so that callers in other modules get it specialised for their `Value`; matching itself is not
+    // generic and stays behind `RouteIndex`.
+    @inlinable
     public func resolve(pathname: String) throws(HTTPError) -> RouteMatch<Value>? {
         let outcome = pathname.utf8.withContiguousStorageIfAvailable { path in
-            Self.escapesAreValid(path) ? Outcome.resolved(resolve(path: path)) : .malformedEscape
+            RouteIndex.escapesAreValid(path) ? Outcome.resolved(resolve(path: path)) : .malformedEscape
         }
         switch outcome {
         case .resolved(let match):
@@ -32,13 +36,24 @@ extension RouteTree {
         }
     }
 
-    private enum Outcome {
+    @usableFromInline
+    enum Outcome {
         case resolved(RouteMatch<Value>?)
         case malformedEscape
     }
 
+    @inlinable
+    func resolve(path: UnsafeBufferPointer<UInt8>) -> RouteMatch<Value>? {
+        var parameters = RouteParameters()
+        guard let route = index.match(node: 0, path: path, from: 0, parameters: &parameters) else { return nil }
+        return RouteMatch(route: routes[Int(route)], parameters: parameters)
+    }
+}
+
+extension RouteIndex {
     /// Whether every `%` starts a `%XX` escape.
-    private static func escapesAreValid(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+    @usableFromInline
+    static func escapesAreValid(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         while index < path.count {
             if path[index] == percent {
@@ -53,15 +68,10 @@ extension RouteTree {
         return true
     }
 
-    private func resolve(path: UnsafeBufferPointer<UInt8>) -> RouteMatch<Value>? {
-        var parameters = RouteParameters()
-        guard let route = match(node: 0, path: path, from: 0, parameters: &parameters) else { return nil }
-        return RouteMatch(route: routes[Int(route)], parameters: parameters)
-    }
-
     // MARK: - Raw paths
 
-    private func match(node index: Int32, path: UnsafeBufferPointer<UInt8>, from start: Int, parameters: inout RouteParameters) -> Int32? {
+    @usableFromInline
+    func match(node index: Int32, path: UnsafeBufferPointer<UInt8>, from start: Int, parameters: inout RouteParameters) -> Int32? {
         var position = start
         while position < path.count, path[position] == Self.slash { position += 1 }
         guard position < path.count else { return endOfPath(at: index, parameters: &parameters) }
@@ -104,7 +114,8 @@ extension RouteTree {
 
     // MARK: - Decoded segments
 
-    private func match(node index: Int32, segments: [String], at position: Int, parameters: inout RouteParameters) -> Int32? {
+    @usableFromInline
+    func match(node index: Int32, segments: [String], at position: Int, parameters: inout RouteParameters) -> Int32? {
         guard position < segments.count else { return endOfPath(at: index, parameters: &parameters) }
         let node = nodes[Int(index)]
         var segment = segments[position]

@@ -4,6 +4,28 @@
 /// Literal children are kept as UTF-8 bytes in one pool, sorted per node by length then bytes, so that a request
 /// segment is compared in place, without building a `String`: resolving a static path allocates nothing.
 public struct RouteTree<Value: Sendable>: Sendable {
+    /// A route of the tree.
+    public struct Route: Sendable {
+        public var pattern: RoutePattern
+        public var value: Value
+        public var source: String
+    }
+
+    /// The nodes, matched without generics (so that matching is compiled once, fully optimised, whatever
+    /// `Value` and whichever module calls it).
+    @usableFromInline let index: RouteIndex
+    /// Every route, in insertion order.
+    public let routes: [Route]
+
+    init(index: RouteIndex, routes: [Route]) {
+        self.index = index
+        self.routes = routes
+    }
+}
+
+/// The shape of a ``RouteTree``: its nodes and their literal children, with route indices at the leaves.
+@usableFromInline
+struct RouteIndex: Sendable {
     /// Plain integers only, so that walking the tree never retains or releases; `-1` is "none".
     struct Node: Sendable {
         /// This node's literal children: `literals[literalStart..<literalEnd]`.
@@ -29,33 +51,22 @@ public struct RouteTree<Value: Sendable>: Sendable {
         var node: Int32
     }
 
-    /// A route of the tree.
-    public struct Route: Sendable {
-        public var pattern: RoutePattern
-        public var value: Value
-        public var source: String
-    }
-
     let nodes: [Node]
     /// `names[i]` belongs to `nodes[i]`.
     let names: [Names]
     let literals: [Literal]
     /// The bytes of every literal, back to back.
     let bytes: [UInt8]
-    /// Every route, in insertion order.
-    public let routes: [Route]
-
-    init(nodes: [Node], names: [Names], literals: [Literal], bytes: [UInt8], routes: [Route]) {
-        self.nodes = nodes
-        self.names = names
-        self.literals = literals
-        self.bytes = bytes
-        self.routes = routes
-    }
 }
 
 /// The route a path resolved to, and what its dynamic segments matched.
 public struct RouteMatch<Value: Sendable>: Sendable {
     public var route: RouteTree<Value>.Route
     public var parameters: RouteParameters
+
+    @usableFromInline
+    init(route: RouteTree<Value>.Route, parameters: RouteParameters) {
+        self.route = route
+        self.parameters = parameters
+    }
 }

@@ -146,8 +146,8 @@ public struct RouteTreeBuilder<Value: Sendable> {
 
     /// The immutable tree for serving.
     public func freeze() -> RouteTree<Value> {
-        var frozen: [RouteTree<Value>.Node] = []
-        var literals: [RouteTree<Value>.Literal] = []
+        var frozen: [RouteIndex.Node] = []
+        var literals: [RouteIndex.Literal] = []
         var bytes: [UInt8] = []
         for node in nodes {
             // Sorted by length, then bytes: the order `RouteTree.literalChild` searches in.
@@ -160,7 +160,7 @@ public struct RouteTreeBuilder<Value: Sendable> {
                 bytes += key
             }
             frozen.append(
-                RouteTree<Value>.Node(
+                RouteIndex.Node(
                     literalStart: start, literalEnd: Int32(literals.count),
                     parameter: Int32(node.parameter?.node ?? -1),
                     catchAll: Int32(node.catchAll?.node ?? -1),
@@ -168,12 +168,12 @@ public struct RouteTreeBuilder<Value: Sendable> {
                     route: Int32(node.route ?? -1)))
         }
         let names = nodes.map {
-            RouteTree<Value>.Names(
+            RouteIndex.Names(
                 parameter: $0.parameter?.name ?? "", catchAll: $0.catchAll?.name ?? "",
                 optionalCatchAll: $0.optionalCatchAll?.name ?? "")
         }
         return RouteTree(
-            nodes: frozen, names: names, literals: literals, bytes: bytes,
+            index: RouteIndex(nodes: frozen, names: names, literals: literals, bytes: bytes),
             routes: routes.map { RouteTree<Value>.Route(pattern: $0.pattern, value: $0.value, source: $0.source) })
     }
 }
