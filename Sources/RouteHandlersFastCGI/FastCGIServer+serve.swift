@@ -31,6 +31,10 @@ extension FastCGIServer {
             if case .success(let request) = outcome { method = request.method }
         }
 
+        // Busy and watched for hang-up before the task exists: a fast handler may finish and re-arm the
+        // connection for its next request before this thread runs again, and that must not be overwritten.
+        connection.state.withLock { $0 = .busy(nil) }
+        armForHangUp(connection)
         let task = Task { [self] in
             let response: Response
             switch outcome {
@@ -41,8 +45,12 @@ extension FastCGIServer {
             }
             await write(response, for: method, on: connection, requestID: requestID)
         }
-        connection.state.withLock { $0 = .busy(task) }
-        armForHangUp(connection)
+        let cancelNow = connection.state.withLock { state -> Bool in
+            guard case .busy(nil) = state else { return false }  // already answered
+            state = .busy(task)
+            return connection.aborted.load(ordering: .relaxed)
+        }
+        if cancelNow { task.cancel() }
     }
 
     /// In the request's task: writes the response on pool threads, then keeps or closes the connection.
