@@ -89,7 +89,9 @@ let package = Package(
         .executableTarget(
             name: "HelloCGI",
             dependencies: ["RouteHandlers", "RouteHandlersFastCGI"],
-            path: "examples/cgi"
+            path: "examples/cgi",
+            exclude: ["app"],
+            plugins: ["RouteTreePlugin"]
         ),
         .testTarget(
             name: "RouteHandlersTests",
