@@ -20,7 +20,8 @@ extension Application {
         Self.bootstrapLogging(environment: settings)
         let logger = Logger(label: "route-handlers")
 
-        var maxBodySize = FastCGIServerConfiguration(address: .inherited(fd: 0)).maxBodySize
+        // Not FastCGIServerConfiguration's default: building one counts the CPUs, a file read CGI does not need.
+        var maxBodySize = CGIGateway.defaultMaxBodySize
         if let size = settings["ROUTE_HANDLERS_MAX_BODY_SIZE"] {
             do throws(ServerError) {
                 maxBodySize = try ServerOptions.byteCount(size)

@@ -10,6 +10,9 @@ import Musl
 /// Serves one request as a CGI script: parameters from the environment, the body from stdin, the response
 /// (`Status:` line, headers, blank line, body) on stdout.
 public enum CGIGateway {
+    /// The largest request body accepted by default (10 MiB, as the FastCGI server's); larger ones get 413.
+    public static let defaultMaxBodySize = 10 * 1024 * 1024
+
     /// Whether the process was started by a CGI host: `GATEWAY_INTERFACE` and `REQUEST_METHOD` are set.
     public static func isCGIEnvironment(_ environment: [String: String]) -> Bool {
         environment["GATEWAY_INTERFACE"] != nil && environment["REQUEST_METHOD"] != nil
@@ -21,7 +24,7 @@ public enum CGIGateway {
     /// `PATH_INFO`); ``Application`` also routes such a request on `PATH_INFO`.
     /// - Returns: `true` when the response was written completely.
     public static func serve(
-        responder: some HTTPResponder, environment: [String: String], maxBodySize: Int = 10 * 1024 * 1024, logger: Logger
+        responder: some HTTPResponder, environment: [String: String], maxBodySize: Int = defaultMaxBodySize, logger: Logger
     ) async -> Bool {
         let params = environment.map { (name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
         let cgi = CGIEnvironment(params: params)
