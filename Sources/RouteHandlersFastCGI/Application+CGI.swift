@@ -16,6 +16,9 @@ extension Application {
         var environment = environment
         // Before any handler (or route table) code runs.
         environment.removeProxyVariable()
+        // A host that stops reading (its client went away) fails the write, which is logged, instead of
+        // killing the process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         let settings = environment.dictionary
         Self.bootstrapLogging(environment: settings)
         let logger = Logger(label: "route-handlers")

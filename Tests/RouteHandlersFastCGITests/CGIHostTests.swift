@@ -33,6 +33,15 @@ struct CGIHostTests {
         let proxied = try EchoedRequest(try await send("/cgi-bin/hello-cgi/echo", "GET", ["Proxy: http://attacker.invalid:8080"], nil))
         #expect(proxied.httpProxyVariable == nil)
         #expect(proxied.header("Proxy") == nil)
+
+        // A multi-route app mounted at its script name routes on what follows it.
+        let api = try await send("/cgi-bin/example-api/api/hello", "GET", [], nil)
+        #expect(api.status == 200)
+        #expect(api.text == #"{"message":"Hello, World!"}"#)
+        #expect(try await send("/cgi-bin/example-api/api/nowhere", "GET", [], nil).status == 404)
+        let redirect = try await send("/cgi-bin/hello-cgi/echo/?x=1", "GET", [], nil)
+        #expect(redirect.status == 308)
+        #expect(redirect.header("Location") == "/cgi-bin/hello-cgi/echo?x=1")
     }
 
     @Test func nginxWithFcgiwrap() async throws {

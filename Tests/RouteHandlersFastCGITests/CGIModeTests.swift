@@ -115,6 +115,26 @@ struct CGIModeTests {
         #expect(try await CGIScript.run(exampleAPI, environment: unmounted).response.status == 200)
     }
 
+    @Test func aTrailingSlashRedirectsToThePublicPath() async throws {
+        let environment = CGIScript.environment(
+            "GET", "/cgi-bin/hello-cgi/echo/?x=1", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        let result = try await CGIScript.run(script, environment: environment)
+        #expect(result.response.status == 308)
+        #expect(result.response.header("Location") == "/cgi-bin/hello-cgi/echo?x=1")
+    }
+
+    @Test func aSocketNamedInTheEnvironmentWinsOverCGI() async throws {
+        // An operator's ROUTE_HANDLERS_LISTEN means FastCGI, even if a CGI-looking environment leaked in.
+        let directory = try TemporaryDirectory()
+        let socket = directory.file("app.sock")
+        var environment = CGIScript.environment("GET", "/", scriptName: "/x", scriptFilename: filename)
+        environment["ROUTE_HANDLERS_LISTEN"] = socket
+        let app = try ChildProcess(script, [], environment: environment, logPrefix: directory.file("app"))
+        defer { app.stop() }
+        #expect(await eventually { (try? connectUnix(socket)).map { close($0) == 0 } ?? false })
+        #expect(try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/?name=Ada")).text == "Hello, Ada!")
+    }
+
     @Test func runFromATerminalPrintsUsage() async throws {
         let result = try await runCommand(script, [], environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm"], seconds: 10)
         #expect(result.status == 64)

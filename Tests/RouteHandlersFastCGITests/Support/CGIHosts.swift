@@ -1,6 +1,7 @@
 import Foundation
 
-/// A document root with a cgi-bin/ holding the built hello-cgi, under its own name.
+/// A document root with a cgi-bin/ holding the built hello-cgi and example-api (a multi-route app), under
+/// their own names.
 struct CGIBin: ~Copyable {
     let directory: TemporaryDirectory
     var root: String { directory.file("www") }
@@ -12,6 +13,8 @@ struct CGIBin: ~Copyable {
         // A link, not a copy: a process spawned by another test while the copy was open for writing would
         // inherit that descriptor, and executing the script would fail with ETXTBSY for as long as it lives.
         try FileManager.default.createSymbolicLink(atPath: directory.file("www/cgi-bin/hello-cgi"), withDestinationPath: CGIScript.helloCGI)
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.file("www/cgi-bin/example-api"), withDestinationPath: productsDirectory + "/example-api")
         self.directory = directory
     }
 }
