@@ -67,9 +67,9 @@ struct CGIEnvironment {
 
     /// The public path of a request to a script mounted at `mount`: `pathname` as rebuilt from `REQUEST_URI`
     /// when it lies under the mount (it keeps the client's percent-encoding), else `mount` + `PATH_INFO`
-    /// re-encoded (a rewrite sent another URL to the script).
-    static func pathname(_ pathname: String, mount: String, pathInfo: String?) -> String {
-        if pathname == mount || pathname.hasPrefix(mount + "/") { return pathname }
+    /// re-encoded (a rewrite sent another URL to the script, or the host sent no `REQUEST_URI`).
+    static func pathname(_ pathname: String, fromRequestURI: Bool, mount: String, pathInfo: String?) -> String {
+        if fromRequestURI, pathname == mount || pathname.hasPrefix(mount + "/") { return pathname }
         return mount + percentEncodedPath(pathInfo ?? "")
     }
 

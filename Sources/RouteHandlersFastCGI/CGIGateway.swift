@@ -47,7 +47,8 @@ public enum CGIGateway {
                 var request = try Request(cgiParams: environment.params, body: RequestBody(bytes: body))
                 if let mountPoint {
                     request.url.pathname = CGIEnvironment.pathname(
-                        request.url.pathname, mount: mountPoint, pathInfo: environment["PATH_INFO"])
+                        request.url.pathname, fromRequestURI: !(environment["REQUEST_URI"] ?? "").isEmpty,
+                        mount: mountPoint, pathInfo: environment["PATH_INFO"])
                 }
                 // nginx's $request_id when fcgiwrap passes it on, so that a 500's id matches the access log.
                 let requestID = environment["REQUEST_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? RequestID.next()

@@ -27,11 +27,16 @@ struct CGIEnvironmentTests {
     }
 
     @Test func thePublicPathKeepsTheClientsEncodingUnderTheMount() {
-        #expect(CGIEnvironment.pathname("/cgi-bin/app/a%20b", mount: "/cgi-bin/app", pathInfo: "/a b") == "/cgi-bin/app/a%20b")
-        #expect(CGIEnvironment.pathname("/cgi-bin/app", mount: "/cgi-bin/app", pathInfo: nil) == "/cgi-bin/app")
+        func pathname(_ path: String, fromRequestURI: Bool = true, pathInfo: String?) -> String {
+            CGIEnvironment.pathname(path, fromRequestURI: fromRequestURI, mount: "/cgi-bin/app", pathInfo: pathInfo)
+        }
+        #expect(pathname("/cgi-bin/app/a%20b", pathInfo: "/a b") == "/cgi-bin/app/a%20b")
+        #expect(pathname("/cgi-bin/app", pathInfo: nil) == "/cgi-bin/app")
         // Not under the mount (a rewrite): rebuilt from PATH_INFO, which arrives decoded.
-        #expect(CGIEnvironment.pathname("/pretty", mount: "/cgi-bin/app", pathInfo: "/a b/100%/ü") == "/cgi-bin/app/a%20b/100%25/%C3%BC")
-        #expect(CGIEnvironment.pathname("/cgi-bin/application", mount: "/cgi-bin/app", pathInfo: nil) == "/cgi-bin/app")
+        #expect(pathname("/pretty", pathInfo: "/a b/100%/ü") == "/cgi-bin/app/a%20b/100%25/%C3%BC")
+        #expect(pathname("/cgi-bin/application", pathInfo: nil) == "/cgi-bin/app")
+        // No REQUEST_URI: the path was rebuilt from the decoded variables; encode PATH_INFO once, not decode it twice.
+        #expect(pathname("/cgi-bin/app/%41", fromRequestURI: false, pathInfo: "/%41") == "/cgi-bin/app/%2541")
     }
 
     @Test func duplicateVariablesAreKeptAndHTTPProxyIsRemoved() {

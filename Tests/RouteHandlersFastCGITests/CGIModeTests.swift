@@ -84,6 +84,14 @@ struct CGIModeTests {
         #expect(echoed.pathname == "/cgi-bin/hello-cgi/echo")
     }
 
+    @Test func withoutRequestURIThePathComesFromScriptNameAndPathInfo() async throws {
+        var environment = CGIScript.environment("GET", "/cgi-bin/hello-cgi/echo?q=1", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        environment["REQUEST_URI"] = nil
+        let echoed = try EchoedRequest(try await CGIScript.run(script, environment: environment).response)
+        #expect(echoed.pathname == "/cgi-bin/hello-cgi/echo")
+        #expect(echoed.search == "?q=1")
+    }
+
     @Test func headAndOversizedBodies() async throws {
         let head = CGIScript.environment("HEAD", "/cgi-bin/hello-cgi?name=Ada", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
         let headResult = try await CGIScript.run(script, environment: head)
