@@ -31,18 +31,22 @@ extension FastCGIServer {
             if case .success(let request) = outcome { method = request.method }
         }
 
-        let task = Task { [self] in
-            let response: Response
-            switch outcome {
-            case .success(let request):
-                response = await responder.respond(to: request, requestID: requestID, logger: logger)
-            case .failure(let error):
-                response = error.response
-            }
-            await write(response, for: method, on: connection, requestID: requestID)
+        // Under the state lock: a fast handler's `complete` (which marks the connection idle and waits for the
+        // next request) must not run before the connection is marked busy and armed for hang-up, or it would
+        // be overwritten and the kept-alive connection's next request never read.
+        connection.state.withLock { [method] state in
+            state = .busy(Task { [self] in
+                let response: Response
+                switch outcome {
+                case .success(let request):
+                    response = await responder.respond(to: request, requestID: requestID, logger: logger)
+                case .failure(let error):
+                    response = error.response
+                }
+                await write(response, for: method, on: connection, requestID: requestID)
+            })
+            armForHangUp(connection)
         }
-        connection.state.withLock { $0 = .busy(task) }
-        armForHangUp(connection)
     }
 
     /// In the request's task: writes the response on pool threads, then keeps or closes the connection.
