@@ -247,6 +247,24 @@ struct FidelityThroughNginxTests {
         }
     }
 
+    @Test func oversizedBodiesGet413AgainAndAgainOnKeptAliveConnections() async throws {
+        // Regression: the unread rest of an oversized body stayed on the kept-alive connection, was misread as
+        // the next request, and the reset that followed made nginx answer 502.
+        try await withServerBehindNginx(gatewayTestRouter(), configure: { $0.maxBodySize = 64 * 1024 }) { nginx, _ in
+            let directory = try TemporaryDirectory()
+            let path = directory.file("big.bin")
+            try Data(repeating: 0x61, count: 300 * 1024).write(to: URL(fileURLWithPath: path))
+            let result = try await runCommand(
+                "/usr/bin/curl",
+                ["-s", "--max-time", "20", "-H", "Expect:", "--data-binary", "@\(path)", "-o", "/dev/null", "-w", "%{http_code}\n",
+                 nginx.baseURL + "/api/echo?i=[1-30]"],
+                seconds: 30)
+            let codes = String(decoding: result.output, as: UTF8.self).split(separator: "\n")
+            #expect(codes.count == 30 && codes.allSatisfy { $0 == "413" }, "\(Dictionary(grouping: codes, by: { $0 }).mapValues(\.count))")
+            #expect(try await nginx.request("/api/hello").status == 200)
+        }
+    }
+
     @Test func fileResponsesAreServedByNginxThroughXAccelRedirect() async throws {
         let files = try TemporaryDirectory()
         try "the report\n".write(toFile: files.file("report.txt"), atomically: true, encoding: .utf8)
