@@ -62,7 +62,16 @@ struct FastCGIDirectTests {
         let inFlight = Task.detached {
             try await CGIFCGI.request(socket: path, params: CGIFCGI.params("GET", "/api/sleep"))
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // Stop once the request is in its handler (a fixed sleep lost the race on a loaded machine: the listener
+        // closed before cgi-fcgi connected).
+        let busy = await eventually(seconds: 5) {
+            server.server.connections.withLock { table in
+                table.values.contains { connection in
+                    connection.state.withLock { if case .busy = $0 { true } else { false } }
+                }
+            }
+        }
+        #expect(busy)
         await server.stop()
         let response = try await inFlight.value
         #expect(response.status == 200)
