@@ -73,3 +73,24 @@ import Testing
         }
     }
 }
+
+@Suite struct ConfigurationEnvironmentTests {
+    @Test func developmentModeAndTrustedProxiesFromTheEnvironment() throws {
+        let base = RouteResponder.Configuration(basePath: "/app")
+        let unchanged = try base.applying(environment: [:])
+        #expect(!unchanged.exposeErrorDetails)
+        #expect(unchanged.trustedProxies == .none)
+        #expect(unchanged.basePath == "/app")
+
+        let dev = try base.applying(environment: ["ROUTE_HANDLERS_DEV": "1", "ROUTE_HANDLERS_TRUSTED_PROXIES": "10.0.0.0/8, loopback"])
+        #expect(dev.exposeErrorDetails)
+        #expect(dev.trustedProxies.trusts("10.1.2.3") && dev.trustedProxies.trusts("::1"))
+        #expect(dev.trustedProxies.header == .xForwardedFor)
+        #expect(try !RouteResponder.Configuration(exposeErrorDetails: true).applying(environment: ["ROUTE_HANDLERS_DEV": "0"]).exposeErrorDetails)
+        let forwarded = try base.applying(environment: ["ROUTE_HANDLERS_TRUSTED_PROXIES": "unix", "ROUTE_HANDLERS_FORWARDED_HEADER": "Forwarded"])
+        #expect(forwarded.trustedProxies.header == .forwarded)
+        #expect(throws: TrustedProxies.InvalidEntry.self) {
+            try base.applying(environment: ["ROUTE_HANDLERS_TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"])
+        }
+    }
+}
