@@ -1,5 +1,6 @@
 import Foundation
 import RouteHandlers
+import RouteHandlersTesting
 import Testing
 
 @Suite struct RequestCookiesTests {
@@ -123,5 +124,24 @@ import Testing
         response.cookies.set(name, "v", CookieOptions(domain: domain, path: path))
         #expect(response.headers.getSetCookie().isEmpty)
         #expect(response.headers.rejectedFields.map(\.name) == ["Set-Cookie"])
+    }
+}
+
+@Suite struct CookiesThroughTheTestClientTests {
+    @Test func aHandlerReadsRequestCookiesAndSetsResponseCookies() async throws {
+        var router = Router()
+        router.post("/login") { request, _ in
+            var response = Response.json(["previous": request.cookies.get("session") ?? ""])
+            response.cookies.set("session", "new value", CookieOptions(httpOnly: true))
+            response.cookies.delete("legacy")
+            return response
+        }
+        try await router.test { client in
+            let response = try await client.post("/login", headers: ["Cookie": "session=old; legacy=1"])
+            #expect(try response.json([String: String].self) == ["previous": "old"])
+            #expect(response.cookies.get("session") == "new value")
+            #expect(response.cookies.get("legacy") == "")
+            #expect(response.headers.getSetCookie().count == 2)
+        }
     }
 }
