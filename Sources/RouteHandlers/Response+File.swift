@@ -16,7 +16,9 @@ extension Response {
     ///
     /// nginx keeps a few of this response's headers (such as `Content-Type`, `Content-Disposition`,
     /// `Set-Cookie`, `Cache-Control`, `Expires`) and takes the status and the body from that location. nginx
-    /// refuses a `uri` with `..` segments; still, never build it from unchecked client input.
+    /// refuses a `uri` with `..` segments; still, never build it from unchecked client input. `uri` is sent as
+    /// a URI: existing escapes are kept, spaces, controls and non-ASCII are encoded; see
+    /// ``file(_:contentType:downloadName:headers:)`` for a plain path.
     public static func accelRedirect(_ uri: String, headers: Headers = [:]) -> Response {
         var headers = headers
         headers.set("X-Accel-Redirect", encodeLocation(uri))
@@ -26,13 +28,36 @@ extension Response {
     /// A file served by nginx from an `internal` location (see ``accelRedirect(_:headers:)``), with an
     /// optional `Content-Type` (nginx picks one from the extension otherwise) and an optional download name
     /// (`Content-Disposition: attachment`).
+    ///
+    /// `path` is a plain path such as `/protected/100% done?.pdf`, not a URI: everything but unreserved
+    /// characters, sub-delimiters, `:`, `@` and `/` is percent-encoded (nginx decodes it again), so a `%`, `?` or
+    /// `#` in a file name names that file.
     public static func file(
-        _ internalURI: String, contentType: String? = nil, downloadName: String? = nil, headers: Headers = [:]
+        _ path: String, contentType: String? = nil, downloadName: String? = nil, headers: Headers = [:]
     ) -> Response {
         var headers = headers
         if let contentType { headers.set("Content-Type", contentType) }
         if let downloadName { headers.set("Content-Disposition", contentDisposition(attachment: downloadName)) }
-        return accelRedirect(internalURI, headers: headers)
+        headers.set("X-Accel-Redirect", encodePath(path))
+        return Response(status: .ok, headers: headers)
+    }
+
+    static func encodePath(_ path: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(path.utf8.count)
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                output.append(byte)
+            case _ where "-._~/!$&'()*+,;=:@".utf8.contains(byte):
+                output.append(byte)
+            default:
+                output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266).

@@ -282,4 +282,21 @@ struct FidelityThroughNginxTests {
             #expect(try await Curl.request("http://127.0.0.1:\(port)/download/other.txt").status == 403)
         }
     }
+
+    @Test func fileNamesWithSpacesAndNonASCIIReachNginx() async throws {
+        let files = try TemporaryDirectory()
+        for name in ["a b.txt", "r\u{E9}sum\u{E9}.txt", "100%.txt", "what?.txt", "#1.txt"] {
+            try "content of \(name)".write(toFile: files.file(name), atomically: true, encoding: .utf8)
+        }
+        var router = Router()
+        router.get("/files/[name]") { _, context in .file("/protected/" + (context.params.name ?? "")) }
+        let location = "location /protected/ { internal; alias \(files.path)/; }"
+        try await withCustomServerBehindNginx(router, nginxServerExtra: location) { port, _ in
+            for (path, name) in [("a%20b.txt", "a b.txt"), ("r%C3%A9sum%C3%A9.txt", "r\u{E9}sum\u{E9}.txt"), ("100%25.txt", "100%.txt"), ("what%3F.txt", "what?.txt"), ("%231.txt", "#1.txt")] {
+                let response = try await Curl.request("http://127.0.0.1:\(port)/files/\(path)")
+                #expect(response.status == 200, "\(name): \(response)")
+                #expect(response.text == "content of \(name)")
+            }
+        }
+    }
 }

@@ -117,6 +117,8 @@ import Testing
         #expect(unicode.headers.get("X-Accel-Redirect") == "/protected/r%C3%A9sum%C3%A9.pdf")
         #expect(unicode.headers.get("Content-Disposition") == #"attachment; filename="r_sum_ _v2_.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22v2%22.pdf"#)
         #expect(unicode.headers.get("Content-Type") == nil)
+        #expect(Response.file("/protected/100% done?#.txt").headers.get("X-Accel-Redirect") == "/protected/100%25%20done%3F%23.txt")
+        #expect(Response.accelRedirect("/p/a%20b?x=1").headers.get("X-Accel-Redirect") == "/p/a%20b?x=1")
         #expect(Response.accelRedirect("@files", headers: ["Cache-Control": "private"]).headers.get("Cache-Control") == "private")
     }
 }
