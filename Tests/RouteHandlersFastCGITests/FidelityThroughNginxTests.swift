@@ -71,6 +71,16 @@ func fidelityRouter(probe: HandlerProbe = HandlerProbe()) -> Router {
         }
         return .text("too late")
     }
+    router.get("/forever") { _, _ in
+        .stream(headers: ["Content-Type": "text/event-stream"]) { writer in
+            probe.started.store(true, ordering: .releasing)
+            defer { probe.cancelled.store(true, ordering: .releasing) }
+            while true {
+                try await writer.write(ServerSentEvent(data: "tick").serialized)
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
     router.get("/unicode") { _, _ in .text("héllo wörld") }
     router.post("/form") { request, _ in
         let form = try await request.formData()
@@ -167,6 +177,18 @@ struct FidelityThroughNginxTests {
             let sawCancellation = await eventually(seconds: 5) { probe.cancelled.load(ordering: .acquiring) }
             #expect(sawCancellation, "the handler was not cancelled \(Date().timeIntervalSince(started)) s after the request")
             // The server is still fine.
+            #expect(try await nginx.request("/unicode").status == 200)
+        }
+    }
+
+    @Test func anEndlessEventStreamStopsWhenTheClientGoesAway() async throws {
+        let probe = HandlerProbe()
+        try await withServerBehindNginx(fidelityRouter(probe: probe)) { nginx, _ in
+            let result = try await runCommand("/usr/bin/curl", ["-s", "-N", "--max-time", "1", nginx.baseURL + "/forever"], seconds: 10)
+            #expect(result.status == 28)
+            #expect(String(decoding: result.output, as: UTF8.self).hasPrefix("data: tick\n\ndata: tick\n\n"))
+            let stopped = await eventually(seconds: 5) { probe.cancelled.load(ordering: .acquiring) }
+            #expect(stopped, "the stream kept running after the client left")
             #expect(try await nginx.request("/unicode").status == 200)
         }
     }
