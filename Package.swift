@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "RouteHandlersFastCGI", targets: ["RouteHandlersFastCGI"]),
         .library(name: "RouteHandlersTesting", targets: ["RouteHandlersTesting"]),
         .executable(name: "example-api", targets: ["ExampleAPI"]),
+        .executable(name: "route-tree-gen", targets: ["route-tree-gen"]),
+        .plugin(name: "RouteTreePlugin", targets: ["RouteTreePlugin"]),
+        .plugin(name: "RouteTablePlugin", targets: ["RouteTablePlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -45,14 +48,57 @@ let package = Package(
             name: "RouteHandlersTesting",
             dependencies: ["RouteHandlers"]
         ),
+        // File-based routing: scans app/, validates it with RouteHandlers' own grammar, emits Swift. Build-time only.
+        .target(
+            name: "RouteTreeGenerator",
+            dependencies: ["RouteHandlers"]
+        ),
+        .executableTarget(
+            name: "route-tree-gen",
+            dependencies: [
+                "RouteTreeGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/route-tree-gen"
+        ),
+        // Compiles a target's app/ directory; use with `exclude: ["app"], plugins: ["RouteTreePlugin"]`.
+        .plugin(
+            name: "RouteTreePlugin",
+            capability: .buildTool(),
+            dependencies: ["route-tree-gen"],
+            path: "Sources/RouteTreePlugin"
+        ),
+        // `swift package routes`: prints the route table of each target with an app/ directory.
+        .plugin(
+            name: "RouteTablePlugin",
+            capability: .command(
+                intent: .custom(verb: "routes", description: "Prints the route table (URL, methods, source) of app/ directories")
+            ),
+            dependencies: ["route-tree-gen"],
+            path: "Sources/RouteTablePlugin"
+        ),
         .executableTarget(
             name: "ExampleAPI",
             dependencies: ["RouteHandlers", "RouteHandlersFastCGI"],
-            path: "examples/api"
+            path: "examples/api",
+            exclude: ["app"],
+            plugins: ["RouteTreePlugin"]
         ),
         .testTarget(
             name: "RouteHandlersTests",
             dependencies: ["RouteHandlers", "RouteHandlersTesting"]
+        ),
+        .testTarget(
+            name: "RouteTreeGeneratorTests",
+            dependencies: ["RouteTreeGenerator", "RouteHandlers"],
+            exclude: ["Fixtures"]
+        ),
+        // Serves a generated app/ tree through the in-process client.
+        .testTarget(
+            name: "FileRoutingTests",
+            dependencies: ["RouteHandlers", "RouteHandlersTesting"],
+            exclude: ["app"],
+            plugins: ["RouteTreePlugin"]
         ),
         .testTarget(
             name: "RouteHandlersFastCGITests",

@@ -27,6 +27,26 @@ enum PercentDecoding {
         return bytes
     }
 
+    /// Decodes `%XX` escapes in bytes already checked by ``RequestPath/validateEscapes(_:)``; a `%` that does
+    /// not start an escape is kept.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(input.count)
+        var index = 0
+        while index < input.count {
+            if input[index] == UInt8(ascii: "%"), index + 2 < input.count,
+                let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2])
+            {
+                bytes.append(high << 4 | low)
+                index += 3
+            } else {
+                bytes.append(input[index])
+                index += 1
+            }
+        }
+        return bytes
+    }
+
     /// Decodes like WHATWG's `application/x-www-form-urlencoded` parser: `+` is a space when `plusIsSpace`,
     /// and a `%` that does not start a valid escape is kept as it is. Never fails.
     static func decodeLenient(_ input: Substring, plusIsSpace: Bool) -> String {

@@ -35,6 +35,29 @@ public enum RequestPath {
         return segments
     }
 
+    /// Checks that every `%` in a pathname starts a `%XX` escape, without allocating.
+    /// - Throws: ``HTTPError`` 400 naming the segment with the malformed escape.
+    public static func validateEscapes(_ pathname: String) throws(HTTPError) {
+        let utf8 = pathname.utf8
+        guard utf8.contains(UInt8(ascii: "%")) else { return }
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "%") {
+                let first = utf8.index(after: index)
+                let second = first == utf8.endIndex ? first : utf8.index(after: first)
+                guard second != utf8.endIndex, PercentDecoding.hexValue(utf8[first]) != nil,
+                    PercentDecoding.hexValue(utf8[second]) != nil
+                else {
+                    let raw = pathname.split(separator: "/").first { $0.contains("%") && (try? PercentDecoding.decodeStrict($0)) == nil }
+                    throw HTTPError(.badRequest, "The request path has a malformed percent escape in \"\(raw ?? Substring(pathname))\".")
+                }
+                index = utf8.index(after: second)
+            } else {
+                index = utf8.index(after: index)
+            }
+        }
+    }
+
     private enum DotKind { case current, parent, none }
 
     private static func dotKind(_ segment: Substring) -> DotKind {

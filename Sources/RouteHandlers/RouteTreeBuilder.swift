@@ -146,15 +146,34 @@ public struct RouteTreeBuilder<Value: Sendable> {
 
     /// The immutable tree for serving.
     public func freeze() -> RouteTree<Value> {
-        RouteTree(
-            nodes: nodes.map { node in
-                RouteTree<Value>.Node(
-                    literals: node.literals,
-                    parameter: node.parameter?.node ?? -1, parameterName: node.parameter?.name ?? "",
-                    catchAll: node.catchAll?.node ?? -1, catchAllName: node.catchAll?.name ?? "",
-                    optionalCatchAll: node.optionalCatchAll?.node ?? -1, optionalCatchAllName: node.optionalCatchAll?.name ?? "",
-                    route: node.route ?? -1)
-            },
+        var frozen: [RouteIndex.Node] = []
+        var literals: [RouteIndex.Literal] = []
+        var bytes: [UInt8] = []
+        for node in nodes {
+            // Sorted by length, then bytes: the order `RouteTree.literalChild` searches in.
+            let children = node.literals.map { (Array($0.key.utf8), $0.value) }.sorted { a, b in
+                a.0.count != b.0.count ? a.0.count < b.0.count : a.0.lexicographicallyPrecedes(b.0)
+            }
+            let start = Int32(literals.count)
+            for (key, child) in children {
+                literals.append(.init(start: Int32(bytes.count), count: Int32(key.count), node: Int32(child)))
+                bytes += key
+            }
+            frozen.append(
+                RouteIndex.Node(
+                    literalStart: start, literalEnd: Int32(literals.count),
+                    parameter: Int32(node.parameter?.node ?? -1),
+                    catchAll: Int32(node.catchAll?.node ?? -1),
+                    optionalCatchAll: Int32(node.optionalCatchAll?.node ?? -1),
+                    route: Int32(node.route ?? -1)))
+        }
+        let names = nodes.map {
+            RouteIndex.Names(
+                parameter: $0.parameter?.name ?? "", catchAll: $0.catchAll?.name ?? "",
+                optionalCatchAll: $0.optionalCatchAll?.name ?? "")
+        }
+        return RouteTree(
+            index: RouteIndex(nodes: frozen, names: names, literals: literals, bytes: bytes),
             routes: routes.map { RouteTree<Value>.Route(pattern: $0.pattern, value: $0.value, source: $0.source) })
     }
 }

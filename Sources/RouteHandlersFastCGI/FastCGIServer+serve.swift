@@ -31,22 +31,26 @@ extension FastCGIServer {
             if case .success(let request) = outcome { method = request.method }
         }
 
-        // Under the state lock: a fast handler's `complete` (which marks the connection idle and waits for the
-        // next request) must not run before the connection is marked busy and armed for hang-up, or it would
-        // be overwritten and the kept-alive connection's next request never read.
-        connection.state.withLock { [method] state in
-            state = .busy(Task { [self] in
-                let response: Response
-                switch outcome {
-                case .success(let request):
-                    response = await responder.respond(to: request, requestID: requestID, logger: logger)
-                case .failure(let error):
-                    response = error.response
-                }
-                await write(response, for: method, on: connection, requestID: requestID)
-            })
-            armForHangUp(connection)
+        // Busy and watched for hang-up before the task exists: a fast handler may finish and re-arm the
+        // connection for its next request before this thread runs again, and that must not be overwritten.
+        connection.state.withLock { $0 = .busy(nil) }
+        armForHangUp(connection)
+        let task = Task { [self] in
+            let response: Response
+            switch outcome {
+            case .success(let request):
+                response = await responder.respond(to: request, requestID: requestID, logger: logger)
+            case .failure(let error):
+                response = error.response
+            }
+            await write(response, for: method, on: connection, requestID: requestID)
         }
+        let cancelNow = connection.state.withLock { state -> Bool in
+            guard case .busy(nil) = state else { return false }  // already answered
+            state = .busy(task)
+            return connection.aborted.load(ordering: .relaxed)
+        }
+        if cancelNow { task.cancel() }
     }
 
     /// In the request's task: writes the response on pool threads, then keeps or closes the connection.

@@ -1,0 +1,104 @@
+import Foundation
+import RouteHandlers
+
+/// Turns an `app/` directory into Swift sources: one wrapper per `route.swift` and an index declaring
+/// `Router.app()`.
+///
+/// Routes are validated with the runtime's own ``RoutePattern`` and ``RouteTreeBuilder``, so a tree that
+/// generates is a tree that serves. Every problem is collected before failing, so one build shows them all.
+public struct RouteTreeGenerator: Sendable {
+    /// One route of the tree.
+    public struct Route: Sendable {
+        public var pattern: RoutePattern
+        public var entry: AppDirectory.Entry
+        /// The source of a route file (empty for a page).
+        var source: String
+        /// Method handlers of a route file (empty for a page).
+        var handlers: [RouteFile.Handler]
+        /// The route file's text, rewritten for sharing a module (empty for a page).
+        var rewrittenSource: String
+
+        /// The methods the route answers, as `Allow` lists them (HEAD with GET, OPTIONS always).
+        public var methods: [String] {
+            var names = Set(entry.kind == .page ? ["GET"] : handlers.map(\.method))
+            if names.contains("GET") { names.insert("HEAD") }
+            names.insert("OPTIONS")
+            return names.sorted()
+        }
+    }
+
+    public let app: AppDirectory
+    /// The routes, sorted by URL pattern.
+    public private(set) var routes: [Route] = []
+
+    /// Scans and validates the `app/` directory at `path`.
+    /// - Throws: ``GeneratorError`` with every problem found.
+    public init(appDirectory path: String) throws(GeneratorError) {
+        app = try AppDirectory(path: path)
+        var diagnostics = app.diagnostics
+        var builder = RouteTreeBuilder<Int>()
+        var reportedFolders: Set<String> = []
+        let byDisplayPath = Dictionary(app.entries.map { ($0.displayPath, $0.path) }, uniquingKeysWith: { first, _ in first })
+
+        for entry in app.entries {
+            // The pattern, folder by folder, so that an invalid folder name is reported once with its folder.
+            var segments: [RoutePattern.Segment] = []
+            var folderError = false
+            for (index, folder) in entry.folders.enumerated() {
+                do throws(RouteError) {
+                    if let segment = try RoutePattern.parseSegment(Substring(folder)) { segments.append(segment) }
+                } catch {
+                    folderError = true
+                    let folderPath = entry.folders[...index].joined(separator: "/")
+                    if reportedFolders.insert(folderPath).inserted {
+                        diagnostics.append(.error(entry.path, "\(error.message) (folder \(app.displayName)/\(folderPath))"))
+                    }
+                    break
+                }
+            }
+            guard !folderError else { continue }
+            let pattern: RoutePattern
+            do throws(RouteError) {
+                pattern = try RoutePattern(segments: segments)
+                try builder.insert(pattern, routes.count, source: entry.displayPath)
+            } catch {
+                diagnostics.append(.error(entry.path, error.message))
+                if let other = error.otherSource, let otherPath = byDisplayPath[other], otherPath != entry.path {
+                    diagnostics.append(Diagnostic(.note, path: otherPath, "The other route is defined here."))
+                }
+                continue
+            }
+
+            var route = Route(pattern: pattern, entry: entry, source: "", handlers: [], rewrittenSource: "")
+            if entry.kind == .route {
+                guard let data = FileManager.default.contents(atPath: entry.path) else {
+                    diagnostics.append(.error(entry.path, "The route file cannot be read."))
+                    continue
+                }
+                route.source = String(decoding: data, as: UTF8.self)
+                let file = RouteFile(source: route.source, path: entry.path)
+                diagnostics += file.diagnostics
+                route.handlers = file.handlers
+                route.rewrittenSource = file.rewrittenSource
+            }
+            routes.append(route)
+        }
+        guard diagnostics.isEmpty else { throw GeneratorError(diagnostics: diagnostics) }
+        routes.sort { $0.pattern.description.utf8.lexicographicallyPrecedes($1.pattern.description.utf8) }
+    }
+
+    /// The route table, as `next build` prints it: one line per route with its URL pattern, methods and file.
+    public func routeTable() -> String {
+        let rows = routes.map { ($0.pattern.description, $0.methods.joined(separator: " "), $0.entry.displayPath) }
+        let header = ("Route", "Methods", "Source")
+        let urlWidth = max(header.0.count, rows.map(\.0.count).max() ?? 0)
+        let methodWidth = max(header.1.count, rows.map(\.1.count).max() ?? 0)
+        func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: width - text.count) }
+        var lines = [pad(header.0, urlWidth) + "  " + pad(header.1, methodWidth) + "  " + header.2]
+        for row in rows {
+            lines.append(pad(row.0, urlWidth) + "  " + pad(row.1, methodWidth) + "  " + row.2)
+        }
+        lines.append("\(routes.count) route\(routes.count == 1 ? "" : "s")")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,5 @@
+import RouteHandlers
+
+func GET() -> Response {
+    .text("about")
+}

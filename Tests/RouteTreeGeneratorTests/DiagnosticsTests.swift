@@ -1,0 +1,149 @@
+import Foundation
+import RouteTreeGenerator
+import Testing
+
+/// An `app/` tree written to a temporary directory, for one test.
+struct TemporaryApp {
+    let root: String
+    var app: String { root + "/app" }
+
+    init(_ files: [String: String]) throws {
+        root = FileManager.default.temporaryDirectory.path + "/route-tree-gen-tests-" + UUID().uuidString
+        for (path, contents) in files {
+            let full = root + "/app/" + path
+            try FileManager.default.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try contents.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// The diagnostics generation fails with, as printed; empty when it succeeds.
+    func diagnostics() -> [String] {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        do {
+            _ = try RouteTreeGenerator(appDirectory: app)
+            return []
+        } catch {
+            return error.diagnostics.map(\.description)
+        }
+    }
+}
+
+let get = "import RouteHandlers\nfunc GET() -> Response { .text(\"\") }\n"
+
+/// Each build-time error the issue lists, with the exact `path:line: error: message` text.
+@Suite struct DiagnosticsTests {
+    @Test func twoRouteFilesForOneURLThroughGroups() throws {
+        let tree = try TemporaryApp(["(admin)/users/route.swift": get, "(shop)/users/route.swift": get])
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/(shop)/users/route.swift:1: error: Routes app/(admin)/users/route.swift and app/(shop)/users/route.swift resolve to the same URL /users.",
+            "\(tree.app)/(admin)/users/route.swift:1: note: The other route is defined here.",
+        ])
+    }
+
+    @Test func differentSlugNamesAtOnePosition() throws {
+        let tree = try TemporaryApp(["users/[id]/route.swift": get, "users/[slug]/edit/route.swift": get])
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/users/[slug]/edit/route.swift:1: error: You cannot use different slug names for the same dynamic path ('id' !== 'slug').",
+            "\(tree.app)/users/[id]/route.swift:1: note: The other route is defined here.",
+        ])
+    }
+
+    @Test func repeatedSlugName() throws {
+        let tree = try TemporaryApp(["[id]/posts/[id]/route.swift": get])
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/[id]/posts/[id]/route.swift:1: error: You cannot have the same slug name \"id\" repeat within a single dynamic path."
+        ])
+    }
+
+    @Test func catchAllNotLast() throws {
+        let tree = try TemporaryApp(["docs/[...slug]/edit/route.swift": get])
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/docs/[...slug]/edit/route.swift:1: error: Catch-all segment \"[...slug]\" must be the last segment of the route."
+        ])
+    }
+
+    @Test func requiredAndOptionalCatchAllAtOneLevel() throws {
+        let tree = try TemporaryApp(["docs/[...slug]/route.swift": get, "docs/[[...slug]]/route.swift": get])
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/docs/[[...slug]]/route.swift:1: error: You cannot use both a required and an optional catch-all route at the same level (\"[...slug]\" and \"[[...slug]]\" under /docs).",
+            "\(tree.app)/docs/[...slug]/route.swift:1: note: The other route is defined here.",
+        ])
+    }
+
+    @Test func optionalCatchAllAndRouteOfTheSameSpecificity() throws {
+        let tree = try TemporaryApp(["shop/route.swift": get, "shop/[[...slug]]/route.swift": get])
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/shop/route.swift:1: error: You cannot define a route with the same specificity as an optional catch-all route (\"/shop\" and \"/shop/[[...slug]]\").",
+            "\(tree.app)/shop/[[...slug]]/route.swift:1: note: The other route is defined here.",
+        ])
+    }
+
+    @Test func routeFileWithoutMethods() throws {
+        let tree = try TemporaryApp(["users/route.swift": "import RouteHandlers\n\nfunc helper() {}\n"])
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/users/route.swift:1: error: This route file exports no HTTP method handler: define at least one of func GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS."
+        ])
+    }
+
+    @Test func lowercaseAndMisspelledMethods() throws {
+        let source = """
+            import RouteHandlers
+
+            func get() -> Response { .text("") }
+            func Post() -> Response { .text("") }
+            func POSTS() -> Response { .text("") }
+            func DELET() -> Response { .text("") }
+            func OPTION() -> Response { .text("") }
+            func JSON() -> Response { .text("") }
+            func load() {}
+            """
+        let tree = try TemporaryApp(["users/route.swift": source])
+        let file = "\(tree.app)/users/route.swift"
+        let methods = "Route handlers are named GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (uppercase)."
+        #expect(tree.diagnostics() == [
+            "\(file):3: error: 'get' is not an HTTP method handler: did you mean 'GET'? \(methods)",
+            "\(file):4: error: 'Post' is not an HTTP method handler: did you mean 'POST'? \(methods)",
+            "\(file):5: error: 'POSTS' is not an HTTP method handler: did you mean 'POST'? \(methods)",
+            "\(file):6: error: 'DELET' is not an HTTP method handler: did you mean 'DELETE'? \(methods)",
+            "\(file):7: error: 'OPTION' is not an HTTP method handler: did you mean 'OPTIONS'? \(methods)",
+        ])
+    }
+
+    @Test func methodDefinedTwiceOrWithTooManyParameters() throws {
+        let source = """
+            import RouteHandlers
+            func GET() -> Response { .text("") }
+            func GET(_ request: Request) -> Response { .text("") }
+            func POST(_ a: Request, _ b: Context, _ c: Int) -> Response { .text("") }
+            """
+        let tree = try TemporaryApp(["route.swift": source])
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/route.swift:3: error: GET is defined more than once in this route file (first at line 2); a route exports each method once.",
+            "\(tree.app)/route.swift:4: error: POST takes 3 parameters; a route handler takes none, the request, or the request and the context.",
+        ])
+    }
+
+    @Test func invalidFolderNames() throws {
+        let tree = try TemporaryApp([
+            "api/[id/route.swift": get, "api/[id/more/route.swift": get, "a]b/route.swift": get, "[1x]/route.swift": get,
+        ])
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/[1x]/route.swift:1: error: Invalid route segment \"[1x]\": the parameter name \"1x\" must be an identifier (letters, digits, _). (folder app/[1x])",
+            "\(tree.app)/a]b/route.swift:1: error: Invalid route segment \"a]b\": brackets and parentheses are only allowed around a whole segment. (folder app/a]b)",
+            "\(tree.app)/api/[id/more/route.swift:1: error: Invalid route segment \"[id\": a dynamic segment is written [name]. (folder app/api/[id)",
+        ])
+    }
+
+    @Test func routeAndPageInOneFolder() throws {
+        let tree = try TemporaryApp(["(docs)/api/route.swift": get, "(docs)/api/page.html": "<p>docs</p>"])
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/(docs)/api/route.swift:1: error: Conflicting route and page at /api: route at app/(docs)/api/route.swift and page at app/(docs)/api/page.html. A folder holds either a route.swift or a page, not both."
+        ])
+    }
+
+    @Test func privateFoldersAreNotChecked() throws {
+        let tree = try TemporaryApp(["_lib/[broken/route.swift": "func get() {}", "route.swift": get])
+        #expect(tree.diagnostics() == [])
+    }
+}

@@ -1,0 +1,6 @@
+import RouteHandlers
+
+/// GET /api/hello
+func GET() -> Response {
+    .json(["message": "Hello, World!"])
+}
