@@ -8,6 +8,15 @@ extension Request {
         RequestBodyChunks(bytes: body.bytes, limit: bodyLimit)
     }
 
+    /// This request with a lower body limit, for a handler that sets its own, such as a file-based route:
+    /// `try await request.limitingBody(to: 512 * 1024).formData()`. A looser limit than the current one has no
+    /// effect.
+    public func limitingBody(to limit: Int) -> Request {
+        var request = self
+        request.bodyLimit = Swift.min(limit, bodyLimit ?? .max)
+        return request
+    }
+
     /// Throws 413 when the body is over ``bodyLimit``.
     func checkBodyLimit() throws(HTTPError) {
         if let limit = bodyLimit, body.count > limit {
@@ -71,8 +80,6 @@ public func bodyLimit<Params>(
     _ limit: Int, _ handler: @escaping @Sendable (Request, RouteContext<Params>) async throws -> Response
 ) -> @Sendable (Request, RouteContext<Params>) async throws -> Response {
     { request, context in
-        var request = request
-        request.bodyLimit = min(limit, request.bodyLimit ?? .max)
-        return try await handler(request, context)
+        try await handler(request.limitingBody(to: limit), context)
     }
 }

@@ -108,5 +108,10 @@ import Testing
         for handler in [nested, outer] {
             await expectHTTPError(413) { _ = try await handler(post(contentType: nil, "123456"), context) }
         }
+        // Inside a handler (file-based routes).
+        let request = post(contentType: nil, "123456")
+        await expectHTTPError(413) { _ = try await request.limitingBody(to: 5).text() }
+        #expect(try await request.limitingBody(to: 6).text() == "123456")
+        #expect(request.limitingBody(to: 5).limitingBody(to: 100).bodyLimit == 5)
     }
 }
