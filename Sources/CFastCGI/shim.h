@@ -1,19 +1,19 @@
 #ifndef CFASTCGI_SHIM_H
 #define CFASTCGI_SHIM_H
 
-#include <pthread.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-
-// The event loop beside libfcgi uses two GNU extensions that <sys/socket.h> and <pthread.h> declare only under
-// _GNU_SOURCE. Defining that here would make these headers disagree with the ones Swift's Glibc and Dispatch
-// modules were built from, so the two prototypes are declared instead.
-extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
-extern int pthread_setname_np(pthread_t thread, const char *name);
-
 // libfcgi's reentrant request API (FCGX_*) and the protocol constants, FCGI_LISTENSOCK_FILENO among them.
 #include <fastcgi.h>
 #include <fcgiapp.h>
+
+// The event loop beside libfcgi needs epoll and eventfd, which Swift's Glibc module does not export.
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+// Two GNU extensions, declared here rather than through <sys/socket.h> and <pthread.h> with _GNU_SOURCE:
+// including those headers in this module makes their declarations clash with the Glibc module's in optimized
+// builds. The types are glibc's on Linux (socklen_t is unsigned int, pthread_t unsigned long).
+struct sockaddr;
+extern int accept4(int sockfd, struct sockaddr *addr, unsigned int *addrlen, int flags);
+extern int pthread_setname_np(unsigned long thread, const char *name);
 
 #endif
