@@ -15,14 +15,7 @@ func requestCookies(_ request: Request) -> [String: String] {
     return cookies
 }
 
-/// The fields of a form body as name/value pairs, or nil when the body is not a form.
+/// The fields of a form body as name/value pairs (a file's value is its filename), or nil when the body is not a form.
 func formPairs(_ request: Request) async throws -> [[String]]? {
-    // The first Content-Type only: before issue 4, nginx's CONTENT_TYPE and its HTTP_CONTENT_TYPE copy both arrive.
-    let mediaType = request.headers.getAll("Content-Type").first.map { $0.prefix { $0 != ";" }.trimmed.lowercased() }
-    switch mediaType {
-    case "application/x-www-form-urlencoded":
-        return URLSearchParams(try await request.text()).map { [$0.name, $0.value] }
-    default:
-        return nil
-    }
+    try await exampleFormFields(request)?.map { [$0.name, $0.value] }
 }

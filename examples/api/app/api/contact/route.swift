@@ -1,9 +1,52 @@
+import Crypto
 import RouteHandlers
 
-/// POST /api/contact: TODO(issue 4) multipart, once request.formData() lands.
+/// POST /api/contact: a contact form, urlencoded or multipart with an optional file. Answers 200 with the text
+/// fields and, for a file, its name, type, size and SHA-256 (what a real handler would store or mail on).
+/// A body that is not a form is 415.
 func POST(_ request: Request) async throws -> Response {
-    guard let fields = try await formPairs(request) else {
-        throw HTTPError(.unsupportedMediaType, "Send the form as application/x-www-form-urlencoded or multipart/form-data.")
+    guard let fields = try await exampleFormFields(request) else {
+        throw HTTPError(
+            .unsupportedMediaType, "Send the form as application/x-www-form-urlencoded or multipart/form-data.",
+            headers: ["Accept-Post": "application/x-www-form-urlencoded, multipart/form-data"])
     }
-    return .json(["fields": fields.map { ["name": $0[0], "value": $0[1]] }])
+    var text: [String: String] = [:]
+    var file: FileSummary?
+    for field in fields {
+        if let upload = field.file {
+            // A browser sends an empty part with no filename when no file was chosen.
+            guard file == nil, !upload.filename.isEmpty else { continue }
+            file = FileSummary(
+                field: field.name, name: upload.filename, contentType: upload.contentType, size: upload.bytes.count,
+                sha256: hex(SHA256.hash(data: upload.bytes)))
+        } else if text[field.name] == nil {
+            text[field.name] = field.value
+        }
+    }
+    return .json(ContactReceipt(fields: text, file: file))
+}
+
+struct ContactReceipt: Encodable, Sendable {
+    /// Text fields by name (the first of a repeated name).
+    var fields: [String: String]
+    /// The first uploaded file, or null.
+    var file: FileSummary?
+
+    enum CodingKeys: String, CodingKey { case fields, file }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(fields, forKey: .fields)
+        try container.encode(file, forKey: .file)
+    }
+}
+
+struct FileSummary: Encodable, Sendable {
+    /// The form field that carried the file.
+    var field: String
+    var name: String
+    var contentType: String
+    var size: Int
+    /// Lowercase hex, as `sha256sum` prints it.
+    var sha256: String
 }
