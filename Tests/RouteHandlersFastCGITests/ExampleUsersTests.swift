@@ -49,6 +49,16 @@ struct ExampleUsersTests {
         }
     }
 
+    @Test func fieldsAreTrimmedAndKeepTheirUnicode() async throws {
+        try await withExampleAPI { api in
+            let created = try await api.send("POST", "/api/users", json: #"{"name":"  Zoë 李 \u0000 ✓ ","email":" zoe@exämple.com\n"}"#)
+            #expect(created.status == 201, "\(created)")
+            let read = try await api.request("/api/users/1").json()
+            #expect(read["name"] as? String == "Zoë 李 \u{0} ✓")
+            #expect(read["email"] as? String == "zoe@exämple.com")
+        }
+    }
+
     @Test func unknownIdsAre404ForEveryMethod() async throws {
         try await withExampleAPI { api in
             for path in ["/api/users/42", "/api/users/abc", "/api/users/0", "/api/users/-1"] {

@@ -67,8 +67,11 @@ final class SQLiteConnection {
             let result: Int32
             switch parameter {
             case .integer(let value): result = sqlite3_bind_int64(statement, index, value)
-            // SQLITE_TRANSIENT (a macro Swift cannot import): SQLite copies the string before bind returns.
-            case .text(let value): result = sqlite3_bind_text(statement, index, value, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            case .text(let value):
+                // The byte count keeps a NUL inside the string; SQLITE_TRANSIENT (a macro Swift cannot import) makes
+                // SQLite copy the bytes before bind returns.
+                result = sqlite3_bind_text(
+                    statement, index, value, Int32(value.utf8.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
             case .null: result = sqlite3_bind_null(statement, index)
             }
             guard result == SQLITE_OK else { throw lastError() }
@@ -100,7 +103,8 @@ final class SQLiteConnection {
             return .null
         default:
             guard let text = sqlite3_column_text(statement, index) else { return .null }
-            return .text(String(cString: text))
+            let count = Int(sqlite3_column_bytes(statement, index))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
         }
     }
 
