@@ -9,7 +9,8 @@ extension Request {
     ///   `SCRIPT_FILENAME`); when it is absent, from `SCRIPT_NAME` + `PATH_INFO`. The query comes from
     ///   `QUERY_STRING` when set.
     /// - Every `HTTP_*` parameter becomes a header, duplicates kept in order (nginx 1.22 sends repeated request
-    ///   headers as repeated parameters); `CONTENT_TYPE` and `CONTENT_LENGTH` too. An empty `HTTP_PROXY` (the
+    ///   headers as repeated parameters); `CONTENT_TYPE` and `CONTENT_LENGTH` too, in place of the
+    ///   `HTTP_CONTENT_TYPE` and `HTTP_CONTENT_LENGTH` copies nginx also sends. An empty `HTTP_PROXY` (the
     ///   httpoxy mitigation) is not a header.
     /// - The URL's scheme comes from `HTTPS`/`REQUEST_SCHEME`, its host from `HTTP_HOST` or
     ///   `SERVER_NAME`/`SERVER_PORT`.
@@ -28,10 +29,18 @@ extension Request {
         var serverPort: String?
         var remoteAddress: String?
         var headers = Headers()
+        var contentType: String?
+        var contentLength: String?
+        var headerContent: [(String, String)] = []
 
         for (name, value) in params {
             if name.hasPrefix("HTTP_") {
                 if name == "HTTP_PROXY", value.isEmpty { continue }
+                // Used only when the CGI variable is missing: nginx sends both, and one header must not become two.
+                if name == "HTTP_CONTENT_TYPE" || name == "HTTP_CONTENT_LENGTH" {
+                    headerContent.append((Self.headerName(fromParam: name), value))
+                    continue
+                }
                 if name == "HTTP_HOST", httpHost == nil { httpHost = value }
                 headers.append(Self.headerName(fromParam: name), value)
                 continue
@@ -47,10 +56,15 @@ extension Request {
             case "SERVER_NAME": serverName = value
             case "SERVER_PORT": serverPort = value
             case "REMOTE_ADDR": remoteAddress = value.isEmpty ? nil : value
-            case "CONTENT_TYPE" where !value.isEmpty: headers.append("Content-Type", value)
-            case "CONTENT_LENGTH" where !value.isEmpty: headers.append("Content-Length", value)
+            case "CONTENT_TYPE" where !value.isEmpty: contentType = value
+            case "CONTENT_LENGTH" where !value.isEmpty: contentLength = value
             default: break
             }
+        }
+        if let contentType { headers.append("Content-Type", contentType) }
+        if let contentLength { headers.append("Content-Length", contentLength) }
+        for (name, value) in headerContent where !headers.has(name) {
+            headers.append(name, value)
         }
 
         guard let methodName = method, let parsedMethod = HTTPRequest.Method(methodName) else {
