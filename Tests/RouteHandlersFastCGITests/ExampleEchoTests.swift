@@ -23,6 +23,7 @@ struct ExampleEchoTests {
             #expect(repeated == ["a", "b"] || repeated == ["a, b"], "\(headers)")
             #expect(names.firstIndex(of: "x-first").map { first in names.firstIndex(of: "x-repeated").map { first < $0 } ?? false } == true)
             #expect(names.contains("host"))
+            #expect(names.filter { $0 == "content-type" }.count == 1, "\(headers)")
             #expect(echo["cookies"] as? [String: String] == ["session": "abc", "theme": "dark"])
             #expect(echo["ip"] as? String == "127.0.0.1")
             #expect(echo["text"] as? String == "hello body")

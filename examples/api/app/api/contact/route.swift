@@ -5,22 +5,20 @@ import RouteHandlers
 /// fields and, for a file, its name, type, size and SHA-256 (what a real handler would store or mail on).
 /// A body that is not a form is 415.
 func POST(_ request: Request) async throws -> Response {
-    guard let fields = try await exampleFormFields(request) else {
-        throw HTTPError(
-            .unsupportedMediaType, "Send the form as application/x-www-form-urlencoded or multipart/form-data.",
-            headers: ["Accept-Post": "application/x-www-form-urlencoded, multipart/form-data"])
-    }
+    // 415 for a body that is not a form, 400 for a malformed one.
+    let form = try await request.formData()
     var text: [String: String] = [:]
     var file: FileSummary?
-    for field in fields {
-        if let upload = field.file {
+    for (name, value) in form {
+        switch value {
+        case .text(let value):
+            if text[name] == nil { text[name] = value }
+        case .file(let upload):
             // A browser sends an empty part with no filename when no file was chosen.
             guard file == nil, !upload.filename.isEmpty else { continue }
             file = FileSummary(
-                field: field.name, name: upload.filename, contentType: upload.contentType, size: upload.bytes.count,
+                field: name, name: upload.filename, contentType: upload.contentType, size: upload.size,
                 sha256: hex(SHA256.hash(data: upload.bytes)))
-        } else if text[field.name] == nil {
-            text[field.name] = field.value
         }
     }
     return .json(ContactReceipt(fields: text, file: file))

@@ -14,16 +14,24 @@ func OPTIONS(_ request: Request, _ context: Context) async throws -> Response { 
 /// `method`, `pathname`, `params`, `search` and `headers` (pairs, in order), `cookies`, `ip`, the body as `text`,
 /// and for a form body its fields as `form` pairs (a file's value is its filename).
 func echo(_ request: Request, _ context: Context) async throws -> Response {
+    var cookies: [String: String] = [:]
+    // The first of a repeated name wins, as `cookies.get` does (browsers send the most specific first).
+    for cookie in request.cookies where cookies[cookie.name] == nil {
+        cookies[cookie.name] = cookie.value
+    }
     var seen = Echo(
         method: request.method.rawValue,
         pathname: request.url.pathname,
         params: EchoParams(path: context.params.path),
         search: request.url.searchParams.map { [$0.name, $0.value] },
         headers: request.headers.map { [$0.name, $0.value] },
-        cookies: requestCookies(request),
-        ip: request.remoteAddress,
+        cookies: cookies,
+        ip: request.ip,
         text: try await request.text())
-    seen.form = try await formPairs(request)
+    if request.mediaType == "application/x-www-form-urlencoded" || request.mediaType == "multipart/form-data" {
+        // A malformed form is still echoed, as text, without `form`: this route reports, it does not judge.
+        seen.form = (try? await request.formData())?.map { [$0.name, $0.value.text ?? $0.value.file?.filename ?? ""] }
+    }
     return .json(seen)
 }
 
