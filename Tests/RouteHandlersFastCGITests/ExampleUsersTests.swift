@@ -127,13 +127,24 @@ struct ExampleUsersTests {
             #expect(created.status == 201)
             let replaced = try await api.send("PUT", "/api/users/1", json: #"{"name":"Grace Hopper","email":"grace@example.com"}"#)
             #expect(replaced.status == 200)
+            // Twenty more, acknowledged just before the kill: each 201 means committed.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await api.send("POST", "/api/users", json: #"{"name":"U\#(index)","email":"u\#(index)@example.com"}"#).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 201, count: 20))
             try await api.restart(signal: SIGKILL)
+            #expect(try await api.request("/api/users").jsonArray().count == 21)
             let read = try await api.request("/api/users/1")
             #expect(read.status == 200, "\(read) \(api.appLog)")
             #expect(read.text == #"{"email":"grace@example.com","id":1,"name":"Grace Hopper"}"#)
             // Ids keep counting after the restart.
             let next = try await api.send("POST", "/api/users", json: #"{"name":"Katherine","email":"kj@example.com"}"#)
-            #expect(next.header("Location") == "/api/users/2")
+            #expect(next.header("Location") == "/api/users/22")
         }
     }
 

@@ -64,6 +64,19 @@ struct ExampleWebhookTests {
         }
     }
 
+    @Test func aSignedPayloadThatIsNotAnEventIsRefused() async throws {
+        try await withExampleAPI { api in
+            let t = Self.now()
+            let notJSON = Array("not json".utf8)
+            let malformed = try await post(api, signature: "t=\(t),v1=\(Self.signature(notJSON, at: t))", payload: notJSON)
+            #expect(malformed.status == 400)
+            let noType = Array(#"{"id":"evt_2"}"#.utf8)
+            let untyped = try await post(api, signature: "t=\(t),v1=\(Self.signature(noType, at: t))", payload: noType)
+            #expect(untyped.status == 422)
+            #expect(untyped.problemDetail.contains(#""type""#))
+        }
+    }
+
     @Test func withoutASecretTheServerRefusesWith500() async throws {
         try await withExampleAPI(environment: ["STRIPE_WEBHOOK_SECRET": ""]) { api in
             let t = Self.now()
