@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // The example only: HMAC-SHA256 for webhook signatures, SHA-256 for uploaded files.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // libfcgi, found through pkg-config; the module map exposes fcgiapp.h only.
@@ -78,9 +80,21 @@ let package = Package(
             dependencies: ["route-tree-gen"],
             path: "Sources/RouteTablePlugin"
         ),
+        // SQLite (the system library, through pkg-config) for the example's users and posts.
+        .systemLibrary(
+            name: "CSQLite",
+            path: "examples/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .executableTarget(
             name: "ExampleAPI",
-            dependencies: ["RouteHandlers", "RouteHandlersFastCGI"],
+            dependencies: [
+                "RouteHandlers",
+                "RouteHandlersFastCGI",
+                "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "examples/api",
             exclude: ["app"],
             plugins: ["RouteTreePlugin"]
@@ -111,7 +125,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RouteHandlersFastCGITests",
-            dependencies: ["RouteHandlersFastCGI", "RouteHandlers", "ExampleAPI", "HelloCGI"]
+            dependencies: [
+                "RouteHandlersFastCGI", "RouteHandlers", "ExampleAPI", "HelloCGI",
+                // Signs webhook requests to the example.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

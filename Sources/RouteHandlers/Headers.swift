@@ -82,6 +82,11 @@ public struct Headers: Sendable, Hashable {
         }
     }
 
+    /// Records a field that could not be sent safely (such as an invalid cookie), so the response is refused.
+    mutating func reject(_ name: String, _ value: String) {
+        rejectedFields.append(RejectedField(name: name, value: value))
+    }
+
     private mutating func validated(_ name: String, _ value: String) -> HTTPField? {
         guard let fieldName = HTTPField.Name(name), Self.isSafeValue(value) else {
             rejectedFields.append(RejectedField(name: name, value: value))

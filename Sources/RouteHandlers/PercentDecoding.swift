@@ -5,6 +5,12 @@ enum PercentDecoding {
     /// Decodes `%XX` escapes strictly: a `%` not followed by two hex digits fails (routing answers 400).
     static func decodeStrict(_ input: Substring) throws(Failure) -> String {
         guard input.utf8.contains(UInt8(ascii: "%")) else { return String(input) }
+        return String(decoding: try decodeStrictBytes(input), as: UTF8.self)
+    }
+
+    /// The bytes `%XX` escapes stand for, failing on a malformed escape; the caller decides what invalid UTF-8
+    /// means.
+    static func decodeStrictBytes(_ input: Substring) throws(Failure) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(input.utf8.count)
         var iterator = input.utf8.makeIterator()
@@ -18,7 +24,7 @@ enum PercentDecoding {
             }
             bytes.append(high << 4 | low)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// Decodes `%XX` escapes in bytes already checked by ``RequestPath/validateEscapes(_:)``; a `%` that does
@@ -82,6 +88,26 @@ enum PercentDecoding {
                 output.append(byte)
             case UInt8(ascii: " "):
                 output.append(UInt8(ascii: "+"))
+            default:
+                output.append(UInt8(ascii: "%"))
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Encodes like JavaScript's `encodeURIComponent`: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
+    static func encodeURIComponent(_ input: String) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(input.utf8.count)
+        for byte in input.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "!"), UInt8(ascii: "~"), UInt8(ascii: "*"), UInt8(ascii: "'"), UInt8(ascii: "("),
+                UInt8(ascii: ")"):
+                output.append(byte)
             default:
                 output.append(UInt8(ascii: "%"))
                 output.append(hexDigits[Int(byte >> 4)])

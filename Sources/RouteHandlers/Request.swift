@@ -7,8 +7,14 @@ public struct Request: Sendable {
     public var url: RequestURL
     public var headers: Headers
     public var body: RequestBody
-    /// The client's address as the web server saw it (`REMOTE_ADDR`), if known.
+    /// The client's address as the web server saw it (`REMOTE_ADDR`), if known. See ``ip`` for the client
+    /// behind trusted proxies.
     public var remoteAddress: String?
+    /// The largest body this request's readers accept, below the gateway's global limit; `nil` for no limit of
+    /// its own. Set per route with ``bodyLimit(_:_:)``.
+    public var bodyLimit: Int?
+    /// The proxies whose forwarding headers ``ip`` believes; the responder sets them from its configuration.
+    public var trustedProxies: TrustedProxies = .none
 
     public init(
         method: HTTPRequest.Method = .get,
@@ -43,21 +49,29 @@ public struct Request: Sendable {
         return type.isEmpty ? nil : type.lowercased()
     }
 
-    /// The body's bytes.
+    /// The body's bytes. They stay available: every reader can run any number of times, in any order.
+    /// - Throws: ``HTTPError`` 413 when the body is larger than ``bodyLimit``.
     public func bytes() async throws -> [UInt8] {
-        body.bytes
+        try checkBodyLimit()
+        return body.bytes
     }
 
     /// The body decoded as UTF-8; invalid sequences become U+FFFD, as in the Web API.
     public func text() async throws -> String {
-        String(decoding: body.bytes, as: UTF8.self)
+        String(decoding: try await bytes(), as: UTF8.self)
     }
 
     /// The body decoded as JSON into `type`.
     /// - Throws: ``HTTPError`` 400 when the body is not JSON, 422 when it is JSON of the wrong shape (naming the
     ///   field that did not fit).
     public func json<T: Decodable>(_ type: T.Type = T.self) async throws -> T {
-        try JSONBody.decode(type, from: body.bytes)
+        try JSONBody.decode(type, from: try await bytes())
+    }
+
+    /// The body decoded as JSON of any shape.
+    /// - Throws: ``HTTPError`` 400 when the body is not JSON.
+    public func json() async throws -> JSONValue {
+        try JSONBody.decode(JSONValue.self, from: try await bytes())
     }
 }
 

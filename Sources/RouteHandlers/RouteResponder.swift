@@ -23,11 +23,17 @@ public struct RouteResponder: Sendable {
         public var basePath: String
         /// Put an unexpected error's description in its 500 response. For development only.
         public var exposeErrorDetails: Bool
+        /// The proxies whose forwarding headers ``Request/ip`` believes. None by default.
+        public var trustedProxies: TrustedProxies
 
-        public init(trailingSlash: TrailingSlash = .redirectToNoSlash, basePath: String = "", exposeErrorDetails: Bool = false) {
+        public init(
+            trailingSlash: TrailingSlash = .redirectToNoSlash, basePath: String = "", exposeErrorDetails: Bool = false,
+            trustedProxies: TrustedProxies = .none
+        ) {
             self.trailingSlash = trailingSlash
             self.basePath = basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath
             self.exposeErrorDetails = exposeErrorDetails
+            self.trustedProxies = trustedProxies
         }
     }
 
@@ -43,6 +49,8 @@ public struct RouteResponder: Sendable {
     public func respond(to request: Request, requestID: String = RequestID.next(), logger: Logger) async -> Response {
         var logger = logger
         logger[metadataKey: "request-id"] = .string(requestID)
+        var request = request
+        request.trustedProxies = configuration.trustedProxies
         do {
             return try await dispatch(request, requestID: requestID, logger: logger)
         } catch let error as HTTPError {

@@ -76,7 +76,16 @@ public struct Application: Sendable {
         }
 
         do throws(ServerError) {
-            if let configuration = try options.configuration(environment: environment) {
+            if environment[Supervisor.workerVariable] != nil, ListeningSocket.isListeningSocket(0) {
+                // A worker started by a supervisor: the socket is on fd 0, whatever the arguments say.
+                var configuration = FastCGIServerConfiguration(address: .inherited(fd: 0))
+                try options.apply(to: &configuration, environment: environment)
+                await serve(configuration, responder: responder, logger: logger)
+            } else if let configuration = try options.configuration(environment: environment) {
+                let processes = try options.processCount(environment: environment)
+                if processes > 1 {
+                    exit(try supervise(configuration, processes: processes, logger: logger))
+                }
                 await serve(configuration, responder: responder, logger: logger)
             } else if let inherited = Self.inheritedSocket(environment: environment) {
                 var configuration = FastCGIServerConfiguration(address: .inherited(fd: inherited))
@@ -113,6 +122,15 @@ public struct Application: Sendable {
             server.shutdown()
         }
         await server.run()
+    }
+
+    private func supervise(_ configuration: FastCGIServerConfiguration, processes: Int, logger: Logger) throws(ServerError) -> Int32 {
+        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT])
+        let listener = try ListeningSocket.open(
+            configuration.address,
+            unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
+            backlog: configuration.backlog)
+        return Supervisor(processes: processes, listener: listener, logger: logger).run(signals: signals)
     }
 
     /// The socket the process was started with: systemd socket activation's fd 3, or a listening socket on

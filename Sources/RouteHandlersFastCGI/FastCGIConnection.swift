@@ -32,6 +32,10 @@ final class FastCGIConnection: @unchecked Sendable {
     var keepAlive = false
     /// Set when the web server hung up on a request in flight.
     let aborted = Atomic<Bool>(false)
+    /// Set when `readBody` stopped before the end of stdin (a body over the limit). libfcgi's `FCGX_Finish_r`
+    /// does not discard unread input, so `finish` does: left there, it would be misread as the next request,
+    /// and closing with it unread resets the connection (nginx then answers 502 instead of the 413).
+    var unreadInput = false
 
     init(id: UInt64, fd: Int32) {
         self.id = id
@@ -82,7 +86,10 @@ final class FastCGIConnection: @unchecked Sendable {
     /// Reads the body to the end of stdin (nginx sends no `CONTENT_LENGTH` for a streamed body), keeping at most
     /// `limit` bytes. Anything beyond the limit is left for `finish`, which discards it.
     func readBody(limit: Int, expectedLength: Int?) -> BodyResult {
-        if let expectedLength, expectedLength > limit { return .tooLarge }
+        if let expectedLength, expectedLength > limit {
+            unreadInput = true
+            return .tooLarge
+        }
         var body: [UInt8] = []
         if let expectedLength, expectedLength > 0 { body.reserveCapacity(expectedLength) }
         let chunk = 64 * 1024
@@ -91,7 +98,10 @@ final class FastCGIConnection: @unchecked Sendable {
         while true {
             let read = Int(FCGX_GetStr(scratch, Int32(chunk), record.pointee.in))
             if read > 0 {
-                guard body.count + read <= limit else { return .tooLarge }
+                guard body.count + read <= limit else {
+                    unreadInput = true
+                    return .tooLarge
+                }
                 body.append(contentsOf: UnsafeRawBufferPointer(start: scratch, count: read))
             }
             if read < chunk {
@@ -132,6 +142,10 @@ final class FastCGIConnection: @unchecked Sendable {
 
     /// Ends the request (`FCGI_END_REQUEST`, discarding unread stdin) and then keeps or closes the connection.
     func finish(keepOpen wanted: Bool) -> AfterFinish {
+        if unreadInput {
+            discardInput()
+            unreadInput = false
+        }
         prepareForLibfcgi()
         FCGX_Finish_r(record)
         // FCGX_Finish_r closed the connection itself after a stream error.
@@ -139,6 +153,15 @@ final class FastCGIConnection: @unchecked Sendable {
         if wanted && keepAlive && !aborted.load(ordering: .relaxed) { return .keepOpen }
         closeDescriptor()
         return .closed
+    }
+
+    /// Reads stdin to its end and drops it. nginx sends a body it has buffered (its default), so this takes
+    /// no longer than copying it; the web server's own limit (`client_max_body_size`) bounds it.
+    private func discardInput() {
+        let chunk: Int32 = 64 * 1024
+        let scratch = UnsafeMutablePointer<CChar>.allocate(capacity: Int(chunk))
+        defer { scratch.deallocate() }
+        while !aborted.load(ordering: .relaxed), FCGX_GetStr(scratch, chunk, record.pointee.in) == chunk {}
     }
 
     /// Whether bytes of a next request are waiting to be read.

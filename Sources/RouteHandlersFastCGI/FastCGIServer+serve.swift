@@ -35,7 +35,7 @@ extension FastCGIServer {
         // connection for its next request before this thread runs again, and that must not be overwritten.
         connection.state.withLock { $0 = .busy(nil) }
         armForHangUp(connection)
-        let task = Task { [self] in
+        let task = Task(executorPreference: pool) { [self] in
             let response: Response
             switch outcome {
             case .success(let request):

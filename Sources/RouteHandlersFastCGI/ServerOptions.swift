@@ -44,6 +44,11 @@ public struct ServerOptions: ParsableArguments, Sendable {
         valueName: "seconds"))
     public var shutdownTimeout: Int?
 
+    @Option(name: .customLong("processes"), help: ArgumentHelp(
+        "Worker processes sharing the socket, supervised and restarted if they die (PHP-FPM's pm = static). Default 1: no supervisor. [env: ROUTE_HANDLERS_PROCESSES]",
+        valueName: "count"))
+    public var processes: Int?
+
     @Option(name: .customLong("allowed-clients"), help: ArgumentHelp(
         "Comma-separated peer addresses allowed over TCP. [env: FCGI_WEB_SERVER_ADDRS]", valueName: "list"))
     public var allowedClients: String?
@@ -102,6 +107,14 @@ public struct ServerOptions: ParsableArguments, Sendable {
         if let clients = allowedClients ?? environment["FCGI_WEB_SERVER_ADDRS"], !clients.isEmpty {
             configuration.allowedClients = clients.split(separator: ",").map { $0.filter { $0 != " " } }
         }
+    }
+
+    /// How many supervised worker processes to run; 1 means this process serves by itself.
+    func processCount(environment: [String: String]) throws(ServerError) -> Int {
+        let fromEnvironment = try Self.integer(environment, "ROUTE_HANDLERS_PROCESSES")
+        let count = processes ?? fromEnvironment ?? 1
+        guard (1...256).contains(count) else { throw ServerError(.invalidOption, "--processes must be 1-256.") }
+        return count
     }
 
     private static func integer(_ environment: [String: String], _ name: String) throws(ServerError) -> Int? {

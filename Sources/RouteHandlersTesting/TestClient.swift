@@ -79,6 +79,11 @@ public struct TestResponse: Sendable {
     public func json<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         try JSONBody.decode(type, from: body)
     }
+
+    /// The cookies the response sets (`cookies.get("session")`, `cookies.has("theme")`).
+    public var cookies: ResponseCookies {
+        ResponseCookies(headers: headers)
+    }
 }
 
 extension Router {

@@ -108,4 +108,43 @@ struct ExampleProcessTests {
         let badSize = try await runCommand(exampleAPI, ["--listen", "/tmp/x.sock", "--max-body-size", "ten"], seconds: 10)
         #expect(badSize.status == 1)
     }
+
+    @Test func supervisorRestartsAWorkerThatDiesAndStopsThemAll() async throws {
+        let directory = try TemporaryDirectory()
+        let socket = directory.file("supervised.sock")
+        let master = try ChildProcess(exampleAPI, ["--listen", socket, "--processes", "2"], logPrefix: directory.file("master"))
+        defer { master.stop() }
+        #expect(await eventually { childPIDs(of: master.pid).count == 2 })
+        let workers = childPIDs(of: master.pid)
+        #expect(try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")).status == 200)
+
+        // A worker killed outright (as a libfcgi abort would) is replaced; the socket keeps serving.
+        let victim = try #require(workers.first)
+        kill(victim, SIGKILL)
+        #expect(await eventually { let now = childPIDs(of: master.pid); return now.count == 2 && !now.contains(victim) })
+        for _ in 0..<4 {
+            #expect(try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")).status == 200)
+        }
+
+        master.send(SIGTERM)
+        #expect(await master.exitStatus(within: 10) == 0)
+        #expect(childPIDs(of: master.pid).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: socket))
+    }
+}
+
+/// The pids whose parent is `pid`, read from /proc.
+func childPIDs(of pid: pid_t) -> Set<pid_t> {
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+    var children: Set<pid_t> = []
+    for entry in entries {
+        guard let child = pid_t(entry),
+              let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")")
+        else { continue }
+        // Fields after the command name: state, ppid, ...
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        if fields.count > 2, fields[0] != "Z", pid_t(fields[1]) == pid { children.insert(child) }
+    }
+    return children
 }
