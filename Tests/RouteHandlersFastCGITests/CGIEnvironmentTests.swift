@@ -15,8 +15,9 @@ struct CGIEnvironmentTests {
     }
 
     @Test func theScriptsOwnURLMountsItWithoutPathInfo() {
-        #expect(environment(["SCRIPT_NAME": "/cgi-bin/app", "SCRIPT_FILENAME": "/usr/lib/cgi-bin/app"]).mountPoint == "/cgi-bin/app")
-        #expect(environment(["SCRIPT_NAME": "/cgi-bin/app", "SCRIPT_FILENAME": "/usr/lib/cgi-bin/app", "PATH_INFO": ""]).mountPoint == "/cgi-bin/app")
+        let script = ["SCRIPT_NAME": "/cgi-bin/app", "SCRIPT_FILENAME": "/usr/lib/cgi-bin/app"]
+        #expect(environment(script).mountPoint == "/cgi-bin/app")
+        #expect(environment(script.merging(["PATH_INFO": ""]) { $1 }).mountPoint == "/cgi-bin/app")
     }
 
     @Test func aWholePathInScriptNameIsNoMount() {

@@ -7,8 +7,13 @@ struct CGIModeTests {
     let script = CGIScript.helloCGI
     let filename = "/srv/www/cgi-bin/hello-cgi"
 
+    /// The environment for a request to hello-cgi installed as /cgi-bin/hello-cgi.
+    func mounted(_ method: String, _ target: String, headers: [String: String] = [:]) -> [String: String] {
+        CGIScript.environment(method, target, scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename, headers: headers)
+    }
+
     @Test func getWithAQueryAnswersTheGreetingAndExitsZero() async throws {
-        let environment = CGIScript.environment("GET", "/cgi-bin/hello-cgi?name=Ada", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        let environment = mounted("GET", "/cgi-bin/hello-cgi?name=Ada")
         let result = try await CGIScript.run(script, environment: environment)
         #expect(result.exitStatus == 0)
         #expect(result.raw.starts(with: Array("Status: 200 OK\r\n".utf8)))
@@ -16,14 +21,13 @@ struct CGIModeTests {
         #expect(result.response.header("Content-Type") == "text/plain; charset=utf-8")
         #expect(result.response.header("Content-Length") == "11")
         #expect(result.response.text == "Hello, Ada!")
-        let plain = CGIScript.environment("GET", "/cgi-bin/hello-cgi", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        let plain = mounted("GET", "/cgi-bin/hello-cgi")
         #expect(try await CGIScript.run(script, environment: plain).response.text == "Hello, World!")
     }
 
     @Test func postWithABodyIsRoutedOnPathInfo() async throws {
         let body = Array("name=Ada&note=ünïcode\u{0}bytes".utf8)
-        var environment = CGIScript.environment(
-            "POST", "/cgi-bin/hello-cgi/echo?x=1", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        var environment = mounted("POST", "/cgi-bin/hello-cgi/echo?x=1")
         environment["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
         let result = try await CGIScript.run(script, environment: environment, body: body)
         #expect(result.exitStatus == 0)
@@ -38,18 +42,15 @@ struct CGIModeTests {
     }
 
     @Test func aHeaderTheHostJoinedArrivesIntact() async throws {
-        let environment = CGIScript.environment(
-            "GET", "/cgi-bin/hello-cgi/echo", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename,
-            headers: ["HTTP_X_DUP": "a, b", "HTTP_ACCEPT": "text/html, application/json;q=0.9"])
+        let environment = mounted(
+            "GET", "/cgi-bin/hello-cgi/echo", headers: ["HTTP_X_DUP": "a, b", "HTTP_ACCEPT": "text/html, application/json;q=0.9"])
         let echoed = try EchoedRequest(try await CGIScript.run(script, environment: environment).response)
         #expect(echoed.header("X-Dup") == "a, b")
         #expect(echoed.header("Accept") == "text/html, application/json;q=0.9")
     }
 
     @Test func httpProxyNeverReachesTheHandler() async throws {
-        let environment = CGIScript.environment(
-            "GET", "/cgi-bin/hello-cgi/echo", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename,
-            headers: ["HTTP_PROXY": "http://attacker.invalid:8080"])
+        let environment = mounted("GET", "/cgi-bin/hello-cgi/echo", headers: ["HTTP_PROXY": "http://attacker.invalid:8080"])
         let result = try await CGIScript.run(script, environment: environment)
         let echoed = try EchoedRequest(result.response)
         #expect(echoed.httpProxyVariable == nil)
@@ -61,7 +62,7 @@ struct CGIModeTests {
         // RFC 3875 4.4: "GET /cgi-bin/x?--listen+/tmp/s" may reach the script as the arguments "--listen" "/tmp/s".
         let directory = try TemporaryDirectory()
         let socket = directory.file("evil.sock")
-        let environment = CGIScript.environment("GET", "/cgi-bin/hello-cgi?--listen+\(socket)", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        let environment = mounted("GET", "/cgi-bin/hello-cgi?--listen+\(socket)")
         let result = try await CGIScript.run(script, environment: environment, arguments: ["--listen", socket])
         #expect(result.exitStatus == 0)
         #expect(result.response.status == 200)
@@ -78,14 +79,14 @@ struct CGIModeTests {
     }
 
     @Test func aRewrittenURLIsRoutedOnPathInfo() async throws {
-        var environment = CGIScript.environment("GET", "/pretty/url", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        var environment = mounted("GET", "/pretty/url")
         environment["PATH_INFO"] = "/echo"
         let echoed = try EchoedRequest(try await CGIScript.run(script, environment: environment).response)
         #expect(echoed.pathname == "/cgi-bin/hello-cgi/echo")
     }
 
     @Test func withoutRequestURIThePathComesFromScriptNameAndPathInfo() async throws {
-        var environment = CGIScript.environment("GET", "/cgi-bin/hello-cgi/echo?q=1", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        var environment = mounted("GET", "/cgi-bin/hello-cgi/echo?q=1")
         environment["REQUEST_URI"] = nil
         let echoed = try EchoedRequest(try await CGIScript.run(script, environment: environment).response)
         #expect(echoed.pathname == "/cgi-bin/hello-cgi/echo")
@@ -93,13 +94,13 @@ struct CGIModeTests {
     }
 
     @Test func headAndOversizedBodies() async throws {
-        let head = CGIScript.environment("HEAD", "/cgi-bin/hello-cgi?name=Ada", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        let head = mounted("HEAD", "/cgi-bin/hello-cgi?name=Ada")
         let headResult = try await CGIScript.run(script, environment: head)
         #expect(headResult.response.status == 200)
         #expect(headResult.response.header("Content-Length") == "11")
         #expect(headResult.response.body.isEmpty)
 
-        var post = CGIScript.environment("POST", "/cgi-bin/hello-cgi/echo", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        var post = mounted("POST", "/cgi-bin/hello-cgi/echo")
         post["ROUTE_HANDLERS_MAX_BODY_SIZE"] = "4"
         let tooLarge = try await CGIScript.run(script, environment: post, body: Array("0123456789".utf8))
         #expect(tooLarge.exitStatus == 0)
@@ -108,9 +109,9 @@ struct CGIModeTests {
 
     @Test func aMultiRouteAppRoutesUnderItsMountAndFromRequestURI() async throws {
         let exampleAPI = productsDirectory + "/example-api"
-        let mounted = CGIScript.environment(
+        let apiMounted = CGIScript.environment(
             "GET", "/cgi-bin/example-api/api/hello", scriptName: "/cgi-bin/example-api", scriptFilename: "/srv/cgi-bin/example-api")
-        let hello = try await CGIScript.run(exampleAPI, environment: mounted)
+        let hello = try await CGIScript.run(exampleAPI, environment: apiMounted)
         #expect(hello.response.status == 200)
         #expect(hello.response.text == #"{"message":"Hello, World!"}"#)
 
@@ -124,8 +125,7 @@ struct CGIModeTests {
     }
 
     @Test func aTrailingSlashRedirectsToThePublicPath() async throws {
-        let environment = CGIScript.environment(
-            "GET", "/cgi-bin/hello-cgi/echo/?x=1", scriptName: "/cgi-bin/hello-cgi", scriptFilename: filename)
+        let environment = mounted("GET", "/cgi-bin/hello-cgi/echo/?x=1")
         let result = try await CGIScript.run(script, environment: environment)
         #expect(result.response.status == 308)
         #expect(result.response.header("Location") == "/cgi-bin/hello-cgi/echo?x=1")

@@ -12,7 +12,8 @@ struct CGIBin: ~Copyable {
         try FileManager.default.createDirectory(atPath: directory.file("www/cgi-bin"), withIntermediateDirectories: true)
         // A link, not a copy: a process spawned by another test while the copy was open for writing would
         // inherit that descriptor, and executing the script would fail with ETXTBSY for as long as it lives.
-        try FileManager.default.createSymbolicLink(atPath: directory.file("www/cgi-bin/hello-cgi"), withDestinationPath: CGIScript.helloCGI)
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.file("www/cgi-bin/hello-cgi"), withDestinationPath: CGIScript.helloCGI)
         try FileManager.default.createSymbolicLink(
             atPath: directory.file("www/cgi-bin/example-api"), withDestinationPath: productsDirectory + "/example-api")
         self.directory = directory
