@@ -35,7 +35,7 @@ extension Application {
         let mountPoint = environment.mountPoint
         let responder: any HTTPResponder
         do {
-            responder = try makeResponder(mountPoint ?? "")
+            responder = try makeResponder(mountPoint ?? "", settings)
         } catch {
             Self.fail("the route table is invalid:\n\(error)")
         }

@@ -25,15 +25,15 @@ import Musl
 /// await Application(router: router).run()
 /// ```
 public struct Application: Sendable {
-    /// Builds the responder; the argument is the path a CGI script is mounted at ("" when none), which the
-    /// router strips before routing.
-    let makeResponder: @Sendable (_ mountPoint: String) throws -> any HTTPResponder
+    /// Builds the responder from the path a CGI script is mounted at ("" when none), which the router strips
+    /// before routing, and the environment (`ROUTE_HANDLERS_DEV`, `ROUTE_HANDLERS_TRUSTED_PROXIES`).
+    let makeResponder: @Sendable (_ mountPoint: String, _ environment: [String: String]) throws -> any HTTPResponder
 
     /// Serves `router`. Run as a CGI script mounted at `SCRIPT_NAME` (such as `/cgi-bin/app`), it routes on
     /// what follows (`PATH_INFO`), under `configuration.basePath` if set.
     public init(router: Router, configuration: RouteResponder.Configuration = .init()) {
-        self.makeResponder = { mountPoint in
-            var configuration = configuration
+        self.makeResponder = { mountPoint, environment in
+            var configuration = try configuration.applying(environment: environment)
             configuration.basePath = mountPoint + configuration.basePath
             return try router.responder(configuration: configuration)
         }
@@ -41,7 +41,7 @@ public struct Application: Sendable {
 
     /// Serves `responder`, which sees every request's full public path.
     public init(responder: some HTTPResponder) {
-        self.makeResponder = { _ in responder }
+        self.makeResponder = { _, _ in responder }
     }
 
     /// Serves as the way the process was started tells (see ``Application``), until stopped by SIGTERM, SIGINT
@@ -70,7 +70,7 @@ public struct Application: Sendable {
 
         let responder: any HTTPResponder
         do {
-            responder = try makeResponder("")
+            responder = try makeResponder("", environment)
         } catch {
             Self.fail("the route table is invalid:\n\(error)")
         }
