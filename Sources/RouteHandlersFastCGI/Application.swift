@@ -111,6 +111,7 @@ public struct Application: Sendable {
     private func serve(_ configuration: FastCGIServerConfiguration, responder: any HTTPResponder, logger: Logger) async {
         // Signal dispositions before libfcgi initialises, so it installs none of its own.
         let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT])
+        Self.raiseOpenFileLimit(logger: logger)
         let server: FastCGIServer
         do {
             server = try FastCGIServer(configuration: configuration, responder: responder, logger: logger)
@@ -131,6 +132,18 @@ public struct Application: Sendable {
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: configuration.backlog)
         return Supervisor(processes: processes, listener: listener, logger: logger).run(signals: signals)
+    }
+
+    /// Idle kept-alive connections cost no thread here, so nginx may keep hundreds per worker; each is a
+    /// descriptor. Raise the soft limit to the hard one, as Go's runtime does, instead of failing at 1024.
+    static func raiseOpenFileLimit(logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        let previous = limit.rlim_cur
+        limit.rlim_cur = limit.rlim_max
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
+            logger.debug("Raised the open file limit from \(previous) to \(limit.rlim_max)")
+        }
     }
 
     /// The socket the process was started with: systemd socket activation's fd 3, or a listening socket on
