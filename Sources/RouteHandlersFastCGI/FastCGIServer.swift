@@ -13,12 +13,13 @@ import Musl
 ///
 /// One event-loop thread owns the listening socket and every idle connection in epoll, so a connection nginx
 /// keeps alive (`fastcgi_keep_conn on`) costs no thread while it waits. When a connection has data, a pool
-/// thread reads the request with libfcgi; the handler then runs as a Swift task (awaiting holds no thread),
-/// and its response is written by a pool thread again.
+/// thread reads the request with libfcgi and runs the handler as a Swift task on the pool (its task
+/// executor): awaiting holds no thread, and the response is written by a pool thread, inline when the handler
+/// finished there.
 ///
 /// ```swift
 /// let server = try FastCGIServer(configuration: .init(address: .unix(path: "/run/app.sock")), responder: responder)
-/// try await server.run()   // until shutdown() or a signal handled by the caller
+/// await server.run()   // until shutdown() or a signal handled by the caller
 /// ```
 public final class FastCGIServer: Sendable {
     public let configuration: FastCGIServerConfiguration
