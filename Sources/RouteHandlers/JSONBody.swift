@@ -7,13 +7,21 @@ import Foundation
 /// The JSON encoding and decoding used for request and response bodies, with decoding errors translated into
 /// client errors (400 for malformed JSON, 422 for the wrong shape).
 public enum JSONBody {
-    /// Encodes `value` compactly, keys sorted, slashes unescaped.
-    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+    /// One encoder for every response: its options never change after this, and encoding with it is
+    /// thread-safe, so the hot path does not build one per request.
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         // JSON.stringify does not escape "/"; keys are sorted so that a body is the same bytes every time
         // (swift-foundation does not keep declaration order).
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return Array(try encoder.encode(value))
+        return encoder
+    }()
+
+    private static let decoder = JSONDecoder()
+
+    /// Encodes `value` compactly, keys sorted, slashes unescaped.
+    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+        Array(try encoder.encode(value))
     }
 
     /// Decodes `type` from JSON bytes.
@@ -23,7 +31,7 @@ public enum JSONBody {
             throw HTTPError(.badRequest, "The request body is empty; expected JSON.")
         }
         do {
-            return try JSONDecoder().decode(type, from: Data(bytes))
+            return try decoder.decode(type, from: Data(bytes))
         } catch let error as DecodingError {
             throw HTTPError(decoding: error)
         } catch {

@@ -107,19 +107,19 @@ extension Request {
 
     /// `HTTP_X_FORWARDED_FOR` → `X-Forwarded-For`.
     static func headerName(fromParam param: String) -> String {
-        var name = ""
-        name.reserveCapacity(param.utf8.count - 5)
+        // Byte by byte: this runs for every header of every request. Parameter names are ASCII (nginx builds
+        // them from header names, uppercased, with "-" as "_"); anything else is kept as it is.
         var startOfWord = true
-        for character in param.dropFirst(5) {
-            if character == "_" {
-                name.append("-")
-                startOfWord = true
-            } else {
-                name.append(startOfWord ? Character(character.uppercased()) : Character(character.lowercased()))
-                startOfWord = false
+        let bytes = param.utf8.dropFirst(5).map { byte -> UInt8 in
+            defer { startOfWord = byte == UInt8(ascii: "_") }
+            switch byte {
+            case UInt8(ascii: "_"): return UInt8(ascii: "-")
+            case UInt8(ascii: "A")...UInt8(ascii: "Z") where !startOfWord: return byte + 32
+            case UInt8(ascii: "a")...UInt8(ascii: "z") where startOfWord: return byte - 32
+            default: return byte
             }
         }
-        return name
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func authority(httpHost: String?, serverName: String?, serverPort: String?, scheme: String) -> (String, Int?) {
