@@ -73,13 +73,11 @@ extension FastCGIServer {
                 complete(connection)
             }
         case .stream(let produce):
-            var writer = FastCGIBodyWriter(connection: connection, pool: pool)
             let headSent = await pool.run { connection.write(head) && connection.flush() }
             if headSent, sendsBody {
                 do {
-                    var erased: any ResponseBodyWriter = writer
-                    try await produce(&erased)
-                    writer = erased as? FastCGIBodyWriter ?? writer
+                    var writer: any ResponseBodyWriter = FastCGIBodyWriter(connection: connection, pool: pool)
+                    try await produce(&writer)
                 } catch {
                     if !(error is CancellationError) {
                         logger.error("Streaming response failed: \(String(reflecting: error))", metadata: ["request-id": .string(requestID)])
