@@ -8,8 +8,6 @@ let package = Package(
         .library(name: "RouteHandlers", targets: ["RouteHandlers"]),
         .library(name: "RouteHandlersFastCGI", targets: ["RouteHandlersFastCGI"]),
         .library(name: "RouteHandlersTesting", targets: ["RouteHandlersTesting"]),
-        .executable(name: "example-api", targets: ["ExampleAPI"]),
-        .executable(name: "hello-cgi", targets: ["HelloCGI"]),
         .executable(name: "route-tree-gen", targets: ["route-tree-gen"]),
         .plugin(name: "RouteTreePlugin", targets: ["RouteTreePlugin"]),
         .plugin(name: "RouteTablePlugin", targets: ["RouteTablePlugin"]),
@@ -18,8 +16,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        // The example only: HMAC-SHA256 for webhook signatures, SHA-256 for uploaded files.
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // libfcgi, found through pkg-config; the module map exposes fcgiapp.h only.
@@ -80,32 +76,16 @@ let package = Package(
             dependencies: ["route-tree-gen"],
             path: "Sources/RouteTablePlugin"
         ),
-        // SQLite (the system library, through pkg-config) for the example's users and posts.
-        .systemLibrary(
-            name: "CSQLite",
-            path: "examples/CSQLite",
-            pkgConfig: "sqlite3",
-            providers: [.apt(["libsqlite3-dev"])]
-        ),
+        // The app the server tests start as a process (spawn-fcgi, --listen, the supervisor, CGI): not a product.
         .executableTarget(
-            name: "ExampleAPI",
-            dependencies: [
-                "RouteHandlers",
-                "RouteHandlersFastCGI",
-                "CSQLite",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            path: "examples/api",
-            exclude: ["app"],
-            plugins: ["RouteTreePlugin"]
+            name: "route-handlers-fixture",
+            dependencies: ["FixtureRoutes", "RouteHandlersFastCGI"],
+            path: "Tests/Fixture"
         ),
-        // A CGI script (one process per request) that also runs under FastCGI.
-        .executableTarget(
-            name: "HelloCGI",
-            dependencies: ["RouteHandlers", "RouteHandlersFastCGI"],
-            path: "examples/cgi",
-            exclude: ["app"],
-            plugins: ["RouteTreePlugin"]
+        .target(
+            name: "FixtureRoutes",
+            dependencies: ["RouteHandlers"],
+            path: "Tests/FixtureRoutes"
         ),
         .testTarget(
             name: "RouteHandlersTests",
@@ -125,11 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RouteHandlersFastCGITests",
-            dependencies: [
-                "RouteHandlersFastCGI", "RouteHandlers", "ExampleAPI", "HelloCGI",
-                // Signs webhook requests to the example.
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            dependencies: ["RouteHandlersFastCGI", "RouteHandlers", "FixtureRoutes", "route-handlers-fixture"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -5,13 +5,12 @@ import Testing
 /// `RouteResponder.Configuration.applying(environment:)`).
 @Suite("Application environment settings", .timeLimit(.minutes(1)))
 struct ApplicationEnvironmentTests {
-    let exampleAPI = productsDirectory + "/example-api"
+    let exampleAPI = CGIScript.fixture
 
     private func echoedIP(extra: [String: String]) async throws -> String? {
         var environment = CGIScript.environment(
-            "GET", "/api/echo", scriptName: "", scriptFilename: exampleAPI,
+            "GET", "/api/request", scriptName: "", scriptFilename: exampleAPI,
             headers: ["HTTP_X_FORWARDED_FOR": "203.0.113.9", "REMOTE_ADDR": "10.1.2.3"])
-        environment["EXAMPLE_API_DATABASE"] = "/nonexistent/unused.sqlite"
         for (name, value) in extra { environment[name] = value }
         let result = try await CGIScript.run(exampleAPI, environment: environment)
         #expect(result.response.status == 200, "\(result.response) \(result.error)")

@@ -4,7 +4,7 @@ import Testing
 /// The example CGI script executed directly with a CGI environment, as any CGI host would.
 @Suite("CGI mode, executed directly", .timeLimit(.minutes(2)))
 struct CGIModeTests {
-    let script = CGIScript.helloCGI
+    let script = CGIScript.fixture
     let filename = "/srv/www/cgi-bin/hello-cgi"
 
     /// The environment for a request to hello-cgi installed as /cgi-bin/hello-cgi.
@@ -108,7 +108,7 @@ struct CGIModeTests {
     }
 
     @Test func aMultiRouteAppRoutesUnderItsMountAndFromRequestURI() async throws {
-        let exampleAPI = productsDirectory + "/example-api"
+        let exampleAPI = CGIScript.fixture
         let apiMounted = CGIScript.environment(
             "GET", "/cgi-bin/example-api/api/hello", scriptName: "/cgi-bin/example-api", scriptFilename: "/srv/cgi-bin/example-api")
         let hello = try await CGIScript.run(exampleAPI, environment: apiMounted)

@@ -1,4 +1,5 @@
 import Foundation
+import FixtureRoutes
 import RouteHandlers
 @testable import RouteHandlersFastCGI
 import Testing
@@ -84,22 +85,4 @@ final class LockedFlag: @unchecked Sendable {
     private var value = false
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
-}
-
-func connectUnix(_ path: String) throws -> Int32 {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-        buffer.copyBytes(from: path.utf8)
-        buffer[path.utf8.count] = 0
-    }
-    let result = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    guard result == 0 else {
-        close(fd)
-        throw HarnessError("connect \(path) failed: errno \(errno)")
-    }
-    return fd
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import FixtureRoutes
 import RouteHandlers
 @testable import RouteHandlersFastCGI
 import Testing

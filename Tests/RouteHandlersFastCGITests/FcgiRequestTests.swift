@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// nginx/fcgi-request, the documented way to talk to a running app with the real cgi-fcgi, against hello-cgi
-/// and example-api serving FastCGI (the same hello-cgi binary that runs as CGI).
+/// nginx/fcgi-request, the documented way to talk to a running app with the real cgi-fcgi, against the
+/// fixture app serving FastCGI (the same binary that runs as CGI).
 @Suite("nginx/fcgi-request with cgi-fcgi", .timeLimit(.minutes(2)))
 struct FcgiRequestTests {
     let helper = repositoryRoot + "/nginx/fcgi-request"
@@ -30,7 +30,7 @@ struct FcgiRequestTests {
     @Test func helloCGIServedAsFastCGI() async throws {
         let directory = try TemporaryDirectory()
         let socket = directory.file("hello.sock")
-        let app = try await start(CGIScript.helloCGI, listen: socket, directory: directory)
+        let app = try await start(CGIScript.fixture, listen: socket, directory: directory)
         defer { app.stop() }
 
         let hello = try await send([socket, "GET", "/?name=Ada"])
@@ -54,7 +54,7 @@ struct FcgiRequestTests {
     @Test func exampleAPIOnATCPPort() async throws {
         let directory = try TemporaryDirectory()
         let address = "127.0.0.1:\(try freeLoopbackPort())"
-        let app = try await start(productsDirectory + "/example-api", listen: address, directory: directory)
+        let app = try await start(CGIScript.fixture, listen: address, directory: directory)
         defer { app.stop() }
         let hello = try await send([address, "GET", "/api/hello"])
         #expect(hello.status == 200)

@@ -1,4 +1,5 @@
 import Foundation
+import FixtureRoutes
 import RouteHandlers
 @testable import RouteHandlersFastCGI
 import Synchronization

@@ -5,17 +5,17 @@ import Testing
 import Glibc
 #endif
 
-/// The example-api executable, started the ways an operator starts it.
-@Suite("example-api as a process", .timeLimit(.minutes(2)))
+/// An app (the fixture) started the ways an operator starts it.
+@Suite("Server as a process", .timeLimit(.minutes(2)))
 struct ExampleProcessTests {
-    let exampleAPI = productsDirectory + "/example-api"
+    let fixture = CGIScript.fixture
 
     @Test func servesTheSocketSpawnFcgiHandsOverOnFd0() async throws {
         let directory = try TemporaryDirectory()
         let socket = directory.file("spawned.sock")
         // -n: spawn-fcgi stays in the foreground as the app itself (it execs), so its pid is the app's.
         let app = try ChildProcess(
-            "/usr/bin/spawn-fcgi", ["-n", "-s", socket, "-M", "0600", "--", exampleAPI],
+            "/usr/bin/spawn-fcgi", ["-n", "-s", socket, "-M", "0600", "--", fixture],
             logPrefix: directory.file("app"))
         defer { app.stop() }
         // Connectable, not just present: spawn-fcgi binds before it listens.
@@ -30,7 +30,7 @@ struct ExampleProcessTests {
     @Test func listensOnTCPLoopbackWithAPort() async throws {
         let directory = try TemporaryDirectory()
         let port = try freeLoopbackPort()
-        let app = try ChildProcess(exampleAPI, ["--port", String(port)], logPrefix: directory.file("app"))
+        let app = try ChildProcess(fixture, ["--port", String(port)], logPrefix: directory.file("app"))
         defer { app.stop() }
         #expect(await eventually { canConnect(tcpPort: port) })
         let response = try await CGIFCGI.request(socket: "127.0.0.1:\(port)", params: CGIFCGI.params("GET", "/api/hello"))
@@ -42,10 +42,10 @@ struct ExampleProcessTests {
     @Test func refusesASocketPathAnotherServerHolds() async throws {
         let directory = try TemporaryDirectory()
         let socket = directory.file("taken.sock")
-        let first = try ChildProcess(exampleAPI, ["--listen", socket], logPrefix: directory.file("first"))
+        let first = try ChildProcess(fixture, ["--listen", socket], logPrefix: directory.file("first"))
         defer { first.stop() }
         #expect(await eventually { isSocketFile(socket) })
-        let second = try await runCommand(exampleAPI, ["--listen", socket], seconds: 10)
+        let second = try await runCommand(fixture, ["--listen", socket], seconds: 10)
         #expect(second.status == 1)
         #expect(second.error.contains("another server is already listening"), "stderr: \(second.error)")
         // The first server was not disturbed.
@@ -56,12 +56,12 @@ struct ExampleProcessTests {
         let directory = try TemporaryDirectory()
         let file = directory.file("regular-file")
         _ = FileManager.default.createFile(atPath: file, contents: Data("keep me".utf8))
-        let onFile = try await runCommand(exampleAPI, ["--listen", file], seconds: 10)
+        let onFile = try await runCommand(fixture, ["--listen", file], seconds: 10)
         #expect(onFile.status == 1)
         #expect(onFile.error.contains("not a socket"))
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep me")
 
-        let missingDirectory = try await runCommand(exampleAPI, ["--listen", directory.file("no/such/dir.sock")], seconds: 10)
+        let missingDirectory = try await runCommand(fixture, ["--listen", directory.file("no/such/dir.sock")], seconds: 10)
         #expect(missingDirectory.status == 1)
         #expect(missingDirectory.error.hasPrefix("error: Cannot listen on"))
     }
@@ -69,17 +69,17 @@ struct ExampleProcessTests {
     @Test func replacesAStaleSocketLeftByADeadServer() async throws {
         let directory = try TemporaryDirectory()
         let socket = directory.file("stale.sock")
-        let first = try ChildProcess(exampleAPI, ["--listen", socket], logPrefix: directory.file("first"))
+        let first = try ChildProcess(fixture, ["--listen", socket], logPrefix: directory.file("first"))
         #expect(await eventually { isSocketFile(socket) })
         first.stop(signal: SIGKILL)
         #expect(isSocketFile(socket))
-        let second = try ChildProcess(exampleAPI, ["--listen", socket], logPrefix: directory.file("second"))
+        let second = try ChildProcess(fixture, ["--listen", socket], logPrefix: directory.file("second"))
         defer { second.stop() }
         #expect(await eventually { (try? await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")))?.status == 200 })
     }
 
     @Test func runFromATerminalPrintsUsageInsteadOfHanging() async throws {
-        let result = try await runCommand(exampleAPI, [], environment: ["PATH": "/usr/bin:/bin"], seconds: 10)
+        let result = try await runCommand(fixture, [], environment: ["PATH": "/usr/bin:/bin"], seconds: 10)
         #expect(result.status == 64)
         let usage = String(decoding: result.output, as: UTF8.self)
         #expect(usage.contains("--listen"))
@@ -90,7 +90,7 @@ struct ExampleProcessTests {
         let directory = try TemporaryDirectory()
         let socket = directory.file("env.sock")
         let app = try ChildProcess(
-            exampleAPI, [], environment: ["ROUTE_HANDLERS_LISTEN": socket, "ROUTE_HANDLERS_SOCKET_MODE": "0600"],
+            fixture, [], environment: ["ROUTE_HANDLERS_LISTEN": socket, "ROUTE_HANDLERS_SOCKET_MODE": "0600"],
             logPrefix: directory.file("app"))
         defer { app.stop() }
         #expect(await eventually { isSocketFile(socket) })
@@ -99,20 +99,20 @@ struct ExampleProcessTests {
     }
 
     @Test func invalidOptionsExitWithAMessage() async throws {
-        let badPort = try await runCommand(exampleAPI, ["--listen", "127.0.0.1:99999"], seconds: 10)
+        let badPort = try await runCommand(fixture, ["--listen", "127.0.0.1:99999"], seconds: 10)
         #expect(badPort.status == 1)
         #expect(badPort.error.contains("port"))
-        let allInterfaces = try await runCommand(exampleAPI, ["--listen", ":9000"], seconds: 10)
+        let allInterfaces = try await runCommand(fixture, ["--listen", ":9000"], seconds: 10)
         #expect(allInterfaces.status == 1)
         #expect(allInterfaces.error.contains("name the host"))
-        let badSize = try await runCommand(exampleAPI, ["--listen", "/tmp/x.sock", "--max-body-size", "ten"], seconds: 10)
+        let badSize = try await runCommand(fixture, ["--listen", "/tmp/x.sock", "--max-body-size", "ten"], seconds: 10)
         #expect(badSize.status == 1)
     }
 
     @Test func supervisorRestartsAWorkerThatDiesAndStopsThemAll() async throws {
         let directory = try TemporaryDirectory()
         let socket = directory.file("supervised.sock")
-        let master = try ChildProcess(exampleAPI, ["--listen", socket, "--processes", "2"], logPrefix: directory.file("master"))
+        let master = try ChildProcess(fixture, ["--listen", socket, "--processes", "2"], logPrefix: directory.file("master"))
         defer { master.stop() }
         #expect(await eventually { childPIDs(of: master.pid).count == 2 })
         let workers = childPIDs(of: master.pid)

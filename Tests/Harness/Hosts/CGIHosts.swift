@@ -1,6 +1,6 @@
 import Foundation
 
-/// A document root with a cgi-bin/ holding the built hello-cgi and example-api (a multi-route app), under
+/// A document root with a cgi-bin/ holding the built fixture app twice (as hello-cgi and as example-api, a multi-route app), under
 /// their own names.
 struct CGIBin: ~Copyable {
     let directory: TemporaryDirectory
@@ -13,9 +13,9 @@ struct CGIBin: ~Copyable {
         // A link, not a copy: a process spawned by another test while the copy was open for writing would
         // inherit that descriptor, and executing the script would fail with ETXTBSY for as long as it lives.
         try FileManager.default.createSymbolicLink(
-            atPath: directory.file("www/cgi-bin/hello-cgi"), withDestinationPath: CGIScript.helloCGI)
+            atPath: directory.file("www/cgi-bin/hello-cgi"), withDestinationPath: CGIScript.fixture)
         try FileManager.default.createSymbolicLink(
-            atPath: directory.file("www/cgi-bin/example-api"), withDestinationPath: productsDirectory + "/example-api")
+            atPath: directory.file("www/cgi-bin/example-api"), withDestinationPath: CGIScript.fixture)
         self.directory = directory
     }
 }

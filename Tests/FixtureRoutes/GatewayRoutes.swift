@@ -2,10 +2,17 @@ import Foundation
 import Logging
 import RouteHandlers
 
-struct TestFailure: Error {}
+public struct TestFailure: Error {}
+
+/// Every route of the fixture app: the gateway routes under /api and the hello routes elsewhere.
+public func fixtureRouter() -> Router {
+    var router = gatewayTestRouter()
+    addHelloRoutes(to: &router)
+    return router
+}
 
 /// Routes the gateway tests exercise.
-func gatewayTestRouter() -> Router {
+public func gatewayTestRouter() -> Router {
     var router = Router()
     router.get("/api/hello") { _, _ in .json(["message": "Hello, World!"]) }
     router.post("/api/echo") { request, _ in
@@ -18,10 +25,12 @@ func gatewayTestRouter() -> Router {
         response.headers.set("X-Injected", "a\r\nSet-Cookie: evil=1")
         return response
     }
-    router.get("/api/sleep") { _, _ in
-        try await Task.sleep(for: .milliseconds(100))
-        return .json(["slept": "100ms"])
+    router.get("/api/sleep") { request, _ in
+        let milliseconds = request.url.searchParams.get("ms").flatMap { Int($0) } ?? 100
+        try await Task.sleep(for: .milliseconds(milliseconds))
+        return .json(["slept": "\(milliseconds)ms"])
     }
+    router.get("/api/pid") { _, _ in .json(["pid": Int(getpid())]) }
     router.get("/api/request") { request, _ in
         .json(RequestEcho(request))
     }
@@ -31,39 +40,23 @@ func gatewayTestRouter() -> Router {
     return router
 }
 
-struct RequestEcho: Codable, Sendable {
-    var method: String
-    var href: String
-    var pathname: String
-    var search: String
-    var headers: [[String]]
-    var remoteAddress: String?
+public struct RequestEcho: Codable, Sendable {
+    public var method: String
+    public var href: String
+    public var pathname: String
+    public var search: String
+    public var headers: [[String]]
+    public var remoteAddress: String?
+    /// The client address as trusted proxies make it (`request.ip`).
+    public var ip: String?
 
-    init(_ request: Request) {
+    public init(_ request: Request) {
         method = request.method.rawValue
         href = request.url.href
         pathname = request.url.pathname
         search = request.url.search
         headers = request.headers.map { [$0.name, $0.value] }
         remoteAddress = request.remoteAddress
-    }
-}
-
-/// A log handler that keeps messages, to check what the server logged.
-final class CapturingLogHandler: LogHandler, @unchecked Sendable {
-    private let lock = NSLock()
-    private var _messages: [String] = []
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-
-    var messages: [String] { lock.withLock { _messages } }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        lock.withLock { _messages.append("\(event.level) \(event.message)") }
+        ip = request.ip
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// A CGI executable run directly, the way a CGI host runs it: a CGI environment only, the body on stdin.
 enum CGIScript {
-    /// The built hello-cgi example.
-    static var helloCGI: String { productsDirectory + "/hello-cgi" }
+    /// The built fixture app (route-handlers-fixture), a CGI script and FastCGI server like any app.
+    static var fixture: String { productsDirectory + "/route-handlers-fixture" }
 
     /// The variables a host such as lighttpd sets for `method` and `target` on a script at `scriptName`;
     /// `PATH_INFO` is what follows `scriptName` in the target's path, if anything.
@@ -36,7 +36,7 @@ enum CGIScript {
     }
 }
 
-/// The JSON hello-cgi's `/echo` answers with.
+/// The JSON the fixture's `/echo` answers with.
 struct EchoedRequest: Decodable {
     var method: String
     var pathname: String
