@@ -18,13 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
-        // libfcgi, found through pkg-config; the module map exposes fcgiapp.h only.
-        .systemLibrary(
-            name: "CFastCGI",
-            path: "Sources/CFastCGI",
-            pkgConfig: "fcgi",
-            providers: [.apt(["libfcgi-dev"])]
-        ),
+        // epoll, eventfd and two GNU extensions that Swift's Glibc module does not export (headers only).
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         // Request, Response, routing and dispatch. No I/O, no C.
         .target(
             name: "RouteHandlers",
@@ -38,7 +33,7 @@ let package = Package(
             name: "RouteHandlersFastCGI",
             dependencies: [
                 "RouteHandlers",
-                "CFastCGI",
+                "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

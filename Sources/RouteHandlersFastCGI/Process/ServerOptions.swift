@@ -39,6 +39,11 @@ public struct ServerOptions: ParsableArguments, Sendable {
         valueName: "size"))
     public var maxBodySize: String?
 
+    @Option(name: .customLong("max-params-size"), help: ArgumentHelp(
+        "Largest FastCGI params stream (the request's CGI variables) accepted, such as 1m; a request over it is dropped and logged. Default 1m. [env: ROUTE_HANDLERS_MAX_PARAMS_SIZE]",
+        valueName: "size"))
+    public var maxParamsSize: String?
+
     @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp(
         "Seconds a graceful shutdown waits for requests in flight. Default 30. [env: ROUTE_HANDLERS_SHUTDOWN_TIMEOUT]",
         valueName: "seconds"))
@@ -98,6 +103,9 @@ public struct ServerOptions: ParsableArguments, Sendable {
         }
         if let size = maxBodySize ?? environment["ROUTE_HANDLERS_MAX_BODY_SIZE"] {
             configuration.maxBodySize = try Self.byteCount(size)
+        }
+        if let size = maxParamsSize ?? environment["ROUTE_HANDLERS_MAX_PARAMS_SIZE"] {
+            configuration.maxParamsSize = try Self.byteCount(size)
         }
         let environmentTimeout = try Self.integer(environment, "ROUTE_HANDLERS_SHUTDOWN_TIMEOUT")
         if let seconds = shutdownTimeout ?? environmentTimeout {

@@ -1,6 +1,4 @@
-import CFastCGI
 import RouteHandlers
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -8,179 +6,228 @@ import Glibc
 import Musl
 #endif
 
-/// One connection from the web server, with the libfcgi request record that lives as long as it does.
+/// One connection from the web server: its state machine, the records read from it and not yet acted on, and
+/// the response being written to it.
 ///
-/// The `FCGX_Request` is heap-allocated once and never moves. Only one thread touches it at a time: the event
-/// loop hands the connection to a pool thread when it becomes readable, and the request's task hands it back to
-/// the pool to write.
+/// Two locks, never waited for in the other order: `lock` guards the input side and the state (held by whoever
+/// reads and parses, the event loop or a pool thread, never across a blocking call); `writeLock` is held by the
+/// one writer of a response (a pool thread, which may block on a slow peer). The event loop only ever *tries*
+/// `writeLock`, to answer management records at once; when a writer holds it, the answer is queued for that
+/// writer to send.
 final class FastCGIConnection: @unchecked Sendable {
-    enum State {
-        /// Waiting in epoll for the next request (costs no thread).
-        case idle
-        /// A pool thread is reading a request.
-        case reading
-        /// A handler is running or its response is being written; `task` is cancelled if the web server hangs up.
-        case busy(Task<Void, Never>?)
-        case closed
-    }
-
     let id: UInt64
     let fd: Int32
-    let record: UnsafeMutablePointer<FCGX_Request>
-    let state = Mutex<State>(.idle)
-    /// Whether the web server asked to keep the connection (`FCGI_KEEP_CONN`, nginx's `fastcgi_keep_conn on`).
-    var keepAlive = false
-    /// Set when the web server hung up on a request in flight.
-    let aborted = Atomic<Bool>(false)
-    /// Set when `readBody` stopped before the end of stdin (a body over the limit). libfcgi's `FCGX_Finish_r`
-    /// does not discard unread input, so `finish` does: left there, it would be misread as the next request,
-    /// and closing with it unread resets the connection (nginx then answers 502 instead of the 413).
-    var unreadInput = false
+    let lock = PlainLock()
+    let writeLock = PlainLock()
 
-    init(id: UInt64, fd: Int32) {
+    // Guarded by `lock`.
+    var machine = ConnectionStateMachine()
+    var parser: RecordParser
+    /// Bytes read and not yet parsed (part of a record, or a pipelined request).
+    var input: [UInt8] = []
+    /// The current request's params stream, validated record by record.
+    var params: [UInt8] = []
+    var body: [UInt8] = []
+    var bodyTooLarge = false
+    var task: Task<Void, Never>?
+    var descriptorClosed = false
+    /// Management answers waiting for the writer that holds `writeLock`.
+    var controlQueue: [UInt8] = []
+
+    // Guarded by `writeLock`.
+    /// The request id the response is written for.
+    var responseRequestID: UInt16 = 1
+    private var output: [UInt8] = []
+    private(set) var writeFailed = false
+
+    init(id: UInt64, fd: Int32, maxParamsSize: Int) {
         self.id = id
         self.fd = fd
-        self.record = .allocate(capacity: 1)
-        FCGX_InitRequest(record, -1, 0)
-        record.pointee.ipcFd = fd
+        self.parser = RecordParser(maxParamsSize: maxParamsSize)
     }
 
-    deinit {
-        record.deallocate()
+    // MARK: - Reading (with `lock` held)
+
+    enum ReadResult {
+        /// The socket has nothing more for now (whether or not something was read).
+        case drained
+        /// Stopped at the limit: the socket may hold more.
+        case full
+        /// The peer closed its side (or the connection failed).
+        case endOfInput
     }
 
-    /// Reads the next request's parameters. Returns `false` when the web server closed the connection or broke
-    /// the protocol; libfcgi has closed the descriptor then.
-    func acceptRequest() -> Bool {
-        prepareForLibfcgi()
-        // With listen_sock -1, a connection that turns out closed makes FCGX_Accept_r fail instead of
-        // blocking in accept().
-        guard FCGX_Accept_r(record) == 0 else { return false }
-        keepAlive = record.pointee.keepConnection != 0
-        return true
-    }
-
-    /// The request's parameters as name/value pairs, in the order the web server sent them.
-    func parameters() -> [(name: String, value: String)] {
-        var result: [(name: String, value: String)] = []
-        guard var cursor = record.pointee.envp else { return result }
-        result.reserveCapacity(32)
-        while let entry = cursor.pointee {
-            if let equals = strchr(entry, Int32(UInt8(ascii: "="))) {
-                let nameLength = entry.distance(to: equals)
-                let name = String(decoding: UnsafeRawBufferPointer(start: entry, count: nameLength), as: UTF8.self)
-                let value = String(cString: equals + 1)
-                if name != "FCGI_ROLE" { result.append((name, value)) }
-            }
-            cursor += 1
-        }
-        return result
-    }
-
-    enum BodyResult {
-        case complete([UInt8])
-        case tooLarge
-        case failed
-    }
-
-    /// Reads the body to the end of stdin (nginx sends no `CONTENT_LENGTH` for a streamed body), keeping at most
-    /// `limit` bytes. Anything beyond the limit is left for `finish`, which discards it.
-    func readBody(limit: Int, expectedLength: Int?) -> BodyResult {
-        if let expectedLength, expectedLength > limit {
-            unreadInput = true
-            return .tooLarge
-        }
-        var body: [UInt8] = []
-        if let expectedLength, expectedLength > 0 { body.reserveCapacity(expectedLength) }
+    /// Reads what the socket holds without blocking, appending to `input`, up to about `limit` buffered bytes.
+    func readAvailable(limit: Int) -> ReadResult {
         let chunk = 64 * 1024
-        let scratch = UnsafeMutablePointer<CChar>.allocate(capacity: chunk)
-        defer { scratch.deallocate() }
-        while true {
-            let read = Int(FCGX_GetStr(scratch, Int32(chunk), record.pointee.in))
-            if read > 0 {
-                guard body.count + read <= limit else {
-                    unreadInput = true
-                    return .tooLarge
-                }
-                body.append(contentsOf: UnsafeRawBufferPointer(start: scratch, count: read))
+        while input.count < limit {
+            let count = withUnsafeTemporaryAllocation(byteCount: chunk, alignment: 1) { scratch -> Int in
+                let count = recv(fd, scratch.baseAddress, chunk, Int32(MSG_DONTWAIT))
+                if count > 0 { input.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<count])) }
+                return count
             }
-            if read < chunk {
-                return FCGX_GetError(record.pointee.in) == 0 ? .complete(body) : .failed
+            if count > 0 {
+                // A short read emptied the socket; epoll reports what comes next.
+                if count < chunk { return .drained }
+                continue
+            }
+            if count == 0 { return .endOfInput }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .drained
+            default: return .endOfInput
             }
         }
+        return .full
     }
 
-    /// Writes bytes to the request's stdout. Returns `false` when the web server went away.
-    @discardableResult
-    func write(_ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let count = min(bytes.count - offset, 1 << 30)
-            let written = bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: count) {
-                    FCGX_PutStr($0, Int32(count), record.pointee.out)
-                }
-            }
-            guard written == Int32(count) else { return false }
-            offset += count
-        }
-        return true
-    }
-
-    /// Sends what is buffered, so that a streamed chunk reaches nginx now.
-    @discardableResult
-    func flush() -> Bool {
-        FCGX_FFlush(record.pointee.out) == 0
-    }
-
-    enum AfterFinish {
-        /// The connection is open and the web server wants it kept: wait for the next request.
-        case keepOpen
-        /// The connection is closed.
-        case closed
-    }
-
-    /// Ends the request (`FCGI_END_REQUEST`, discarding unread stdin) and then keeps or closes the connection.
-    func finish(keepOpen wanted: Bool) -> AfterFinish {
-        if unreadInput {
-            discardInput()
-            unreadInput = false
-        }
-        prepareForLibfcgi()
-        FCGX_Finish_r(record)
-        // FCGX_Finish_r closed the connection itself after a stream error.
-        guard record.pointee.ipcFd >= 0 else { return .closed }
-        if wanted && keepAlive && !aborted.load(ordering: .relaxed) { return .keepOpen }
-        closeDescriptor()
-        return .closed
-    }
-
-    /// Reads stdin to its end and drops it. nginx sends a body it has buffered (its default), so this takes
-    /// no longer than copying it; the web server's own limit (`client_max_body_size`) bounds it.
-    private func discardInput() {
-        let chunk: Int32 = 64 * 1024
-        let scratch = UnsafeMutablePointer<CChar>.allocate(capacity: Int(chunk))
-        defer { scratch.deallocate() }
-        while !aborted.load(ordering: .relaxed), FCGX_GetStr(scratch, chunk, record.pointee.in) == chunk {}
-    }
-
-    /// Whether bytes of a next request are waiting to be read.
+    /// Whether bytes of a next request have arrived (read or still in the socket).
     var hasPendingInput: Bool {
+        if !input.isEmpty { return true }
         var pending: Int32 = 0
         return ioctl(fd, UInt(FIONREAD), &pending) == 0 && pending > 0
     }
 
-    /// Closes the descriptor if libfcgi has not.
-    func closeDescriptor() {
-        guard record.pointee.ipcFd >= 0 else { return }
-        _ = Glibc.close(record.pointee.ipcFd)
-        record.pointee.ipcFd = -1
+    /// The request's parameters as name/value pairs, in the order the web server sent them. A value stops at
+    /// a NUL byte, as the C-string environment of a CGI program (and libfcgi) has it.
+    static func decodeParameters(_ params: [UInt8]) -> [(name: String, value: String)] {
+        var result: [(name: String, value: String)] = []
+        result.reserveCapacity(32)
+        params.withUnsafeBytes { bytes in
+            try? NameValuePairs.forEach(in: bytes) { pair in
+                let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[pair.name]), as: UTF8.self)
+                let valueBytes = UnsafeRawBufferPointer(rebasing: bytes[pair.value])
+                let end = valueBytes.firstIndex(of: 0) ?? valueBytes.count
+                let value = String(decoding: UnsafeRawBufferPointer(rebasing: valueBytes[0..<end]), as: UTF8.self)
+                result.append((name, value))
+            }
+        }
+        return result
     }
 
-    /// libfcgi closes a connection whose request record lacks `keepConnection`, and lingers up to 2 s in
-    /// `OS_IpcClose` unless `detached` is set. Keeping and closing are decided here instead.
-    private func prepareForLibfcgi() {
-        record.pointee.keepConnection = 1
-        record.pointee.detached = 1
+    /// `CONTENT_LENGTH` from the validated params stream, without decoding the rest.
+    func declaredContentLength() -> Int? {
+        var length: Int?
+        params.withUnsafeBytes { bytes in
+            try? NameValuePairs.forEach(in: bytes) { pair in
+                guard length == nil, bytes[pair.name].elementsEqual("CONTENT_LENGTH".utf8) else { return }
+                length = Int(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[pair.value]), as: UTF8.self))
+            }
+        }
+        return length
+    }
+
+    // MARK: - Management answers
+
+    /// Sends `bytes` now if no response is being written, else leaves them for the writer. Never blocks: a
+    /// peer that does not read its answers fails the send. Call with `lock` held.
+    func sendControl(_ bytes: [UInt8]) -> Bool {
+        guard writeLock.tryLock() else {
+            controlQueue.append(contentsOf: bytes)
+            return true
+        }
+        defer { writeLock.unlock() }
+        return bytes.withUnsafeBytes { sendAll($0, flags: Int32(MSG_DONTWAIT)) }
+    }
+
+    /// Takes the answers queued for the writer. Call with `lock` held.
+    func takeControlQueue() -> [UInt8] {
+        defer { controlQueue = [] }
+        return controlQueue
+    }
+
+    // MARK: - Writing (on a pool thread; each call takes `writeLock`)
+
+    /// Starts the response to request `id`.
+    func beginResponse(requestID id: UInt16) {
+        writeLock.withLock {
+            responseRequestID = id
+            writeFailed = false
+            output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+        }
+    }
+
+    /// Appends bytes to the request's stdout, sending when enough is buffered. Returns `false` when the web
+    /// server went away.
+    @discardableResult
+    func write(_ bytes: [UInt8]) -> Bool {
+        writeLock.withLock {
+            guard !writeFailed else { return false }
+            bytes.withUnsafeBytes { RecordEncoder.appendStdout($0, requestID: responseRequestID, to: &output) }
+            return output.count < 64 * 1024 || sendOutput()
+        }
+    }
+
+    /// Sends what is buffered, so that a streamed chunk reaches the web server now.
+    @discardableResult
+    func flush() -> Bool {
+        writeLock.withLock { sendOutput() }
+    }
+
+    /// Ends the stdout stream and sends `FCGI_END_REQUEST`. Returns whether everything was sent.
+    func endRequest() -> Bool {
+        writeLock.withLock {
+            guard !writeFailed else { return false }
+            RecordEncoder.appendEnd(requestID: responseRequestID, to: &output)
+            return sendOutput()
+        }
+    }
+
+    /// Sends management answers queued while a writer held `writeLock` (call without either lock held).
+    func sendQueuedControl() {
+        writeLock.withLock { _ = sendOutput() }
+    }
+
+    private func sendOutput() -> Bool {
+        let queued = lock.withLock { takeControlQueue() }
+        if !queued.isEmpty { output.insert(contentsOf: queued, at: 0) }
+        guard !writeFailed else { return false }
+        guard !output.isEmpty else { return true }
+        let sent = output.withUnsafeBytes { sendAll($0, flags: 0) }
+        output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+        if !sent { writeFailed = true }
+        return sent
+    }
+
+    private func sendAll(_ bytes: UnsafeRawBufferPointer, flags: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | flags)
+            if sent > 0 {
+                offset += sent
+            } else if sent < 0, errno == EINTR {
+                continue
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Stops every read and write on the connection now (a shutdown past its timeout, a peer not reading).
+    func cut() {
+        Glibc.shutdown(fd, Int32(SHUT_RDWR))
+    }
+}
+
+/// A pthread mutex with `tryLock`, which `Synchronization.Mutex` lacks.
+final class PlainLock: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func lock() { pthread_mutex_lock(mutex) }
+    func unlock() { pthread_mutex_unlock(mutex) }
+    func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock()
+        defer { unlock() }
+        return try body()
     }
 }

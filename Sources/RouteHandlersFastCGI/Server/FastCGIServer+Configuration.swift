@@ -7,13 +7,17 @@ public struct FastCGIServerConfiguration: Sendable {
     /// Owner and group of a unix socket this server creates (`listen.owner`, `listen.group`), when set.
     public var socketOwner: String?
     public var socketGroup: String?
-    /// Threads that do blocking libfcgi I/O. Handlers do not run on them, so a few suffice.
+    /// Threads that write responses (and run the handlers' tasks). Handlers do not run on them, so a few suffice.
     public var ioThreads: Int = max(4, 2 * Int(ProcessorCount.online))
     /// The largest request body accepted, in bytes; larger ones are answered 413. Default 10 MiB.
     public var maxBodySize: Int = 10 * 1024 * 1024
+    /// The largest params stream (the request's CGI variables: headers, URL, server variables) accepted, in
+    /// bytes. A request over it, or whose name-value lengths do not fit what it sends, is dropped and logged.
+    /// Default 1 MiB, far more than nginx sends.
+    public var maxParamsSize: Int = 1024 * 1024
     /// How long a graceful shutdown waits for requests in flight before cutting them off.
     public var shutdownTimeout: Duration = .seconds(30)
-    /// Peer addresses allowed to connect over TCP (libfcgi's `FCGI_WEB_SERVER_ADDRS`, PHP-FPM's
+    /// Peer addresses allowed to connect over TCP (`FCGI_WEB_SERVER_ADDRS` as libfcgi reads it, PHP-FPM's
     /// `listen.allowed_clients`); `nil` allows any.
     public var allowedClients: [String]?
     /// The listen backlog.

@@ -4,38 +4,23 @@ import RouteHandlers
 
 /// Reading a request, running its handler, writing its response.
 extension FastCGIServer {
-    /// On a pool thread: read the request, then start its handler as a task and return the thread to the pool.
-    func serve(_ connection: FastCGIConnection) {
-        guard connection.acceptRequest() else {
-            // The web server closed an idle connection (or broke the protocol); libfcgi closed the descriptor.
-            remove(connection)
-            return
-        }
-        let parameters = connection.parameters()
-        let requestID = parameters.first { $0.name == "REQUEST_ID" }.map(\.value).flatMap { $0.isEmpty ? nil : $0 } ?? RequestID.next()
-        let expectedLength = parameters.first { $0.name == "CONTENT_LENGTH" }.flatMap { Int($0.value) }
-
-        let outcome: Result<Request, HTTPError>
-        var method = HTTPRequest.Method.get
-        switch connection.readBody(limit: configuration.maxBodySize, expectedLength: expectedLength) {
-        case .failed:
-            _ = connection.finish(keepOpen: false)
-            remove(connection)
-            return
-        case .tooLarge:
-            method = parameters.first { $0.name == "REQUEST_METHOD" }.flatMap { HTTPRequest.Method($0.value) } ?? .get
-            outcome = .failure(
-                HTTPError(.contentTooLarge, "The request body is larger than the limit of \(configuration.maxBodySize) bytes."))
-        case .complete(let body):
-            outcome = Result { () throws(HTTPError) in try Request(cgiParams: parameters, body: RequestBody(bytes: body)) }
-            if case .success(let request) = outcome { method = request.method }
-        }
-
-        // Busy and watched for hang-up before the task exists: a fast handler may finish and re-arm the
-        // connection for its next request before this thread runs again, and that must not be overwritten.
-        connection.state.withLock { $0 = .busy(nil) }
-        armForHangUp(connection)
-        let task = Task(executorPreference: pool) { [self] in
+    /// Starts the handler of a request that has arrived whole, as a task on the pool (called with the
+    /// connection's lock held; the task touches the connection again only once its response is written).
+    func startHandler(for pending: PendingRequest, on connection: FastCGIConnection) -> Task<Void, Never> {
+        Task(executorPreference: pool) { [self] in
+            let parameters = FastCGIConnection.decodeParameters(pending.params)
+            let requestID = parameters.first { $0.name == "REQUEST_ID" }.map(\.value).flatMap { $0.isEmpty ? nil : $0 } ?? RequestID.next()
+            let outcome: Result<Request, HTTPError>
+            var method = HTTPRequest.Method.get
+            if pending.bodyTooLarge {
+                method = parameters.first { $0.name == "REQUEST_METHOD" }.flatMap { HTTPRequest.Method($0.value) } ?? .get
+                outcome = .failure(
+                    HTTPError(.contentTooLarge, "The request body is larger than the limit of \(configuration.maxBodySize) bytes."))
+            } else {
+                outcome = Result { () throws(HTTPError) in try Request(cgiParams: parameters, body: RequestBody(bytes: pending.body)) }
+                if case .success(let request) = outcome { method = request.method }
+            }
+            connection.beginResponse(requestID: pending.requestID)
             let response: Response
             switch outcome {
             case .success(let request):
@@ -45,12 +30,6 @@ extension FastCGIServer {
             }
             await write(response, for: method, on: connection, requestID: requestID)
         }
-        let cancelNow = connection.state.withLock { state -> Bool in
-            guard case .busy(nil) = state else { return false }  // already answered
-            state = .busy(task)
-            return connection.aborted.load(ordering: .relaxed)
-        }
-        if cancelNow { task.cancel() }
     }
 
     /// In the request's task: writes the response on pool threads, then keeps or closes the connection.
@@ -73,6 +52,7 @@ extension FastCGIServer {
                 complete(connection)
             }
         case .stream(let produce):
+            var cutOff = false
             let headSent = await pool.run { connection.write(head) && connection.flush() }
             if headSent, sendsBody {
                 do {
@@ -83,23 +63,31 @@ extension FastCGIServer {
                         logger.error("Streaming response failed: \(String(reflecting: error))", metadata: ["request-id": .string(requestID)])
                     }
                     // The head is out: the only honest signal left is an incomplete response, so close.
-                    connection.aborted.store(true, ordering: .relaxed)
+                    cutOff = true
                 }
             }
-            await pool.run { [self] in complete(connection) }
+            await pool.run { [self, cutOff] in complete(connection, cutOff: cutOff) }
         }
     }
 
-    /// On a pool thread: end the request and either wait for the next one or close.
-    private func complete(_ connection: FastCGIConnection) {
-        let keep = !stopping.load(ordering: .relaxed)
-        switch connection.finish(keepOpen: keep) {
-        case .keepOpen:
-            connection.state.withLock { $0 = .idle }
-            armForRequest(connection)
-        case .closed:
-            remove(connection)
+    /// On a pool thread: end the request (`FCGI_END_REQUEST`), then wait for the next one, serve the one
+    /// already buffered, or close. A response cut off (`cutOff`) gets no `END_REQUEST`: the web server sees
+    /// the connection close and knows the response is incomplete.
+    private func complete(_ connection: FastCGIConnection, cutOff: Bool = false) {
+        connection.lock.withLock { connection.machine.responseCompleting() }
+        let sent = !cutOff && connection.endRequest()
+        let (action, closed, queued) = connection.lock.withLock {
+            let action = connection.machine.responseFinished(sent: sent, keepOpen: !stopping.load(ordering: .relaxed))
+            connection.parser.requestFinished()
+            connection.task = nil
+            return (action, settleDescriptor(connection), !connection.controlQueue.isEmpty)
         }
+        if closed {
+            forget(connection)
+            return
+        }
+        if queued { connection.sendQueuedControl() }
+        if action == .serveBuffered { drive(connection) }
     }
 }
 

@@ -1,4 +1,4 @@
-import CFastCGI
+import CLinux
 import Logging
 import RouteHandlers
 import Synchronization
@@ -9,11 +9,12 @@ import Glibc
 import Musl
 #endif
 
-/// A FastCGI responder on libfcgi, for nginx (or any FastCGI web server).
+/// A FastCGI responder, for nginx (or any FastCGI web server).
 ///
-/// One event-loop thread owns the listening socket and every idle connection in epoll, so a connection nginx
-/// keeps alive (`fastcgi_keep_conn on`) costs no thread while it waits. When a connection has data, a pool
-/// thread reads the request with libfcgi and runs the handler as a Swift task on the pool (its task
+/// One event-loop thread owns the listening socket and every connection in epoll, so a connection nginx keeps
+/// alive (`fastcgi_keep_conn on`) costs no thread while it waits, nor one still sending its request. When a
+/// connection has data, the loop reads it without blocking and checks its records (``RecordParser``) before
+/// storing anything; once a request is whole, its handler runs as a Swift task on the pool (its task
 /// executor): awaiting holds no thread, and the response is written by a pool thread, inline when the handler
 /// finished there.
 ///
@@ -36,6 +37,8 @@ public final class FastCGIServer: Sendable {
     let nextConnectionID = Atomic<UInt64>(1)
     let stopping = Atomic<Bool>(false)
     let started = Atomic<Bool>(false)
+    /// The answers to `FCGI_GET_VALUES`.
+    let managementValues: [(name: String, value: String)]
 
     static let listenToken = UInt64.max
     static let wakeToken = UInt64.max - 1
@@ -43,7 +46,8 @@ public final class FastCGIServer: Sendable {
     /// Opens the listening socket and starts the I/O threads; requests are served once ``run()`` is called.
     /// - Throws: ``ServerError`` when the socket cannot be opened (the path is taken, the port in use, ...).
     public init(configuration: FastCGIServerConfiguration, responder: some HTTPResponder, logger: Logger = Logger(label: "route-handlers.fastcgi")) throws(ServerError) {
-        try LibFCGI.initialize()
+        // A web server that goes away must not kill the process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
@@ -64,6 +68,9 @@ public final class FastCGIServer: Sendable {
             throw systemError(.socketFailed, "Cannot create the event loop")
         }
         pool = WorkerPool(threadCount: configuration.ioThreads)
+        var limit = rlimit()
+        let connections = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 ? String(min(UInt64(limit.rlim_cur), 1 << 20)) : "1024"
+        managementValues = [("FCGI_MAX_CONNS", connections), ("FCGI_MAX_REQS", connections), ("FCGI_MPXS_CONNS", "0")]
         register(fd: listener.fd, token: Self.listenToken, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, add: true)
         register(fd: wakeFD, token: Self.wakeToken, events: EPOLLIN.rawValue, add: true)
     }
@@ -140,35 +147,27 @@ public final class FastCGIServer: Sendable {
     private func beginShutdown() {
         epoll_ctl(epoll, EPOLL_CTL_DEL, listener.fd, nil)
         listener.close()
-        let idle = connections.withLock { table in
-            table.values.filter { connection in
-                connection.state.withLock { state in
-                    guard case .idle = state else { return false }
-                    state = connection.hasPendingInput ? .reading : .closed
-                    return true
-                }
+        for connection in connections.withLock({ Array($0.values) }) {
+            let (action, closed) = connection.lock.withLock {
+                let action = connection.machine.shutdown(pendingInput: connection.hasPendingInput)
+                return (action, settleDescriptor(connection))
             }
-        }
-        for connection in idle {
-            if case .reading = connection.state.withLock({ $0 }) {
-                pool.submit { [self] in serve(connection) }
-                continue
-            }
-            epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
-            connection.closeDescriptor()
-            remove(connection)
+            if closed { forget(connection) }
+            if action == .serveBuffered { drive(connection) }
         }
         logger.info("Shutting down; waiting for \(connections.withLock { $0.count }) request(s) in flight")
     }
 
     /// After the shutdown timeout: cancel handlers and cut connections so that blocked reads and writes return.
     private func forceClose() {
-        let busy = connections.withLock { Array($0.values) }
-        logger.warning("Shutdown timeout: cutting off \(busy.count) request(s)")
-        for connection in busy {
-            connection.aborted.store(true, ordering: .relaxed)
-            if case .busy(let task) = connection.state.withLock({ $0 }) { task?.cancel() }
-            Glibc.shutdown(connection.fd, Int32(SHUT_RDWR))
+        let open = connections.withLock { Array($0.values) }
+        logger.warning("Shutdown timeout: cutting off \(open.count) request(s)")
+        for connection in open {
+            connection.lock.withLock {
+                guard !connection.descriptorClosed else { return }
+                connection.task?.cancel()
+                connection.cut()
+            }
         }
     }
 
@@ -191,9 +190,9 @@ public final class FastCGIServer: Sendable {
                 continue
             }
             let id = nextConnectionID.add(1, ordering: .relaxed).newValue
-            let connection = FastCGIConnection(id: id, fd: fd)
+            let connection = FastCGIConnection(id: id, fd: fd, maxParamsSize: configuration.maxParamsSize)
             connections.withLock { $0[id] = connection }
-            armForRequest(connection, add: true)
+            register(fd: fd, token: id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLONESHOT.rawValue, add: true)
         }
     }
 
@@ -208,26 +207,7 @@ public final class FastCGIServer: Sendable {
 
     private func connectionReady(id: UInt64, events: UInt32) {
         guard let connection = connections.withLock({ $0[id] }) else { return }
-        let hangUp = events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
-        let action: (serve: Bool, cancel: Task<Void, Never>?) = connection.state.withLock { state in
-            switch state {
-            case .idle:
-                state = .reading
-                return (true, nil)
-            case .busy(let task) where hangUp:
-                connection.aborted.store(true, ordering: .relaxed)
-                return (false, task)
-            default:
-                return (false, nil)
-            }
-        }
-        if let task = action.cancel {
-            logger.debug("Web server closed the connection of a request in flight; cancelling its handler")
-            task.cancel()
-        }
-        if action.serve {
-            pool.submit { [self] in serve(connection) }
-        }
+        drive(connection, hangUp: events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0)
     }
 
     // MARK: - Epoll registration
@@ -239,40 +219,12 @@ public final class FastCGIServer: Sendable {
         epoll_ctl(epoll, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &event)
     }
 
-    /// Waits (in epoll, holding no thread) for the next request on the connection.
-    func armForRequest(_ connection: FastCGIConnection, add: Bool = false) {
-        register(
-            fd: connection.fd, token: connection.id,
-            events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLONESHOT.rawValue, add: add)
-    }
-
-    /// Watches a busy connection for the web server hanging up, to cancel the handler.
-    func armForHangUp(_ connection: FastCGIConnection) {
-        register(fd: connection.fd, token: connection.id, events: EPOLLRDHUP.rawValue | EPOLLONESHOT.rawValue, add: false)
-    }
-
-    func remove(_ connection: FastCGIConnection) {
-        connection.state.withLock { $0 = .closed }
+    /// Forgets a connection whose descriptor is closed.
+    func forget(_ connection: FastCGIConnection) {
         connections.withLock { _ = $0.removeValue(forKey: connection.id) }
         if stopping.load(ordering: .relaxed) {
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
-        }
-    }
-}
-
-/// Process-wide libfcgi set-up.
-enum LibFCGI {
-    private static let result: Int32 = {
-        // A web server that goes away must not kill the process with SIGPIPE. libfcgi would install its own
-        // SIGPIPE, SIGUSR1 and SIGTERM handlers only over default dispositions.
-        signal(SIGPIPE, SIG_IGN)
-        return FCGX_Init()
-    }()
-
-    static func initialize() throws(ServerError) {
-        guard result == 0 else {
-            throw ServerError(.libraryFailed, "libfcgi failed to initialise (FCGX_Init returned \(result)).")
         }
     }
 }

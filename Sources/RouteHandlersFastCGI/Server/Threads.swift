@@ -1,11 +1,11 @@
-import CFastCGI
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 
-/// Starts a detached-from-Swift-concurrency OS thread. Blocking libfcgi calls run only on such threads, never on
+/// Starts a detached-from-Swift-concurrency OS thread. Blocking socket writes run only on such threads, never on
 /// the cooperative pool.
 func spawnThread(name: String, _ body: @escaping @Sendable () -> Void) -> pthread_t {
     final class Box {

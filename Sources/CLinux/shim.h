@@ -1,11 +1,7 @@
-#ifndef CFASTCGI_SHIM_H
-#define CFASTCGI_SHIM_H
+#ifndef CLINUX_SHIM_H
+#define CLINUX_SHIM_H
 
-// libfcgi's reentrant request API (FCGX_*) and the protocol constants, FCGI_LISTENSOCK_FILENO among them.
-#include <fastcgi.h>
-#include <fcgiapp.h>
-
-// The event loop beside libfcgi needs epoll and eventfd, which Swift's Glibc module does not export.
+// The event loop needs epoll and eventfd, which Swift's Glibc module does not export.
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 

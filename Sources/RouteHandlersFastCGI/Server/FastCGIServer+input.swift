@@ -1,0 +1,197 @@
+import CLinux
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Reading a connection's records and acting on them: the record layer between the socket and the handlers.
+extension FastCGIServer {
+    /// What a connection holds unparsed at most: two whole records. A busy connection stops reading there.
+    static var inputLimit: Int { 2 * FastCGIRecordHeader.maximumRecordSize }
+
+    /// Reads what has arrived on `connection`, acts on each complete record (starting a handler once a request
+    /// is whole, answering management records, refusing what breaks the protocol) and arms epoll for what the
+    /// connection waits for next. Never blocks: runs on the event loop when the connection is readable or hung
+    /// up, or on a pool thread when a response is done and the next request is already buffered.
+    func drive(_ connection: FastCGIConnection, hangUp: Bool = false) {
+        var failure: String?
+        var hangUpLogged = false
+        let closed = connection.lock.withLock { () -> Bool in
+            var endOfInput = false
+            var budget = 4 * 1024 * 1024
+            var control: [UInt8] = []
+            while true {
+                var read = FastCGIConnection.ReadResult.drained
+                if connection.machine.interest == .input {
+                    let before = connection.input.count
+                    read = connection.readAvailable(limit: Self.inputLimit)
+                    budget -= connection.input.count - before
+                } else if hangUp {
+                    read = .endOfInput
+                }
+                if let reason = parse(connection, control: &control) {
+                    failure = reason
+                    apply(connection.machine.protocolError(), to: connection)
+                    connection.machine.pauseInput()
+                    connection.input = []
+                    break
+                }
+                if read == .endOfInput {
+                    endOfInput = true
+                    break
+                }
+                // Stopped at the buffer's limit, now parsed: the socket may hold more (a large body).
+                guard read == .full, budget > 0, connection.machine.interest == .input,
+                    connection.input.count < Self.inputLimit
+                else { break }
+            }
+            if connection.machine.state == .busy, connection.input.count >= Self.inputLimit {
+                connection.machine.pauseInput()
+            }
+            if !control.isEmpty, connection.machine.state != .closed, !connection.sendControl(control) {
+                failure = failure ?? "it does not read the answers to its management records"
+                apply(connection.machine.protocolError(), to: connection)
+            }
+            if endOfInput {
+                let action = connection.machine.endOfInput()
+                if case .cancelHandler(let wasInFlight) = action { hangUpLogged = wasInFlight }
+                apply(action, to: connection)
+            }
+            apply(connection.machine.settle(), to: connection)
+            return settleDescriptor(connection)
+        }
+        if let failure {
+            logger.warning("Dropped a FastCGI request from \(peerDescription(connection)): \(failure)")
+        }
+        if hangUpLogged {
+            logger.debug("Web server closed the connection of a request in flight; cancelling its handler")
+        }
+        if closed { forget(connection) }
+    }
+
+    /// Acts on every complete record in the connection's input. Returns why the stream is refused, if it is.
+    private func parse(_ connection: FastCGIConnection, control: inout [UInt8]) -> String? {
+        var offset = 0
+        defer { if offset > 0 { connection.input.removeFirst(offset) } }
+        while connection.machine.state != .closed {
+            let (event, consumed) = connection.input.withUnsafeBytes {
+                connection.parser.next(UnsafeRawBufferPointer(rebasing: $0[offset...]))
+            }
+            let base = offset
+            offset += consumed
+            switch event {
+            case .needMore, .pipelined:
+                if event == .pipelined { connection.machine.pauseInput() }
+                return nil
+            case .invalid(let failure):
+                return failure.description
+            case .ignored:
+                continue
+            case .beginRequest(_, let keep):
+                connection.machine.requestBegan(keepConnection: keep)
+                connection.params.removeAll(keepingCapacity: true)
+                connection.body = []
+                connection.bodyTooLarge = false
+            case .params(let range):
+                connection.params.append(contentsOf: connection.input[base + range.lowerBound..<base + range.upperBound])
+            case .paramsEnd:
+                if let declared = connection.declaredContentLength(), declared > 0 {
+                    if declared > configuration.maxBodySize {
+                        connection.bodyTooLarge = true
+                    } else {
+                        connection.body.reserveCapacity(declared)
+                    }
+                }
+            case .stdin(let range):
+                guard !connection.bodyTooLarge else { continue }
+                guard connection.body.count + range.count <= configuration.maxBodySize else {
+                    // Over the limit: the rest is read and dropped, and the request answered 413 once it ends.
+                    connection.bodyTooLarge = true
+                    connection.body = []
+                    continue
+                }
+                connection.body.append(contentsOf: connection.input[base + range.lowerBound..<base + range.upperBound])
+            case .stdinEnd:
+                apply(connection.machine.requestArrived(), to: connection)
+            case .abort:
+                if connection.machine.state == .busy {
+                    apply(connection.machine.abortRequested(), to: connection)
+                } else {
+                    // Aborted before its handler ran: end it at once.
+                    RecordEncoder.appendEndRequest(requestID: connection.parser.requestID, status: .requestComplete, to: &control)
+                    apply(connection.machine.requestDropped(keepConnection: connection.parser.keepConnection), to: connection)
+                }
+            case .getValues(let range):
+                connection.input.withUnsafeBytes { bytes in
+                    let query = UnsafeRawBufferPointer(rebasing: bytes[base + range.lowerBound..<base + range.upperBound])
+                    RecordEncoder.appendGetValuesResult(query: query, known: managementValues, to: &control)
+                }
+            case .unknownManagementType(let type):
+                RecordEncoder.appendUnknownType(type, to: &control)
+            case .multiplexed(let id):
+                RecordEncoder.appendEndRequest(requestID: id, status: .cantMultiplexConnection, to: &control)
+            case .unknownRole(let id, let role, let keep):
+                logger.debug("Refused a FastCGI request for role \(role) (only the responder role is served)")
+                RecordEncoder.appendEndRequest(requestID: id, status: .unknownRole, to: &control)
+                if !keep {
+                    // Answer before closing.
+                    if !control.isEmpty, connection.sendControl(control) { control = [] }
+                    apply(connection.machine.requestDropped(keepConnection: false), to: connection)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Carries out what the state machine decided, with the connection's lock held.
+    func apply(_ action: ConnectionStateMachine.Action, to connection: FastCGIConnection) {
+        switch action {
+        case .none, .close, .serveBuffered:
+            // Closing happens in `settleDescriptor`; buffered input is served by the caller.
+            break
+        case .startHandler:
+            let request = PendingRequest(
+                requestID: connection.parser.requestID, params: connection.params, body: connection.body,
+                bodyTooLarge: connection.bodyTooLarge)
+            connection.params = []
+            connection.body = []
+            connection.task = startHandler(for: request, on: connection)
+        case .cancelHandler:
+            connection.task?.cancel()
+        }
+    }
+
+    /// With the connection's lock held: closes a connection the state machine closed, or arms epoll for what
+    /// it waits for. Returns whether it was closed (the caller then forgets it, outside the lock).
+    func settleDescriptor(_ connection: FastCGIConnection) -> Bool {
+        switch connection.machine.interest {
+        case .input:
+            register(fd: connection.fd, token: connection.id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLONESHOT.rawValue, add: false)
+        case .hangUpOnly:
+            register(fd: connection.fd, token: connection.id, events: EPOLLRDHUP.rawValue | EPOLLONESHOT.rawValue, add: false)
+        case .nothing:
+            break
+        }
+        guard connection.machine.state == .closed, !connection.descriptorClosed else { return false }
+        epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
+        _ = Glibc.close(connection.fd)
+        connection.descriptorClosed = true
+        return true
+    }
+
+    func peerDescription(_ connection: FastCGIConnection) -> String {
+        if case .tcp = listener.address, let address = peerAddress(connection.fd) { return address }
+        return "connection \(connection.id) on \(boundAddress)"
+    }
+}
+
+/// A request that has arrived whole, handed from the record layer to its handler.
+struct PendingRequest: Sendable {
+    var requestID: UInt16
+    var params: [UInt8]
+    var body: [UInt8]
+    var bodyTooLarge: Bool
+}
