@@ -1,0 +1,194 @@
+import FixtureRoutes
+import Foundation
+import Logging
+import RouteHandlers
+@testable import RouteHandlersFastCGI
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The FastCGI specification at the socket (conformance issue items 2, 3 and 5): management records, one request
+/// at a time per connection, pipelining, ABORT_REQUEST, roles.
+@Suite("FastCGI record layer at the socket", .timeLimit(.minutes(2)))
+struct FastCGIRecordLayerTests {
+    /// Runs `body` against an in-process server for the gateway routes, logging at debug level into `capture`.
+    func withServer(ioThreads: Int = 4, _ body: (String, CapturingLogHandler) async throws -> Void) async throws {
+        let capture = CapturingLogHandler()
+        capture.logLevel = .debug
+        let directory = try TemporaryDirectory()
+        var configuration = FastCGIServerConfiguration(address: .unix(path: directory.file("app.sock")))
+        configuration.ioThreads = ioThreads
+        let server = try FastCGIServer(
+            configuration: configuration, responder: try gatewayTestRouter().responder(), logger: Logger(label: "test") { _ in capture })
+        let running = Task.detached { await server.run() }
+        do {
+            try await body(directory.file("app.sock"), capture)
+        } catch {
+            server.shutdown()
+            await running.value
+            throw error
+        }
+        server.shutdown()
+        await running.value
+    }
+
+    static let getValues = FCGI.record(FCGI.getValues, id: 0, FCGI.pairs([("FCGI_MAX_CONNS", ""), ("FCGI_MAX_REQS", ""), ("FCGI_MPXS_CONNS", "")]))
+
+    @Test func aLoneGetValuesIsAnsweredAtOnceAndHoldsNoThread() async throws {
+        try await withServer(ioThreads: 2) { socket, _ in
+            let values = try await offload { () -> [String: String] in
+                // More lone GET_VALUES connections than I/O threads, left open.
+                let idle = try (0..<4).map { _ in try RawFastCGIConnection(unixPath: socket) }
+                for connection in idle { connection.send(Self.getValues) }
+                var answers: [String: String] = [:]
+                for connection in idle {
+                    guard let record = connection.readRecord(seconds: 2), record.type == FCGI.getValuesResult, record.id == 0 else {
+                        throw HarnessError("no GET_VALUES_RESULT")
+                    }
+                    answers = decodePairs(record.content)
+                }
+                // Each connection is still usable, and others are served meanwhile.
+                let other = try RawFastCGIConnection(unixPath: socket)
+                guard try other.exchange(FCGI.request("GET", "/api/hello")).status == 200,
+                    try idle[0].exchange(FCGI.request("GET", "/api/hello")).status == 200
+                else { throw HarnessError("not served") }
+                return answers
+            }
+            #expect(values["FCGI_MPXS_CONNS"] == "0")
+            #expect(Int(values["FCGI_MAX_CONNS"] ?? "") ?? 0 > 0)
+            #expect(Int(values["FCGI_MAX_REQS"] ?? "") ?? 0 > 0)
+        }
+    }
+
+    @Test func anUnknownManagementRecordGetsUnknownTypeAndTheConnectionStays() async throws {
+        try await withServer { socket, _ in
+            try await offload {
+                let connection = try RawFastCGIConnection(unixPath: socket)
+                connection.send(FCGI.record(99, id: 0, [1, 2, 3, 4]))
+                let record = connection.readRecord(seconds: 2)
+                #expect(record == ReceivedRecord(type: FCGI.unknownType, id: 0, content: [99, 0, 0, 0, 0, 0, 0, 0]))
+                #expect(try connection.exchange(FCGI.request("GET", "/api/hello")).status == 200)
+            }
+        }
+    }
+
+    @Test func aSecondRequestIDWhileOneIsInFlightGetsCantMpxConn() async throws {
+        try await withServer { socket, _ in
+            try await offload {
+                let connection = try RawFastCGIConnection(unixPath: socket)
+                connection.send(FCGI.request(id: 1, "GET", "/api/sleep?ms=500", keepConnection: true))
+                usleep(50_000)
+                let refusedAt = Date()
+                connection.send(FCGI.request(id: 2, "GET", "/api/hello", keepConnection: true))
+                let refusal = connection.readRecord(seconds: 2)
+                #expect(refusal?.id == 2 && refusal?.protocolStatus == 1, "\(String(describing: refusal))")
+                #expect(Date().timeIntervalSince(refusedAt) < 0.4, "refused at once, not after the first request")
+                let first = try #require(connection.readResponse(id: 1))
+                #expect(first.protocolStatus == 0)
+                #expect(try ReceivedResponse.parse(first.stdout).status == 200)
+                // The connection serves the next request.
+                #expect(try connection.exchange(FCGI.request(id: 2, "GET", "/api/hello", keepConnection: true), id: 2).status == 200)
+            }
+        }
+    }
+
+    @Test func pipelinedRequestsAreAllAnsweredInOrder() async throws {
+        try await withServer { socket, _ in
+            try await offload {
+                let connection = try RawFastCGIConnection(unixPath: socket)
+                let body = [UInt8](repeating: 9, count: 100_000)
+                connection.send(FCGI.request("GET", "/api/sleep?ms=50", keepConnection: true)
+                    + FCGI.request("POST", "/api/echo", keepConnection: true, body: body)
+                    + FCGI.request("GET", "/api/users/42", keepConnection: false))
+                let first = try #require(connection.readResponse())
+                #expect(try ReceivedResponse.parse(first.stdout).text.contains("50ms"))
+                let second = try #require(connection.readResponse())
+                #expect(try ReceivedResponse.parse(second.stdout).json()["count"] as? String == "100000")
+                let third = try #require(connection.readResponse())
+                #expect(try ReceivedResponse.parse(third.stdout).text.contains("42"))
+                // The last one did not ask to keep the connection.
+                #expect(connection.closesWithin(seconds: 2))
+            }
+        }
+    }
+
+    @Test func abortRequestCancelsTheHandlerAndTheConnectionServesTheNextRequest() async throws {
+        try await withServer { socket, _ in
+            try await offload {
+                let connection = try RawFastCGIConnection(unixPath: socket)
+                connection.send(FCGI.request("GET", "/api/sleep?ms=20000", keepConnection: true))
+                usleep(200_000)
+                let abortedAt = Date()
+                connection.send(FCGI.record(FCGI.abortRequest, id: 1))
+                let ended = connection.readResponse(seconds: 5)
+                #expect(ended?.protocolStatus == 0)
+                #expect(Date().timeIntervalSince(abortedAt) < 1)
+                #expect(try connection.exchange(FCGI.request("GET", "/api/hello", keepConnection: true)).status == 200)
+            }
+        }
+    }
+
+    @Test func authorizerAndFilterRolesGetUnknownRole() async throws {
+        try await withServer { socket, _ in
+            try await offload {
+                for role in [FCGI.authorizer, FCGI.filter] {
+                    let kept = try RawFastCGIConnection(unixPath: socket)
+                    kept.send(FCGI.begin(role: role, keepConnection: true) + FCGI.stream(FCGI.params, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
+                        + FCGI.record(FCGI.stdin, id: 1))
+                    let end = kept.readResponse(seconds: 2)
+                    #expect(end?.protocolStatus == 3)
+                    #expect(end?.stdout.isEmpty == true)
+                    #expect(try kept.exchange(FCGI.request("GET", "/api/hello")).status == 200)
+
+                    let closed = try RawFastCGIConnection(unixPath: socket)
+                    closed.send(FCGI.begin(role: role, keepConnection: false))
+                    #expect(closed.readResponse(seconds: 2)?.protocolStatus == 3)
+                    #expect(closed.closesWithin(seconds: 2))
+                }
+            }
+        }
+    }
+
+    @Test func closingRightAfterEndRequestIsNotAHangUpInFlight() async throws {
+        try await withServer { socket, capture in
+            try await offload {
+                for _ in 0..<50 {
+                    let connection = try RawFastCGIConnection(unixPath: socket)
+                    _ = try connection.exchange(FCGI.request("GET", "/api/hello", keepConnection: true))
+                    connection.close()
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(!capture.messages.contains { $0.contains("closed the connection of a request in flight") })
+
+            // A real hang-up in flight is still noticed.
+            try await offload {
+                let connection = try RawFastCGIConnection(unixPath: socket)
+                connection.send(FCGI.request("GET", "/api/sleep?ms=5000", keepConnection: true))
+                usleep(200_000)
+                connection.close()
+            }
+            #expect(await eventually(seconds: 5) { capture.messages.contains { $0.contains("closed the connection of a request in flight") } })
+        }
+    }
+}
+
+/// The name-value pairs of a record's content (short lengths only: what the tests send and receive).
+func decodePairs(_ bytes: [UInt8]) -> [String: String] {
+    var result: [String: String] = [:]
+    var index = 0
+    func length() -> Int {
+        let first = Int(bytes[index])
+        if first < 128 { index += 1; return first }
+        defer { index += 4 }
+        return (first & 0x7F) << 24 | Int(bytes[index + 1]) << 16 | Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+    }
+    while index < bytes.count {
+        let name = length(), value = length()
+        result[String(decoding: bytes[index..<index + name], as: UTF8.self)] = String(decoding: bytes[index + name..<index + name + value], as: UTF8.self)
+        index += name + value
+    }
+    return result
+}
