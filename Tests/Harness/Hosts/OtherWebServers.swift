@@ -1,11 +1,11 @@
 import Foundation
 
-/// Apache (mod_proxy_fcgi), lighttpd (mod_fastcgi) or HAProxy (fcgi-app), started as the current user on
+/// Apache (mod_proxy_fcgi), lighttpd (mod_fastcgi), HAProxy (fcgi-app) or Caddy (reverse_proxy, fastcgi transport), started as the current user on
 /// 127.0.0.1 with the project's own config from nginx/other-servers/, in front of an app on `socket`. Stopped by
 /// pid.
 final class OtherWebServer: @unchecked Sendable {
     enum Kind: String, CaseIterable, Sendable, CustomStringConvertible {
-        case apache, lighttpd, haproxy
+        case apache, lighttpd, haproxy, caddy
         var description: String { rawValue }
     }
 
@@ -39,6 +39,10 @@ final class OtherWebServer: @unchecked Sendable {
             template = "haproxy.cfg"
             executable = "/usr/sbin/haproxy"
             arguments = ["-W", "-db", "-f", prefix + "/server.conf"]
+        case .caddy:
+            template = "Caddyfile"
+            executable = "/usr/bin/caddy"
+            arguments = ["run", "--config", prefix + "/server.conf", "--adapter", "caddyfile"]
         }
         // Apache refuses to serve as root; its workers then run as nobody, who must reach the socket.
         let userDirectives = getuid() == 0 ? "User nobody\nGroup nogroup" : ""
@@ -50,7 +54,9 @@ final class OtherWebServer: @unchecked Sendable {
             .replacingOccurrences(of: "@SOCKET@", with: socket)
             .replacingOccurrences(of: "@USER_DIRECTIVES@", with: userDirectives)
         try config.write(toFile: prefix + "/server.conf", atomically: true, encoding: .utf8)
-        process = try ChildProcess(executable, arguments, environment: ["PATH": "/usr/bin:/bin:/usr/sbin"], logPrefix: prefix + "/process")
+        // Caddy keeps its state under HOME / XDG folders: this test's own.
+        let environment = ["PATH": "/usr/bin:/bin:/usr/sbin", "HOME": prefix, "XDG_DATA_HOME": prefix, "XDG_CONFIG_HOME": prefix]
+        process = try ChildProcess(executable, arguments, environment: environment, logPrefix: prefix + "/process")
         let port = self.port
         guard waitUntil(seconds: 10, { canConnect(tcpPort: port) }) else {
             process.stop()

@@ -7,7 +7,7 @@ import Glibc
 
 /// The example's contract behind the other FastCGI web servers users run, each with the config shipped in
 /// nginx/other-servers/ (README: "Behind other web servers").
-@Suite("Example API behind Apache, lighttpd and HAProxy", .timeLimit(.minutes(2)))
+@Suite("Example API behind Apache, lighttpd, HAProxy and Caddy", .timeLimit(.minutes(2)))
 struct BehindOtherServersTests {
     @Test(arguments: OtherWebServer.Kind.allCases)
     func contract(_ kind: OtherWebServer.Kind) async throws {
