@@ -2,8 +2,6 @@ import RouteHandlers
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// One connection from the web server: its state machine, the records read from it and not yet acted on, and

@@ -1,8 +1,6 @@
 import CLinux
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// Starts a detached-from-Swift-concurrency OS thread. Blocking socket writes run only on such threads, never on
