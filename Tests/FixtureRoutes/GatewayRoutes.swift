@@ -36,6 +36,11 @@ public func gatewayTestRouter() -> Router {
         }
     }
     router.get("/api/pid") { _, _ in .json(["pid": Int(getpid())]) }
+    // A large fixed body (`mb` MiB, at most 64), for peers that do not read it.
+    router.get("/api/big") { request, _ in
+        let megabytes = min(64, max(0, request.url.searchParams.get("mb").flatMap { Int($0) } ?? 4))
+        return .text(String(repeating: "x", count: megabytes << 20))
+    }
     router.get("/api/request") { request, _ in
         .json(RequestEcho(request))
     }

@@ -176,6 +176,45 @@ struct FastCGIRecordLayerTests {
     }
 }
 
+extension FastCGIRecordLayerTests {
+    /// Conformance issue item 4 at the socket: slow uploaders and peers that never read their response hold no
+    /// thread, so with 2 I/O threads, 20 of each leave other requests answering at once.
+    @Test func slowPeersPinNoThread() async throws {
+        try await withServer(ioThreads: 2) { socket, _ in
+            let slowest = try await offload { () -> Double in
+                var held: [RawFastCGIConnection] = []
+                defer { held.forEach { $0.close() } }
+                let upload = FCGI.request("POST", "/api/echo", keepConnection: true, body: [UInt8](repeating: 1, count: 100_000))
+                for _ in 0..<20 {
+                    let uploader = try RawFastCGIConnection(unixPath: socket)
+                    uploader.send(Array(upload.prefix(upload.count - 99_990)))
+                    held.append(uploader)
+                    let stalled = try RawFastCGIConnection(unixPath: socket)
+                    stalled.send(FCGI.request("GET", "/api/big?mb=4", keepConnection: true))
+                    held.append(stalled)
+                }
+                // Each stalled response has begun (built, and written as far as the socket takes it): from
+                // now on its writer can only wait for a reader that never comes.
+                for stalled in held.enumerated().filter({ $0.offset % 2 == 1 }).map(\.element) {
+                    guard stalled.readRecord(seconds: 20)?.type == FCGI.stdout else { throw HarnessError("no response began") }
+                }
+                var slowest = 0.0
+                for _ in 0..<5 {
+                    let started = Date()
+                    let connection = try RawFastCGIConnection(unixPath: socket)
+                    guard try connection.exchange(FCGI.request("GET", "/api/hello"), seconds: 5).status == 200 else { throw HarnessError("not 200") }
+                    slowest = max(slowest, Date().timeIntervalSince(started))
+                }
+                // The stalled readers still get their whole 4 MiB once they read.
+                let reader = held[1]
+                guard let big = reader.readResponse(seconds: 10), big.stdout.count > (4 << 20) - 65535 else { throw HarnessError("no big response") }
+                return slowest
+            }
+            #expect(slowest < 0.5)
+        }
+    }
+}
+
 /// The name-value pairs of a record's content (short lengths only: what the tests send and receive).
 func decodePairs(_ bytes: [UInt8]) -> [String: String] {
     var result: [String: String] = [:]

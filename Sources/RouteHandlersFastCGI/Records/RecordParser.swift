@@ -94,6 +94,7 @@ struct RecordParser: Sendable {
     /// Bytes of params content received for the current request.
     private(set) var paramsLength = 0
     private var pairs = PairScanner()
+    private var ending = false
 
     init(maxParamsSize: Int) {
         self.maxParamsSize = max(0, maxParamsSize)
@@ -116,8 +117,15 @@ struct RecordParser: Sendable {
         }
     }
 
+    /// The response's `END_REQUEST` is about to be sent: a web server may send its next request as soon as it
+    /// reads it, whatever its id, and that request waits (``Event/pipelined``) instead of being refused.
+    mutating func responseEnding() {
+        if phase == .inFlight { ending = true }
+    }
+
     /// The response to the request in flight is complete (`END_REQUEST` sent): wait for the next request.
     mutating func requestFinished() {
+        ending = false
         phase = .idle
         paramsLength = 0
         pairs = PairScanner()
@@ -134,7 +142,7 @@ struct RecordParser: Sendable {
         let current = phase != .idle && header.requestID == requestID
         switch type {
         case .beginRequest:
-            if phase == .inFlight, header.requestID == requestID { return .pipelined }
+            if phase == .inFlight, header.requestID == requestID || ending { return .pipelined }
             if current { return .invalid(.beginRequestWhileActive(requestID)) }
             guard header.contentLength == 8 else { return .invalid(.malformedBeginRequest(contentLength: header.contentLength)) }
             let role = UInt16(bytes[content.lowerBound]) << 8 | UInt16(bytes[content.lowerBound + 1])

@@ -7,11 +7,12 @@ import Glibc
 /// One connection from the web server: its state machine, the records read from it and not yet acted on, and
 /// the response being written to it.
 ///
-/// Two locks, never waited for in the other order: `lock` guards the input side and the state (held by whoever
-/// reads and parses, the event loop or a pool thread, never across a blocking call); `writeLock` is held by the
-/// one writer of a response (a pool thread, which may block on a slow peer). The event loop only ever *tries*
-/// `writeLock`, to answer management records at once; when a writer holds it, the answer is queued for that
-/// writer to send.
+/// Two locks, neither held across a blocking call (there are none: the socket is read and written with
+/// `MSG_DONTWAIT`): `lock` guards the input side and the state (held by whoever reads and parses, the event loop
+/// or a pool thread); `writeLock` guards the response's output. A writer takes `lock` inside `writeLock`; the
+/// event loop only ever *tries* `writeLock` inside `lock`, to answer management records at once; when a
+/// response is part-way out, the answer is queued for its writer to send. A writer whose peer does not read
+/// waits in epoll (`EPOLLOUT`) as a suspended task, holding no thread.
 final class FastCGIConnection: @unchecked Sendable {
     let id: UInt64
     let fd: Int32
@@ -31,11 +32,15 @@ final class FastCGIConnection: @unchecked Sendable {
     var descriptorClosed = false
     /// Management answers waiting for the writer that holds `writeLock`.
     var controlQueue: [UInt8] = []
+    /// The response's task, waiting for the socket to take more (`EPOLLOUT`).
+    var writableWaiter: UnsafeContinuation<Void, Never>?
 
     // Guarded by `writeLock`.
     /// The request id the response is written for.
     var responseRequestID: UInt16 = 1
     private var output: [UInt8] = []
+    /// How much of `output` has been sent.
+    private var outputSent = 0
     private(set) var writeFailed = false
 
     init(id: UInt64, fd: Int32, maxParamsSize: Int) {
@@ -117,15 +122,20 @@ final class FastCGIConnection: @unchecked Sendable {
 
     // MARK: - Management answers
 
-    /// Sends `bytes` now if no response is being written, else leaves them for the writer. Never blocks: a
-    /// peer that does not read its answers fails the send. Call with `lock` held.
+    /// Sends `bytes` now if no response is part-way out, else leaves them for the response's writer. Never
+    /// blocks: a peer that does not read its answers fails the send. Call with `lock` held.
     func sendControl(_ bytes: [UInt8]) -> Bool {
         guard writeLock.tryLock() else {
             controlQueue.append(contentsOf: bytes)
             return true
         }
         defer { writeLock.unlock() }
-        return bytes.withUnsafeBytes { sendAll($0, flags: Int32(MSG_DONTWAIT)) }
+        guard output.isEmpty else {
+            controlQueue.append(contentsOf: bytes)
+            return true
+        }
+        var sent = 0
+        return bytes.withUnsafeBytes { sendAll($0, sent: &sent) } == .done
     }
 
     /// Takes the answers queued for the writer. Call with `lock` held.
@@ -134,7 +144,7 @@ final class FastCGIConnection: @unchecked Sendable {
         return controlQueue
     }
 
-    // MARK: - Writing (on a pool thread; each call takes `writeLock`)
+    // MARK: - Writing (from the response's task; each call takes `writeLock`)
 
     /// Starts the response to request `id`.
     func beginResponse(requestID id: UInt16) {
@@ -142,64 +152,65 @@ final class FastCGIConnection: @unchecked Sendable {
             responseRequestID = id
             writeFailed = false
             output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+            outputSent = 0
         }
     }
 
-    /// Appends bytes to the request's stdout, sending when enough is buffered. Returns `false` when the web
-    /// server went away.
+    /// Appends bytes to the request's stdout; ``drain()`` sends them. Returns how many bytes are waiting.
     @discardableResult
-    func write(_ bytes: [UInt8]) -> Bool {
+    func append(_ bytes: [UInt8]) -> Int {
         writeLock.withLock {
-            guard !writeFailed else { return false }
             bytes.withUnsafeBytes { RecordEncoder.appendStdout($0, requestID: responseRequestID, to: &output) }
-            return output.count < 64 * 1024 || sendOutput()
+            return output.count - outputSent
         }
     }
 
-    /// Sends what is buffered, so that a streamed chunk reaches the web server now.
-    @discardableResult
-    func flush() -> Bool {
-        writeLock.withLock { sendOutput() }
+    /// Appends the end of stdout and `FCGI_END_REQUEST`.
+    func appendEnd() {
+        writeLock.withLock { RecordEncoder.appendEnd(requestID: responseRequestID, to: &output) }
     }
 
-    /// Ends the stdout stream and sends `FCGI_END_REQUEST`. Returns whether everything was sent.
-    func endRequest() -> Bool {
+    enum SendResult: Equatable {
+        case done
+        /// The peer's socket buffer is full: wait for `EPOLLOUT`.
+        case wouldBlock
+        case failed
+    }
+
+    /// Sends what is waiting (and any queued management answers) without blocking.
+    func trySend() -> SendResult {
         writeLock.withLock {
-            guard !writeFailed else { return false }
-            RecordEncoder.appendEnd(requestID: responseRequestID, to: &output)
-            return sendOutput()
+            let queued = lock.withLock { takeControlQueue() }
+            output.append(contentsOf: queued)
+            guard !writeFailed else { return .failed }
+            guard outputSent < output.count else { return .done }
+            let result = output.withUnsafeBytes { sendAll($0, sent: &outputSent) }
+            switch result {
+            case .done:
+                output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+                outputSent = 0
+            case .wouldBlock: break
+            case .failed: writeFailed = true
+            }
+            return result
         }
     }
 
-    /// Sends management answers queued while a writer held `writeLock` (call without either lock held).
-    func sendQueuedControl() {
-        writeLock.withLock { _ = sendOutput() }
-    }
-
-    private func sendOutput() -> Bool {
-        let queued = lock.withLock { takeControlQueue() }
-        if !queued.isEmpty { output.insert(contentsOf: queued, at: 0) }
-        guard !writeFailed else { return false }
-        guard !output.isEmpty else { return true }
-        let sent = output.withUnsafeBytes { sendAll($0, flags: 0) }
-        output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
-        if !sent { writeFailed = true }
-        return sent
-    }
-
-    private func sendAll(_ bytes: UnsafeRawBufferPointer, flags: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | flags)
-            if sent > 0 {
-                offset += sent
-            } else if sent < 0, errno == EINTR {
+    /// Sends from `bytes` until done, the socket is full or the peer is gone; `sent` is how far it got.
+    private func sendAll(_ bytes: UnsafeRawBufferPointer, sent: inout Int) -> SendResult {
+        while sent < bytes.count {
+            let count = send(fd, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+            if count > 0 {
+                sent += count
+            } else if count < 0, errno == EINTR {
                 continue
+            } else if count < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                return .wouldBlock
             } else {
-                return false
+                return .failed
             }
         }
-        return true
+        return .done
     }
 
     /// Stops every read and write on the connection now (a shutdown past its timeout, a peer not reading).

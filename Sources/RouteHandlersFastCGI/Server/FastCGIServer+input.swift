@@ -16,10 +16,19 @@ extension FastCGIServer {
     /// is whole, answering management records, refusing what breaks the protocol) and arms epoll for what the
     /// connection waits for next. Never blocks: runs on the event loop when the connection is readable or hung
     /// up, or on a pool thread when a response is done and the next request is already buffered.
-    func drive(_ connection: FastCGIConnection, hangUp: Bool = false) {
+    func drive(_ connection: FastCGIConnection, events: UInt32 = EPOLLIN.rawValue) {
+        let hangUp = events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
+        let readable = hangUp || events & EPOLLIN.rawValue != 0
+        let writable = events & (EPOLLOUT.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
         var failure: String?
         var hangUpLogged = false
+        var writer: UnsafeContinuation<Void, Never>?
         let closed = connection.lock.withLock { () -> Bool in
+            if writable {
+                writer = connection.writableWaiter
+                connection.writableWaiter = nil
+            }
+            guard readable else { return settleDescriptor(connection) }
             var endOfInput = false
             var budget = 4 * 1024 * 1024
             var control: [UInt8] = []
@@ -63,6 +72,7 @@ extension FastCGIServer {
             apply(connection.machine.settle(), to: connection)
             return settleDescriptor(connection)
         }
+        writer?.resume()
         if let failure {
             logger.warning("Dropped a FastCGI request from \(peerDescription(connection)): \(failure)")
         }
@@ -115,6 +125,11 @@ extension FastCGIServer {
                 }
                 connection.body.append(contentsOf: connection.input[base + range.lowerBound..<base + range.upperBound])
             case .stdinEnd:
+                // Answers owed so far (a refused second id) go out before the response can start.
+                if !control.isEmpty {
+                    guard connection.sendControl(control) else { return "it does not read the answers to its management records" }
+                    control = []
+                }
                 apply(connection.machine.requestArrived(), to: connection)
             case .abort:
                 if connection.machine.state == .busy {
@@ -167,19 +182,39 @@ extension FastCGIServer {
     /// With the connection's lock held: closes a connection the state machine closed, or arms epoll for what
     /// it waits for. Returns whether it was closed (the caller then forgets it, outside the lock).
     func settleDescriptor(_ connection: FastCGIConnection) -> Bool {
+        guard !connection.descriptorClosed else { return false }
+        var events: UInt32 = connection.writableWaiter == nil ? 0 : EPOLLOUT.rawValue
         switch connection.machine.interest {
-        case .input:
-            register(fd: connection.fd, token: connection.id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLONESHOT.rawValue, add: false)
-        case .hangUpOnly:
-            register(fd: connection.fd, token: connection.id, events: EPOLLRDHUP.rawValue | EPOLLONESHOT.rawValue, add: false)
-        case .nothing:
-            break
+        case .input: events |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+        case .hangUpOnly: events |= EPOLLRDHUP.rawValue
+        case .nothing: break
         }
-        guard connection.machine.state == .closed, !connection.descriptorClosed else { return false }
+        if events != 0 {
+            register(fd: connection.fd, token: connection.id, events: events | EPOLLONESHOT.rawValue, add: false)
+        }
+        guard connection.machine.state == .closed else { return false }
         epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
         _ = Glibc.close(connection.fd)
         connection.descriptorClosed = true
         return true
+    }
+
+    /// Sends what the response has waiting; while the peer's socket is full, the task waits in epoll for
+    /// `EPOLLOUT`, holding no thread. Returns `false` when the peer is gone.
+    func drain(_ connection: FastCGIConnection) async -> Bool {
+        while true {
+            switch connection.trySend() {
+            case .done: return true
+            case .failed: return false
+            case .wouldBlock:
+                await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                    connection.lock.withLock {
+                        connection.writableWaiter = continuation
+                        _ = settleDescriptor(connection)
+                    }
+                }
+            }
+        }
     }
 
     func peerDescription(_ connection: FastCGIConnection) -> String {

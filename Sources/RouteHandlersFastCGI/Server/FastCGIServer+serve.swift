@@ -36,50 +36,63 @@ extension FastCGIServer {
     /// In the request's task: writes the response through the one response writer, then keeps or closes the
     /// connection.
     private func write(_ response: Response, for method: HTTPRequest.Method, on connection: FastCGIConnection, requestID: String) async {
-        let sink = FastCGIResponseSink(connection: connection, pool: pool)
+        let sink = FastCGIResponseSink(connection: connection, server: self)
         // The head may be out: the only honest signal left for a response cut off is closing without END_REQUEST.
         let cutOff = await ResponseWriter.write(response, method: method, requestID: requestID, logger: logger, to: sink) == .incomplete
-        await pool.run { [self] in complete(connection, cutOff: cutOff) }
+        await complete(connection, cutOff: cutOff)
     }
 
-    /// On a pool thread: end the request (`FCGI_END_REQUEST`), then wait for the next one, serve the one
-    /// already buffered, or close. A response cut off (`cutOff`) gets no `END_REQUEST`: the web server sees
-    /// the connection close and knows the response is incomplete.
-    private func complete(_ connection: FastCGIConnection, cutOff: Bool = false) {
-        connection.lock.withLock { connection.machine.responseCompleting() }
-        let sent = !cutOff && connection.endRequest()
-        let (action, closed, queued) = connection.lock.withLock {
-            let action = connection.machine.responseFinished(sent: sent, keepOpen: !stopping.load(ordering: .relaxed))
-            connection.parser.requestFinished()
-            connection.task = nil
-            return (action, settleDescriptor(connection), !connection.controlQueue.isEmpty)
+    /// End the request (`FCGI_END_REQUEST`), then wait for the next one, serve the one already buffered, or
+    /// close. A response cut off (`cutOff`) gets no `END_REQUEST`: the web server sees the connection close and
+    /// knows the response is incomplete.
+    private func complete(_ connection: FastCGIConnection, cutOff: Bool) async {
+        connection.lock.withLock {
+            connection.machine.responseCompleting()
+            connection.parser.responseEnding()
         }
-        if closed {
-            forget(connection)
+        var sent = false
+        if !cutOff {
+            connection.appendEnd()
+            sent = await drain(connection)
+        }
+        while true {
+            let outcome = connection.lock.withLock { () -> (action: ConnectionStateMachine.Action, closed: Bool)? in
+                // Management answers queued meanwhile go out before the connection is handed back.
+                if sent, !connection.controlQueue.isEmpty { return nil }
+                let action = connection.machine.responseFinished(sent: sent, keepOpen: !stopping.load(ordering: .relaxed))
+                connection.parser.requestFinished()
+                connection.task = nil
+                return (action, settleDescriptor(connection))
+            }
+            guard let outcome else {
+                sent = await drain(connection)
+                continue
+            }
+            if outcome.closed { forget(connection) }
+            if outcome.action == .serveBuffered { drive(connection) }
             return
         }
-        if queued { connection.sendQueuedControl() }
-        if action == .serveBuffered { drive(connection) }
     }
 }
 
-/// A request's stdout: the head and body go out on pool threads (inline when already on one), each streamed
-/// chunk flushed so that nginx passes it on at once.
+/// A request's stdout: records go out without blocking, a streamed chunk at once (so that nginx passes it on);
+/// a small fixed response waits to leave in one write with its `END_REQUEST`.
 struct FastCGIResponseSink: ResponseSink {
     let connection: FastCGIConnection
-    let pool: WorkerPool
+    let server: FastCGIServer
 
     func writeHead(_ head: ResponseHead, body: [UInt8]?) async -> Bool {
-        let connection = connection
-        return await pool.run {
-            guard connection.write(head.cgiBytes) else { return false }
-            guard let body else { return connection.flush() }
-            return body.isEmpty || connection.write(body)
+        var waiting = connection.append(head.cgiBytes)
+        if let body {
+            if !body.isEmpty { waiting = connection.append(body) }
+            if waiting < 64 * 1024 { return true }
         }
+        return await server.drain(connection)
     }
 
     func writeChunk(_ bytes: [UInt8]) async -> Bool {
-        let connection = connection
-        return await pool.run { connection.write(bytes) && connection.flush() }
+        guard !bytes.isEmpty else { return true }
+        connection.append(bytes)
+        return await server.drain(connection)
     }
 }

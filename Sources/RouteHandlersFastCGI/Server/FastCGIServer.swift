@@ -205,7 +205,7 @@ public final class FastCGIServer: Sendable {
 
     private func connectionReady(id: UInt64, events: UInt32) {
         guard let connection = connections.withLock({ $0[id] }) else { return }
-        drive(connection, hangUp: events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0)
+        drive(connection, events: events)
     }
 
     // MARK: - Epoll registration

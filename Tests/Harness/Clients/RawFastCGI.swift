@@ -80,7 +80,7 @@ struct ReceivedRecord: Equatable {
 
 /// One FastCGI connection driven by hand. Blocking: use it from `offload`.
 final class RawFastCGIConnection {
-    let fd: Int32
+    private(set) var fd: Int32
     private var buffer: [UInt8] = []
     private(set) var closedByPeer = false
 
@@ -90,8 +90,10 @@ final class RawFastCGIConnection {
 
     deinit { close() }
 
+    /// Closes the descriptor once (a second close could hit a descriptor another test has opened since).
     func close() {
         if fd >= 0 { _ = Glibc.close(fd) }
+        fd = -1
     }
 
     /// Writes all of `bytes`; `false` when the peer has closed the connection.
