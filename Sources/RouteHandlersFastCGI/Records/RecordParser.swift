@@ -71,6 +71,7 @@ struct RecordParser: Sendable {
         case stdinBeforeParamsEnd
         case recordAfterEnd(UInt8)
         case paramsTooLarge(limit: Int)
+        case pairTooLarge(declared: Int, limit: Int)
         case invalidParams(NameValuePairs.Failure)
 
         var description: String {
@@ -82,6 +83,8 @@ struct RecordParser: Sendable {
             case .stdinBeforeParamsEnd: "STDIN before the end of PARAMS"
             case .recordAfterEnd(let type): "record type \(type) after the end of its stream"
             case .paramsTooLarge(let limit): "params larger than the limit of \(limit) bytes"
+            case .pairTooLarge(let declared, let limit):
+                "a name-value pair declares \(declared) bytes, more than the params limit of \(limit) bytes allows"
             case .invalidParams(let failure): "invalid params: \(failure)"
             }
         }
@@ -173,8 +176,8 @@ struct RecordParser: Sendable {
             let start = paramsLength
             paramsLength += header.contentLength
             let slice = UnsafeRawBufferPointer(rebasing: bytes[content])
-            guard pairs.scan(slice, streamOffset: start, budget: maxParamsSize - paramsLength) else {
-                return .invalid(.paramsTooLarge(limit: maxParamsSize))
+            if let declared = pairs.scan(slice, streamOffset: start, budget: maxParamsSize - paramsLength) {
+                return .invalid(.pairTooLarge(declared: declared, limit: maxParamsSize))
             }
             return .params(content)
         case .stdin:
@@ -219,9 +222,9 @@ struct PairScanner: Sendable {
         return false
     }
 
-    /// Scans `bytes` (at `streamOffset` in the stream). Returns `false` when a pair declares more bytes than
-    /// `budget`, the most the stream may still grow by under the cap.
-    mutating func scan(_ bytes: UnsafeRawBufferPointer, streamOffset: Int, budget: Int) -> Bool {
+    /// Scans `bytes` (at `streamOffset` in the stream). Returns the declared length of a pair longer than the
+    /// rest of this record plus `budget` (the most the stream may still grow by under the cap), else nil.
+    mutating func scan(_ bytes: UnsafeRawBufferPointer, streamOffset: Int, budget: Int) -> Int? {
         var index = 0
         while index < bytes.count {
             switch state {
@@ -234,7 +237,7 @@ struct PairScanner: Sendable {
                 if !isValue { pairStart = streamOffset + index }
                 index += 1
                 if first & 0x80 == 0 {
-                    guard finishLength(Int(first), isValue: isValue, remainingInRecord: bytes.count - index, budget: budget) else { return false }
+                    if !finishLength(Int(first), isValue: isValue, remainingInRecord: bytes.count - index, budget: budget) { return declared }
                 } else {
                     state = .longLength(isValue: isValue, have: 1, value: Int(first & 0x7F))
                 }
@@ -242,13 +245,13 @@ struct PairScanner: Sendable {
                 let next = value << 8 | Int(bytes[index])
                 index += 1
                 if have == 3 {
-                    guard finishLength(next, isValue: isValue, remainingInRecord: bytes.count - index, budget: budget) else { return false }
+                    if !finishLength(next, isValue: isValue, remainingInRecord: bytes.count - index, budget: budget) { return declared }
                 } else {
                     state = .longLength(isValue: isValue, have: have + 1, value: next)
                 }
             }
         }
-        return true
+        return nil
     }
 
     private mutating func finishLength(_ length: Int, isValue: Bool, remainingInRecord: Int, budget: Int) -> Bool {

@@ -30,6 +30,8 @@ final class FastCGIConnection: @unchecked Sendable {
     var bodyTooLarge = false
     var task: Task<Void, Never>?
     var descriptorClosed = false
+    /// The events the one-shot epoll registration is armed with (0: disarmed, an event was delivered).
+    var armedEvents: UInt32 = 0
     /// Management answers waiting for the writer that holds `writeLock`.
     var controlQueue: [UInt8] = []
     /// The response's task, waiting for the socket to take more (`EPOLLOUT`).

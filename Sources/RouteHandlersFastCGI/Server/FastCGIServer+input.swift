@@ -16,14 +16,17 @@ extension FastCGIServer {
     /// is whole, answering management records, refusing what breaks the protocol) and arms epoll for what the
     /// connection waits for next. Never blocks: runs on the event loop when the connection is readable or hung
     /// up, or on a pool thread when a response is done and the next request is already buffered.
-    func drive(_ connection: FastCGIConnection, events: UInt32 = EPOLLIN.rawValue) {
+    func drive(_ connection: FastCGIConnection, events: UInt32 = EPOLLIN.rawValue, fromEpoll: Bool = false) {
         let hangUp = events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
         let readable = hangUp || events & EPOLLIN.rawValue != 0
         let writable = events & (EPOLLOUT.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
         var failure: String?
+        var peer = ""
         var hangUpLogged = false
         var writer: UnsafeContinuation<Void, Never>?
         let closed = connection.lock.withLock { () -> Bool in
+            // An event was delivered: the one-shot registration is disarmed.
+            if fromEpoll { connection.armedEvents = 0 }
             if writable {
                 writer = connection.writableWaiter
                 connection.writableWaiter = nil
@@ -70,11 +73,13 @@ extension FastCGIServer {
                 apply(action, to: connection)
             }
             apply(connection.machine.settle(), to: connection)
+            // Named while the descriptor is still open.
+            if failure != nil { peer = peerDescription(connection) }
             return settleDescriptor(connection)
         }
         writer?.resume()
         if let failure {
-            logger.warning("Dropped a FastCGI request from \(peerDescription(connection)): \(failure)")
+            logger.warning("Dropped a FastCGI request from \(peer): \(failure)")
         }
         if hangUpLogged {
             logger.debug("Web server closed the connection of a request in flight; cancelling its handler")
@@ -189,8 +194,11 @@ extension FastCGIServer {
         case .hangUpOnly: events |= EPOLLRDHUP.rawValue
         case .nothing: break
         }
-        if events != 0 {
+        // A registration still armed with the same events needs no system call (the common case after a
+        // response: busy and idle both wait for input).
+        if events != 0, connection.armedEvents != events {
             register(fd: connection.fd, token: connection.id, events: events | EPOLLONESHOT.rawValue, add: false)
+            connection.armedEvents = events
         }
         guard connection.machine.state == .closed else { return false }
         epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
@@ -217,8 +225,14 @@ extension FastCGIServer {
         }
     }
 
+    /// The peer for a log line: its address over TCP, its process over a unix socket (`SO_PEERCRED`).
     func peerDescription(_ connection: FastCGIConnection) -> String {
         if case .tcp = listener.address, let address = peerAddress(connection.fd) { return address }
+        var credentials: (pid: Int32, uid: Int32, gid: Int32) = (0, 0, 0)
+        var length = socklen_t(MemoryLayout.size(ofValue: credentials))
+        if getsockopt(connection.fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0, credentials.pid > 0 {
+            return "pid \(credentials.pid) (uid \(credentials.uid)) on \(boundAddress)"
+        }
         return "connection \(connection.id) on \(boundAddress)"
     }
 }

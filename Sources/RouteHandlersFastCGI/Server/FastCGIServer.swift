@@ -190,7 +190,8 @@ public final class FastCGIServer: Sendable {
             let id = nextConnectionID.add(1, ordering: .relaxed).newValue
             let connection = FastCGIConnection(id: id, fd: fd, maxParamsSize: configuration.maxParamsSize)
             connections.withLock { $0[id] = connection }
-            register(fd: fd, token: id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLONESHOT.rawValue, add: true)
+            connection.armedEvents = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+            register(fd: fd, token: id, events: connection.armedEvents | EPOLLONESHOT.rawValue, add: true)
         }
     }
 
@@ -205,7 +206,7 @@ public final class FastCGIServer: Sendable {
 
     private func connectionReady(id: UInt64, events: UInt32) {
         guard let connection = connections.withLock({ $0[id] }) else { return }
-        drive(connection, events: events)
+        drive(connection, events: events, fromEpoll: true)
     }
 
     // MARK: - Epoll registration

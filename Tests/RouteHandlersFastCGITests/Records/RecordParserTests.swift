@@ -77,10 +77,10 @@ struct RecordParserTests {
         // The reproduction: the first four bytes of the params are the length 0xFFFFFFFE and friends.
         let content = FCGI.length(length) + FCGI.length(1) + [65, 66]
         let got = events(FCGI.begin() + FCGI.record(FCGI.params, id: 1, content), parser: &parser)
-        #expect(got.last == .invalid(.paramsTooLarge(limit: 1 << 20)))
+        #expect(got.last == .invalid(.pairTooLarge(declared: length + 1, limit: 1 << 20)))
         var valueFirst = RecordParser(maxParamsSize: 1 << 20)
         let value = events(FCGI.begin() + FCGI.record(FCGI.params, id: 1, FCGI.length(1) + FCGI.length(length) + [65]), parser: &valueFirst)
-        #expect(value.last == .invalid(.paramsTooLarge(limit: 1 << 20)))
+        #expect(value.last == .invalid(.pairTooLarge(declared: length + 1, limit: 1 << 20)))
     }
 
     @Test func aLengthPastTheEndOfTheStreamIsRefusedAtItsEnd() {
@@ -98,7 +98,12 @@ struct RecordParserTests {
         let bytes = FCGI.begin() + FCGI.stream(FCGI.params, content) + FCGI.record(FCGI.stdin, id: 1)
         #expect(events(bytes, parser: &exact).suffix(2) == [.paramsEnd, .stdinEnd])
         var under = RecordParser(maxParamsSize: content.count - 1)
-        #expect(events(bytes, parser: &under).last == .invalid(.paramsTooLarge(limit: content.count - 1)))
+        // The one pair's declared length already tells it will not fit.
+        #expect(events(bytes, parser: &under).last == .invalid(.pairTooLarge(declared: 100_010, limit: content.count - 1)))
+        // Many small pairs: refused at the record that crosses the cap.
+        let many = FCGI.pairs((0..<2000).map { ("HTTP_X_\($0)", "value") })
+        var small = RecordParser(maxParamsSize: 20_000)
+        #expect(events(FCGI.begin() + FCGI.stream(FCGI.params, many, chunk: 8000), parser: &small).last == .invalid(.paramsTooLarge(limit: 20_000)))
     }
 
     @Test func threeThousandTinyParams() {
