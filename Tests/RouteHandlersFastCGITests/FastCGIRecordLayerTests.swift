@@ -127,6 +127,13 @@ struct FastCGIRecordLayerTests {
                 #expect(ended?.protocolStatus == 0)
                 #expect(Date().timeIntervalSince(abortedAt) < 1)
                 #expect(try connection.exchange(FCGI.request("GET", "/api/hello", keepConnection: true)).status == 200)
+
+                // Aborted while its params are still arriving, on a connection not kept: answered, then closed.
+                let early = try RawFastCGIConnection(unixPath: socket)
+                early.send(FCGI.begin(keepConnection: false) + FCGI.record(FCGI.params, id: 1, FCGI.pairs([("REQUEST_METHOD", "GET")]))
+                    + FCGI.record(FCGI.abortRequest, id: 1))
+                #expect(early.readResponse(seconds: 2)?.protocolStatus == 0)
+                #expect(early.closesWithin(seconds: 2))
             }
         }
     }

@@ -176,4 +176,15 @@ struct ListenOptionsTests {
         #expect(try ServerOptions.parse([]).configuration(environment: [:]) == nil)
         #expect(throws: ServerError.self) { try ServerOptions.parse(["--socket", "/a", "--port", "1"]).configuration(environment: [:]) }
     }
+
+    @Test func maxParamsSizeFromOptionOrEnvironment() throws {
+        #expect(try ServerOptions.parse(["--socket", "/a"]).configuration(environment: [:])?.maxParamsSize == 1024 * 1024)
+        let option = try ServerOptions.parse(["--socket", "/a", "--max-params-size", "2m"])
+        #expect(try option.configuration(environment: ["ROUTE_HANDLERS_MAX_PARAMS_SIZE": "1k"])?.maxParamsSize == 2 * 1024 * 1024)
+        let environment = try ServerOptions.parse(["--socket", "/a"]).configuration(environment: ["ROUTE_HANDLERS_MAX_PARAMS_SIZE": "512k"])
+        #expect(environment?.maxParamsSize == 512 * 1024)
+        #expect(throws: ServerError.self) {
+            try ServerOptions.parse(["--socket", "/a", "--max-params-size", "lots"]).configuration(environment: [:])
+        }
+    }
 }

@@ -63,7 +63,9 @@ extension FastCGIServer {
             if connection.machine.state == .busy, connection.input.count >= Self.inputLimit {
                 connection.machine.pauseInput()
             }
-            if !control.isEmpty, connection.machine.state != .closed, !connection.sendControl(control) {
+            // Answers go out even to a connection about to close (an aborted or refused request that did not
+            // ask to keep it is answered, then closed).
+            if !control.isEmpty, !connection.descriptorClosed, !connection.sendControl(control) {
                 failure = failure ?? "it does not read the answers to its management records"
                 apply(connection.machine.protocolError(), to: connection)
             }
@@ -156,11 +158,7 @@ extension FastCGIServer {
             case .unknownRole(let id, let role, let keep):
                 logger.debug("Refused a FastCGI request for role \(role) (only the responder role is served)")
                 RecordEncoder.appendEndRequest(requestID: id, status: .unknownRole, to: &control)
-                if !keep {
-                    // Answer before closing.
-                    if !control.isEmpty, connection.sendControl(control) { control = [] }
-                    apply(connection.machine.requestDropped(keepConnection: false), to: connection)
-                }
+                if !keep { apply(connection.machine.requestDropped(keepConnection: false), to: connection) }
             }
         }
         return nil
