@@ -107,7 +107,7 @@ public struct Application: Sendable {
     }
 
     private func serve(_ configuration: FastCGIServerConfiguration, responder: any HTTPResponder, logger: Logger) async {
-        // Signal dispositions before libfcgi initialises, so it installs none of its own.
+        // Signal dispositions before the server starts its threads.
         let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT])
         Self.raiseOpenFileLimit(logger: logger)
         let server: FastCGIServer

@@ -2,13 +2,13 @@
 import Glibc
 #endif
 
-/// A fixed set of OS threads that run blocking jobs (reading a request from libfcgi, writing a response) and,
-/// as a Swift `TaskExecutor`, the request handlers' tasks.
+/// A fixed set of OS threads that run, as a Swift `TaskExecutor`, the request handlers' tasks (and with them the
+/// writing of responses, which never blocks: a full socket suspends the task in epoll).
 ///
-/// Handlers run here rather than on the cooperative pool so that a request costs one thread hop, not three:
-/// the thread that reads a request runs its handler next (a per-thread "next job" slot, taken before the shared
-/// queue), and a response written from a pool thread is written inline. A handler that awaits holds no thread:
-/// its continuation comes back through the queue. libfcgi's blocking calls never run on the cooperative pool.
+/// Handlers run here rather than on the cooperative pool so that blocking work a handler does (synchronous file
+/// or database I/O) never starves Swift's own threads; a job submitted from one of the pool's threads runs next
+/// on that thread (a per-thread "next job" slot, taken before the shared queue), waking no other. A handler that
+/// awaits holds no thread: its continuation comes back through the queue.
 final class WorkerPool: TaskExecutor, @unchecked Sendable {
     typealias Job = @Sendable () -> Void
 
@@ -53,15 +53,6 @@ final class WorkerPool: TaskExecutor, @unchecked Sendable {
         lock.withLock {
             jobs.append(job)
             lock.signal()
-        }
-    }
-
-    /// Runs `body` on a pool thread: inline when already on one, else by hopping there and back, holding none
-    /// of the caller's threads while it waits.
-    func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        if currentThreadState != nil { return body() }
-        return await withUnsafeContinuation { continuation in
-            submit { continuation.resume(returning: body()) }
         }
     }
 
