@@ -31,7 +31,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
     public var socketGroup: String?
 
     @Option(name: .customLong("io-threads"), help: ArgumentHelp(
-        "Threads for blocking FastCGI I/O. [env: ROUTE_HANDLERS_IO_THREADS]", valueName: "count"))
+        "Threads that run handlers and write responses. [env: ROUTE_HANDLERS_IO_THREADS]", valueName: "count"))
     public var ioThreads: Int?
 
     @Option(name: .customLong("max-body-size"), help: ArgumentHelp(

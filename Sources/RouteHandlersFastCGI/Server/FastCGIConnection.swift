@@ -110,18 +110,6 @@ final class FastCGIConnection: @unchecked Sendable {
         return result
     }
 
-    /// `CONTENT_LENGTH` from the validated params stream, without decoding the rest.
-    func declaredContentLength() -> Int? {
-        var length: Int?
-        params.withUnsafeBytes { bytes in
-            try? NameValuePairs.forEach(in: bytes) { pair in
-                guard length == nil, bytes[pair.name].elementsEqual("CONTENT_LENGTH".utf8) else { return }
-                length = Int(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[pair.value]), as: UTF8.self))
-            }
-        }
-        return length
-    }
-
     // MARK: - Management answers
 
     /// Sends `bytes` now if no response is part-way out, else leaves them for the response's writer. Never

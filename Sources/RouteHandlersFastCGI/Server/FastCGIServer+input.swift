@@ -115,13 +115,9 @@ extension FastCGIServer {
             case .params(let range):
                 connection.params.append(contentsOf: connection.input[base + range.lowerBound..<base + range.upperBound])
             case .paramsEnd:
-                if let declared = connection.declaredContentLength(), declared > 0 {
-                    if declared > configuration.maxBodySize {
-                        connection.bodyTooLarge = true
-                    } else {
-                        connection.body.reserveCapacity(declared)
-                    }
-                }
+                // The params are parsed once, by the request's task (`GatewayRequest`); the body limit is
+                // enforced on the bytes that arrive, whatever `CONTENT_LENGTH` says.
+                continue
             case .stdin(let range):
                 guard !connection.bodyTooLarge else { continue }
                 guard connection.body.count + range.count <= configuration.maxBodySize else {
