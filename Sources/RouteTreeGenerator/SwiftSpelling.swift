@@ -19,10 +19,32 @@ enum SwiftSpelling {
                 continue
             }
         }
+        if name.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\u{200E}" || $0 == "\u{200F}" }) {
+            return "a Swift identifier cannot be only spaces"
+        }
         if name.unicodeScalars.allSatisfy(isOperatorCharacter) {
             return "a name made only of operator characters is an operator in Swift, even in backticks"
         }
+        if !supportsRawIdentifiers, !isPlainIdentifier(name) {
+            return "names that are not Swift identifiers are raw identifiers, which need Swift 6.2 or later"
+        }
         return nil
+    }
+
+    /// Whether the compiler building the generator (the one building the routes, through the plugin) knows
+    /// raw identifiers.
+    static var supportsRawIdentifiers: Bool {
+        #if compiler(>=6.2)
+        true
+        #else
+        false
+        #endif
+    }
+
+    /// Letters, digits and `_`, not starting with a digit: an identifier for any Swift 6 compiler.
+    static func isPlainIdentifier(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
     }
 
     /// The Swift grammar's operator characters (The Swift Programming Language, Lexical Structure: Operators).

@@ -160,12 +160,17 @@ let get = "import RouteHandlers\nfunc GET() -> Response { .text(\"\") }\n"
     }
 
     @Test func parameterNamesSwiftCannotSpell() throws {
-        let tree = try TemporaryApp(["a/[+]/route.swift": get, "b/[$x]/route.swift": get, "c/[[...a\\b]]/route.swift": get])
+        let tree = try TemporaryApp([
+            "a/[+]/route.swift": get, "b/[$x]/route.swift": get, "c/[[...a\\b]]/route.swift": get, "d/[ ]/route.swift": get,
+            "e/[a\tb]/route.swift": get,
+        ])
         let property = "cannot be a property of the route's Params"
         #expect(tree.diagnostics() == [
             "\(tree.app)/a/[+]/route.swift:1: error: Invalid route segment \"[+]\": the parameter name \"+\" \(property): a name made only of operator characters is an operator in Swift, even in backticks. (folder app/a/[+])",
             "\(tree.app)/b/[$x]/route.swift:1: error: Invalid route segment \"[$x]\": the parameter name \"$x\" \(property): Swift reserves names starting with $. (folder app/b/[$x])",
             "\(tree.app)/c/[[...a\\b]]/route.swift:1: error: Invalid route segment \"[[...a\\b]]\": the parameter name \"a\\b\" \(property): Swift identifiers cannot contain \\, even in backticks. (folder app/c/[[...a\\b]])",
+            "\(tree.app)/d/[ ]/route.swift:1: error: Invalid route segment \"[ ]\": the parameter name \" \" \(property): a Swift identifier cannot be only spaces. (folder app/d/[ ])",
+            "\(tree.app)/e/[a\tb]/route.swift:1: error: Invalid route segment \"[a\tb]\": the parameter name \"a\tb\" \(property): Swift identifiers cannot contain control characters or whitespace other than a space. (folder app/e/[a\tb])",
         ])
     }
 
