@@ -53,6 +53,45 @@ import Testing
         #expect(match?.parameters.get("root-slug") == "some-slug")
     }
 
+    @Test func nextsDynamicRoutingIntegrationVectors() async throws {
+        // The page tree of Next.js's test/integration/dynamic-routing, as routes, and what its tests request.
+        let tree = try tree([
+            "/", "/another", "/[name]", "/[name]/comments", "/[name]/on-mount-redir", "/[name]/[comment]",
+            "/[name]/[comment]/[...rest]", "/b/[123]", "/blog/[name]/comment/[id]",
+            "/c/[alongparamnameshouldbeallowedeventhoughweird]", "/catchall-dash/[...hello-world]", "/d/[id]",
+            "/dash/[hello-world]", "/index/[...slug]", "/on-mount/[post]", "/p1/p2/all-ssg/[...rest]",
+            "/p1/p2/all-ssr/[...rest]", "/p1/p2/nested-all-ssg/[...rest]", "/p1/p2/predefined-ssg/[...rest]",
+        ])
+        #expect(try route(tree, "/") == "/")
+        #expect(try route(tree, "/another") == "/another")
+        #expect(try tree.resolve(pathname: "/post-1")?.parameters.get("name") == "post-1")
+        #expect(try route(tree, "/api") == "/[name]")
+        #expect(try route(tree, "/post-1/comments") == "/[name]/comments")
+        #expect(try tree.resolve(pathname: "/post-1/comment-1")?.parameters.get("comment") == "comment-1")
+        #expect(try tree.resolve(pathname: "/blog/321/comment/123")?.parameters.entries
+            == [.init(name: "name", value: .segment("321")), .init(name: "id", value: .segment("123"))])
+        #expect(try tree.resolve(pathname: "/b/42")?.parameters.get("123") == "42")
+        #expect(try tree.resolve(pathname: "/c/x")?.parameters.get("alongparamnameshouldbeallowedeventhoughweird") == "x")
+        #expect(try tree.resolve(pathname: "/catchall-dash/a/b")?.parameters.segments("hello-world") == ["a", "b"])
+        let long = String(repeating: "a9btBxtHQALZ6cxfuj18X6OLGNSkJVzrOXz41HG4", count: 8)
+        #expect(try tree.resolve(pathname: "/dash/" + long)?.parameters.get("hello-world") == long)
+        // A required catch-all needs a segment, so these fall back to /[name]/[comment]/[...rest] (whose page
+        // answers notFound itself in Next's test: both 404 there); escaped slashes stay inside their segment.
+        #expect(try route(tree, "/p1/p2/all-ssr") == "/[name]/[comment]/[...rest]")
+        #expect(try route(tree, "/blog/543/comment") == "/[name]/[comment]/[...rest]")
+        #expect(try route(tree, "/index") == "/[name]")
+        #expect(try tree.resolve(pathname: "/p1/p2/all-ssr/test1")?.parameters.segments("rest") == ["test1"])
+        #expect(try tree.resolve(pathname: "/p1/p2/all-ssr/test1/test2")?.parameters.segments("rest") == ["test1", "test2"])
+        #expect(try tree.resolve(pathname: "/p1/p2/all-ssr/test1/%2Ftest2")?.parameters.segments("rest") == ["test1", "/test2"])
+        #expect(try tree.resolve(pathname: "/p1/p2/all-ssr/test1%2F/test2")?.parameters.segments("rest") == ["test1/", "test2"])
+        #expect(try tree.resolve(pathname: "/p1/p2/all-ssr/test1/te%2Fst2")?.parameters.segments("rest") == ["test1", "te/st2"])
+        #expect(try tree.resolve(pathname: "/p1/p2/all-ssr/:42")?.parameters.segments("rest") == [":42"])
+        // Decoded once: %2520 is a literal %20.
+        #expect(try tree.resolve(pathname: "/hello%2520copy.txt")?.parameters.get("name") == "hello%20copy.txt")
+        // "should respond with bad request with invalid encoding".
+        await expectHTTPError(400) { _ = try tree.resolve(pathname: "/%") }
+    }
+
     @Test func dynamicSegmentBesideOptionalCatchAllWithTheSameName() throws {
         let tree = try tree(["/docs/[slug]", "/docs/[[...slug]]"])
         #expect(try tree.resolve(pathname: "/docs/a")?.parameters.entries == [.init(name: "slug", value: .segment("a"))])

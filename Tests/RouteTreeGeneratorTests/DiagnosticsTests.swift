@@ -152,6 +152,20 @@ let get = "import RouteHandlers\nfunc GET() -> Response { .text(\"\") }\n"
         #expect(tree.diagnostics() == [])
     }
 
+    @Test func nextsDynamicRoutingTreeIsAccepted() throws {
+        // The page tree of Next.js's test/integration/dynamic-routing, as route files; and its route-regex names.
+        let folders = [
+            "", "another", "[name]", "[name]/comments", "[name]/on-mount-redir", "[name]/[comment]",
+            "[name]/[comment]/[...rest]", "b/[123]", "blog/[name]/comment/[id]",
+            "c/[alongparamnameshouldbeallowedeventhoughweird]", "catchall-dash/[...hello-world]", "d/[id]",
+            "dash/[hello-world]", "index/[...slug]", "on-mount/[post]", "p1/p2/all-ssg/[...rest]",
+            "p1/p2/all-ssr/[...rest]", "p1/p2/nested-all-ssg/[...rest]", "p1/p2/predefined-ssg/[...rest]",
+            "x/[foo-bar]", "y/[foo_id]", "z/[123invalid]", "w/[" + String(repeating: "a", count: 35) + "]",
+        ]
+        let tree = try TemporaryApp(Dictionary(uniqueKeysWithValues: folders.map { ($0.isEmpty ? "route.swift" : $0 + "/route.swift", get) }))
+        #expect(tree.diagnostics() == [])
+    }
+
     @Test func parameterNamesDifferingOnlyByNonWordCharacters() throws {
         let tree = try TemporaryApp(["blog/[helloworld]/route.swift": get, "blog/[helloworld]/[hello-world]/route.swift": get])
         #expect(tree.diagnostics() == [
