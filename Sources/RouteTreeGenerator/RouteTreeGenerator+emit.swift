@@ -76,7 +76,7 @@ extension RouteTreeGenerator {
                 assignments += "        self.`\(name)` = parameters.segments(\(key)) ?? []\n"
             case .optionalCatchAll(let name):
                 properties += "    /// `[[...\(name)]]`: the segments, each percent-decoded; `nil` when there are none.\n    let `\(name)`: [String]?\n"
-                assignments += "        self.`\(name)` = parameters.segments(\(key))\n"
+                assignments += "        self.`\(name)` = parameters.segments(\(key)).flatMap { $0.isEmpty ? nil : $0 }\n"
             }
         }
         var text = "/// The dynamic segments of \(pattern).\n"

@@ -18,7 +18,7 @@ fileprivate struct Params: Sendable, Hashable {
 
     init(_ parameters: RouteParameters) {
         self.`account-id` = parameters.get("account-id") ?? ""
-        self.`file-path` = parameters.segments("file-path")
+        self.`file-path` = parameters.segments("file-path").flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

@@ -14,7 +14,7 @@ fileprivate struct Params: Sendable, Hashable {
     let `rest`: [String]?
 
     init(_ parameters: RouteParameters) {
-        self.`rest` = parameters.segments("rest")
+        self.`rest` = parameters.segments("rest").flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

@@ -15,7 +15,7 @@ fileprivate struct Params: Sendable, Hashable {
     let `path`: [String]?
 
     init(_ parameters: RouteParameters) {
-        self.`path` = parameters.segments("path")
+        self.`path` = parameters.segments("path").flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
