@@ -92,6 +92,26 @@ import Testing
         await expectHTTPError(400) { _ = try tree.resolve(pathname: "/%") }
     }
 
+    @Test func nextsAppRoutesVectors() throws {
+        // The route handlers of Next.js's test/e2e/app-dir/app-routes, and the paths its tests request.
+        let tree = try tree([
+            "/basic/endpoint", "/basic/(grouped)/endpoint/nested", "/basic/[tenantID]/endpoint",
+            "/basic/[tenantID]/[...resource]", "/api/hello.json", "/api/dynamic", "/static/[slug]/data.json",
+            "/revalidate-1/[slug]/data.json", "/robots.txt", "/lowercase/get", "/status/405",
+        ])
+        #expect(try tree.resolve(pathname: "/basic/endpoint")?.parameters.isEmpty == true)
+        #expect(try tree.resolve(pathname: "/basic/vercel/endpoint")?.parameters.entries == [.init(name: "tenantID", value: .segment("vercel"))])
+        #expect(try tree.resolve(pathname: "/basic/vercel/some/other/resource")?.parameters.entries == [
+            .init(name: "tenantID", value: .segment("vercel")), .init(name: "resource", value: .segments(["some", "other", "resource"])),
+        ])
+        #expect(try route(tree, "/basic/endpoint/nested") == "/basic/(grouped)/endpoint/nested")
+        #expect(try route(tree, "/basic/endpoint/other") == "/basic/[tenantID]/[...resource]")
+        #expect(try route(tree, "/api/hello.json") == "/api/hello.json")
+        #expect(try tree.resolve(pathname: "/static/first/data.json")?.parameters.get("slug") == "first")
+        #expect(try route(tree, "/robots.txt") == "/robots.txt")
+        #expect(try route(tree, "/static/first/data.txt") == nil)
+    }
+
     @Test func dynamicSegmentBesideOptionalCatchAllWithTheSameName() throws {
         let tree = try tree(["/docs/[slug]", "/docs/[[...slug]]"])
         #expect(try tree.resolve(pathname: "/docs/a")?.parameters.entries == [.init(name: "slug", value: .segment("a"))])

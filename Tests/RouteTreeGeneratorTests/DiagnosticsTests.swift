@@ -166,6 +166,18 @@ let get = "import RouteHandlers\nfunc GET() -> Response { .text(\"\") }\n"
         #expect(tree.diagnostics() == [])
     }
 
+    @Test func nextsAppRoutesTreeIsAccepted() throws {
+        // The route handlers of Next.js's test/e2e/app-dir/app-routes: dotted folders, groups, a catch-all beside a
+        // static segment under a dynamic one, folders named like methods.
+        let folders = [
+            "basic/endpoint", "basic/(grouped)/endpoint/nested", "basic/[tenantID]/endpoint", "basic/[tenantID]/[...resource]",
+            "api/hello.json", "api/dynamic", "static/[slug]/data.json", "revalidate-1/[slug]/data.json", "robots.txt",
+            "lowercase/get", "lowercase/delete", "methods/head", "status/405", "status/500/next", "hooks/not-found/edge",
+        ]
+        let tree = try TemporaryApp(Dictionary(uniqueKeysWithValues: folders.map { ($0 + "/route.swift", get) }))
+        #expect(tree.diagnostics() == [])
+    }
+
     @Test func parameterNamesDifferingOnlyByNonWordCharacters() throws {
         let tree = try TemporaryApp(["blog/[helloworld]/route.swift": get, "blog/[helloworld]/[hello-world]/route.swift": get])
         #expect(tree.diagnostics() == [
