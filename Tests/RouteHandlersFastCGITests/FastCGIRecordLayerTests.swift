@@ -78,14 +78,14 @@ struct FastCGIRecordLayerTests {
         try await withServer { socket, _ in
             try await offload {
                 let connection = try RawFastCGIConnection(unixPath: socket)
-                connection.send(FCGI.request(id: 1, "GET", "/api/sleep?ms=1500", keepConnection: true))
+                connection.send(FCGI.request(id: 1, "GET", "/api/sleep?ms=3000", keepConnection: true))
                 usleep(50_000)
                 let refusedAt = Date()
                 connection.send(FCGI.request(id: 2, "GET", "/api/hello", keepConnection: true))
-                // The refusal is the first record back: it did not wait for the first request (1.5 s) to end.
-                let refusal = connection.readRecord(seconds: 3)
+                // The refusal is the first record back: it did not wait for the first request (3 s) to end.
+                let refusal = connection.readRecord(seconds: 5)
                 #expect(refusal?.id == 2 && refusal?.protocolStatus == 1, "\(String(describing: refusal))")
-                #expect(Date().timeIntervalSince(refusedAt) < 1.2, "refused at once, not after the first request")
+                #expect(Date().timeIntervalSince(refusedAt) < 2.5, "refused at once, not after the first request")
                 let first = try #require(connection.readResponse(id: 1))
                 #expect(first.protocolStatus == 0)
                 #expect(try ReceivedResponse.parse(first.stdout).status == 200)
@@ -123,9 +123,10 @@ struct FastCGIRecordLayerTests {
                 usleep(200_000)
                 let abortedAt = Date()
                 connection.send(FCGI.record(FCGI.abortRequest, id: 1))
-                let ended = connection.readResponse(seconds: 5)
+                let ended = connection.readResponse(seconds: 10)
                 #expect(ended?.protocolStatus == 0)
-                #expect(Date().timeIntervalSince(abortedAt) < 1)
+                // Milliseconds on an idle machine; generous for a loaded one, and far from the 20 s sleep.
+                #expect(Date().timeIntervalSince(abortedAt) < 5)
                 #expect(try connection.exchange(FCGI.request("GET", "/api/hello", keepConnection: true)).status == 200)
 
                 // Aborted while its params are still arriving, on a connection not kept: answered, then closed.
@@ -209,7 +210,7 @@ extension FastCGIRecordLayerTests {
                 for _ in 0..<5 {
                     let started = Date()
                     let connection = try RawFastCGIConnection(unixPath: socket)
-                    guard try connection.exchange(FCGI.request("GET", "/api/hello"), seconds: 5).status == 200 else { throw HarnessError("not 200") }
+                    guard try connection.exchange(FCGI.request("GET", "/api/hello"), seconds: 10).status == 200 else { throw HarnessError("not 200") }
                     slowest = max(slowest, Date().timeIntervalSince(started))
                 }
                 // The stalled readers still get their whole 4 MiB once they read.
@@ -217,7 +218,9 @@ extension FastCGIRecordLayerTests {
                 guard let big = reader.readResponse(seconds: 10), big.stdout.count > (4 << 20) - 65535 else { throw HarnessError("no big response") }
                 return slowest
             }
-            #expect(slowest < 0.5)
+            // With a thread pinned per stalled peer, nothing would be answered at all; a few milliseconds on an
+            // idle machine, generous here for a loaded one.
+            #expect(slowest < 3)
         }
     }
 }
