@@ -148,6 +148,12 @@ struct MalformedRecordCorpusTests {
         #expect(await eventually { (try? connectUnix(socket)).map { close($0) == 0 } ?? false })
         let pid = try await offload { try Self.pid(socket: socket) }
         #expect(pid == Int(app.pid))
+        // A kept-alive connection open all along, with a request in flight through the whole corpus: other
+        // connections never notice.
+        let bystander = try RawFastCGIConnection(unixPath: socket)
+        defer { bystander.close() }
+        #expect(try await offload { try bystander.exchange(FCGI.request("GET", "/api/hello", keepConnection: true)).status } == 200)
+        bystander.send(FCGI.request("GET", "/api/sleep?ms=1500", keepConnection: true))
 
         for item in Self.cases {
             do {
@@ -161,6 +167,13 @@ struct MalformedRecordCorpusTests {
             let after = try? await offload { try Self.pid(socket: socket) }
             #expect(after == pid, "after \(item.name)")
         }
+        let inFlight = try await offload { () -> ReceivedResponse in
+            guard let response = bystander.readResponse(seconds: 10) else { throw HarnessError("the bystander's request was lost") }
+            return try ReceivedResponse.parse(response.stdout)
+        }
+        #expect(inFlight.status == 200)
+        #expect(try await offload { try bystander.exchange(FCGI.request("GET", "/api/hello", keepConnection: true)).status } == 200)
+
         // Each dropped request is one log line naming the peer and the reason.
         let log = app.errorOutput
         #expect(log.contains("Dropped a FastCGI request from"), "log: \(log)")

@@ -78,8 +78,8 @@ struct ReceivedRecord: Equatable {
     var protocolStatus: UInt8? { type == FCGI.endRequest && content.count >= 5 ? content[4] : nil }
 }
 
-/// One FastCGI connection driven by hand. Blocking: use it from `offload`.
-final class RawFastCGIConnection {
+/// One FastCGI connection driven by hand. Blocking: use it from `offload`, from one thread at a time.
+final class RawFastCGIConnection: @unchecked Sendable {
     private(set) var fd: Int32
     private var buffer: [UInt8] = []
     private(set) var closedByPeer = false
