@@ -35,6 +35,16 @@ public func gatewayTestRouter() -> Router {
             for line in ["one\n", "two\n", "three\n"] { try await writer.write(line) }
         }
     }
+    // A line every `ms` milliseconds, 100 of them: a stream to abort part-way.
+    router.get("/api/ticks") { request, _ in
+        let milliseconds = request.url.searchParams.get("ms").flatMap { Int($0) } ?? 100
+        return .stream(headers: ["Content-Type": "text/plain"]) { writer in
+            for tick in 0..<100 {
+                try await writer.write("tick \(tick)\n")
+                try await Task.sleep(for: .milliseconds(milliseconds))
+            }
+        }
+    }
     router.get("/api/pid") { _, _ in .json(["pid": Int(getpid())]) }
     // A large fixed body (`mb` MiB, at most 64), for peers that do not read it.
     router.get("/api/big") { request, _ in

@@ -129,6 +129,13 @@ struct FastCGIRecordLayerTests {
                 #expect(Date().timeIntervalSince(abortedAt) < 5)
                 #expect(try connection.exchange(FCGI.request("GET", "/api/hello", keepConnection: true)).status == 200)
 
+                // A stream aborted part-way ends with END_REQUEST too, and the connection stays.
+                connection.send(FCGI.request("GET", "/api/ticks?ms=100", keepConnection: true))
+                #expect(connection.readRecord(seconds: 5)?.type == FCGI.stdout)
+                connection.send(FCGI.record(FCGI.abortRequest, id: 1))
+                #expect(connection.readResponse(seconds: 10)?.protocolStatus == 0)
+                #expect(try connection.exchange(FCGI.request("GET", "/api/hello", keepConnection: true)).status == 200)
+
                 // Aborted while its params are still arriving, on a connection not kept: answered, then closed.
                 let early = try RawFastCGIConnection(unixPath: socket)
                 early.send(FCGI.begin(keepConnection: false) + FCGI.record(FCGI.params, id: 1, FCGI.pairs([("REQUEST_METHOD", "GET")]))

@@ -56,6 +56,9 @@ struct ConnectionStateMachine: Equatable, Sendable {
     private(set) var responseComplete = false
     /// Busy, with more input waiting that is not read until the response is done.
     private(set) var inputPaused = false
+    /// The web server aborted the request in flight (`FCGI_ABORT_REQUEST`): a response cut short still ends
+    /// with `END_REQUEST`, and the connection stays.
+    private(set) var abortedByWebServer = false
 
     var interest: Interest {
         switch state {
@@ -77,6 +80,7 @@ struct ConnectionStateMachine: Equatable, Sendable {
         state = .busy
         responseComplete = false
         inputPaused = false
+        abortedByWebServer = false
         return .startHandler
     }
 
@@ -119,7 +123,9 @@ struct ConnectionStateMachine: Equatable, Sendable {
 
     /// `FCGI_ABORT_REQUEST` for the request in flight: cancel its handler, keep the connection.
     mutating func abortRequested() -> Action {
-        state == .busy ? .cancelHandler(hangUp: false) : .none
+        guard state == .busy else { return .none }
+        abortedByWebServer = true
+        return .cancelHandler(hangUp: false)
     }
 
     /// The response's final records are about to be sent.
@@ -130,6 +136,7 @@ struct ConnectionStateMachine: Equatable, Sendable {
     /// The response is sent (`sent` false when the web server went away or the response had to be cut off).
     mutating func responseFinished(sent: Bool, keepOpen: Bool) -> Action {
         guard state == .busy else { return .none }
+        abortedByWebServer = false
         guard sent, keepOpen, keepConnection, !hungUp, !closeWhenDone else { return close() }
         state = .idle
         responseComplete = false

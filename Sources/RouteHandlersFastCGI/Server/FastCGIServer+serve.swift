@@ -43,15 +43,17 @@ extension FastCGIServer {
     }
 
     /// End the request (`FCGI_END_REQUEST`), then wait for the next one, serve the one already buffered, or
-    /// close. A response cut off (`cutOff`) gets no `END_REQUEST`: the web server sees the connection close and
-    /// knows the response is incomplete.
+    /// close. A response cut off (`cutOff`) gets no `END_REQUEST` (unless the web server aborted it): the web
+    /// server sees the connection close and knows the response is incomplete.
     private func complete(_ connection: FastCGIConnection, cutOff: Bool) async {
-        connection.lock.withLock {
+        let aborted = connection.lock.withLock {
             connection.machine.responseCompleting()
             connection.parser.responseEnding()
+            return connection.machine.abortedByWebServer
         }
         var sent = false
-        if !cutOff {
+        // A response cut short because the web server aborted the request is what it asked for: end it properly.
+        if !cutOff || aborted {
             connection.appendEnd()
             sent = await drain(connection)
         }

@@ -90,7 +90,9 @@ struct ConnectionStateMachineTests {
     @Test func abortAndProtocolErrors() {
         var machine = busy()
         #expect(machine.abortRequested() == .cancelHandler(hangUp: false))
+        #expect(machine.abortedByWebServer)
         #expect(machine.responseFinished(sent: true, keepOpen: true) == .none)
+        #expect(!machine.abortedByWebServer)
 
         var dropped = Machine()
         dropped.requestBegan(keepConnection: true)
