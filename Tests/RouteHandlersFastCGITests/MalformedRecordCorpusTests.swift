@@ -5,8 +5,8 @@ import Testing
 import Glibc
 #endif
 
-/// The malformed-input corpus of the production-runtime issue, against one fixture process: after each case, a
-/// normal request on a new connection answers 200 from the same pid.
+/// The malformed-input corpus of the production-runtime issue, against one fixture process behind nginx: after
+/// each case, a normal request on a new connection, and one through nginx, answer 200 from the same pid.
 @Suite("FastCGI malformed-record corpus against one process", .timeLimit(.minutes(3)))
 struct MalformedRecordCorpusTests {
     /// What one case sends, and what it checks of the answer on its own connection.
@@ -150,10 +150,21 @@ struct MalformedRecordCorpusTests {
         #expect(pid == Int(app.pid))
         // A kept-alive connection open all along, with a request in flight through the whole corpus: other
         // connections never notice.
+        // nginx in front, with its kept-alive upstream connections, as in production.
+        let nginx = try await NginxHarness.start(directory: directory.path, socket: socket)
+        defer { nginx.stop() }
         let bystander = try RawFastCGIConnection(unixPath: socket)
         defer { bystander.close() }
         #expect(try await offload { try bystander.exchange(FCGI.request("GET", "/api/hello", keepConnection: true)).status } == 200)
         bystander.send(FCGI.request("GET", "/api/sleep?ms=1500", keepConnection: true))
+
+        // Load through nginx while the corpus runs: 4 curl clients, 300 requests each on kept-alive connections.
+        let urls = (0..<300).flatMap { _ in ["-o", "/dev/null", nginx.baseURL + "/api/hello"] }
+        let load = (0..<4).map { _ in
+            Task.detached {
+                try await runCommand("/usr/bin/curl", ["-s", "-w", "%{http_code}\\n", "--max-time", "60"] + urls, seconds: 90)
+            }
+        }
 
         for item in Self.cases {
             do {
@@ -166,6 +177,12 @@ struct MalformedRecordCorpusTests {
             }
             let after = try? await offload { try Self.pid(socket: socket) }
             #expect(after == pid, "after \(item.name)")
+            let throughNginx = try await nginx.request("/api/pid")
+            #expect(throughNginx.status == 200 && (try? throughNginx.json()["pid"] as? Int) == pid, "through nginx after \(item.name)")
+        }
+        for client in load {
+            let codes = String(decoding: try await client.value.output, as: UTF8.self).split(separator: "\n")
+            #expect(codes.count == 300 && codes.allSatisfy { $0 == "200" }, "load through nginx: \(Set(codes))")
         }
         let inFlight = try await offload { () -> ReceivedResponse in
             guard let response = bystander.readResponse(seconds: 10) else { throw HarnessError("the bystander's request was lost") }
