@@ -43,7 +43,12 @@ public struct TestClient: Sendable {
             chunks = (collector as? Collector)?.chunks ?? []
         }
         let sendsBody = request.method != .head && response.status.code != 204 && response.status.code != 304
-        return TestResponse(status: response.status, headers: response.headers, chunks: sendsBody ? chunks : [])
+        var received = TestResponse(status: response.status, headers: response.headers, chunks: sendsBody ? chunks : [])
+        // As a gateway does: after() work starts once the whole response is out; the test may await it.
+        if let afterWork = response.afterWork, !afterWork.isEmpty {
+            received.afterWork = Task { await afterWork.run() }
+        }
+        return received
     }
 
     public func get(_ target: String, headers: Headers = [:]) async throws -> TestResponse {
@@ -68,6 +73,19 @@ public struct TestResponse: Sendable {
     public var headers: Headers
     /// The body as it was written, chunk by chunk (one chunk for a fixed body).
     public var chunks: [[UInt8]]
+    /// The request's ``after(_:)`` work, started when the response was complete.
+    var afterWork: Task<Void, Never>?
+
+    public init(status: HTTPResponse.Status, headers: Headers, chunks: [[UInt8]]) {
+        self.status = status
+        self.headers = headers
+        self.chunks = chunks
+    }
+
+    /// Waits until the work the request scheduled with ``after(_:)`` has run (at once when there is none).
+    public func waitForAfterWork() async {
+        await afterWork?.value
+    }
 
     /// The whole body.
     public var body: [UInt8] { chunks.flatMap { $0 } }

@@ -57,7 +57,13 @@ public enum CGIGateway {
                 response = error.response
             }
         }
-        return await write(response, method: method, logger: logger)
+        let written = await write(response, method: method, logger: logger)
+        if let afterWork = response.afterWork, !afterWork.isEmpty {
+            // The host has the whole response once stdout is closed; after() work runs before the process exits.
+            close(1)
+            await afterWork.run()
+        }
+        return written
     }
 
     private static func readStandardInput(count: Int) -> [UInt8] {
