@@ -33,7 +33,7 @@ import Testing
     @Test func routeTable() throws {
         let table = try RouteTreeGenerator(appDirectory: Self.app).routeTable()
         #expect(table.contains("\n/api/users/[id]                 DELETE GET HEAD OPTIONS  app/api/users/[id]/route.swift\n"))
-        #expect(table.hasSuffix("13 routes\n"))
+        #expect(table.hasSuffix("15 routes\n"))
     }
 
     @Test func pluginAndGeneratorNameFilesAlike() {

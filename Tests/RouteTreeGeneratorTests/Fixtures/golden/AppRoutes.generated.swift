@@ -6,9 +6,11 @@ extension Router {
     /// `page.html`, as the route-tree generator found them at build time.
     public static func app() -> Router {
         var router = Router()
+        router.use(_middleware_)
         _route_(&router)
         _route__255Funderscore(&router)
         _route__omarketing_c__about(&router)
+        _route_admin__reports(&router)
         router.add("/api/docs", .get, source: "app/api/docs/page.html") { _, _ in
             Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: ResponseBody(bytes: _page_api__docs))
         }
@@ -20,6 +22,7 @@ extension Router {
         _route_docs___l_d_d_dslug_r(&router)
         _route_files___l_d_d_dpath_r(&router)
         _route_files___lname_r__raw(&router)
+        _route__omarketing_c__pricing(&router)
         _route_shop___l_l_d_d_dpath_r_r(&router)
         return router
     }
