@@ -105,7 +105,9 @@ let package = Package(
         ),
         .testTarget(
             name: "RouteHandlersFastCGITests",
-            dependencies: ["RouteHandlersFastCGI", "RouteHandlers", "FixtureRoutes", "route-handlers-fixture"]
+            dependencies: [
+                "RouteHandlersFastCGI", "RouteHandlers", "RouteHandlersTesting", "FixtureRoutes", "route-handlers-fixture",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

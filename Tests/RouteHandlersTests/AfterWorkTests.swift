@@ -54,7 +54,7 @@ import Testing
         let log = LogCapture()
         let finished = Mutex(false)
         var router = Router()
-        router.add("/x", .get, config: RouteConfig(maxDuration: .milliseconds(300))) { _, _ in
+        router.add("/x", .get, config: RouteConfig(maxDuration: .seconds(1))) { _, _ in
             after {
                 try await Task.sleep(for: .seconds(20))
                 finished.withLock { $0 = true }

@@ -31,7 +31,7 @@ import Testing
     @Test func maxDurationCancelsTheHandlerAndAnswers504() async throws {
         let cancelled = Mutex(false)
         var router = Router()
-        router.add("/slow", .get, config: RouteConfig(maxDuration: .milliseconds(200))) { request, _ in
+        router.add("/slow", .get, config: RouteConfig(maxDuration: .seconds(2))) { request, _ in
             let ms = Int(request.url.searchParams.get("ms") ?? "0") ?? 0
             do {
                 try await Task.sleep(for: .milliseconds(ms))

@@ -37,14 +37,16 @@ public struct RouteResponder: Sendable {
         }
     }
 
-    public let tree: RouteTree<MethodTable>
+    @_spi(Internal) public let tree: RouteTree<MethodTable>
     public let configuration: Configuration
     /// Middleware that runs for every request, matched or not, outermost first.
     public let middleware: [any RouteMiddleware]
     /// The global middleware around ``terminal(_:_:)``, composed once.
     private let chain: RouteHandler
 
-    public init(tree: RouteTree<MethodTable>, configuration: Configuration = .init(), middleware: [any RouteMiddleware] = []) {
+    @_spi(Internal) public init(
+        tree: RouteTree<MethodTable>, configuration: Configuration = .init(), middleware: [any RouteMiddleware] = []
+    ) {
         self.tree = tree
         self.configuration = configuration
         self.middleware = middleware

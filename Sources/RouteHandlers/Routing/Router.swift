@@ -134,22 +134,22 @@ public struct Router: Sendable {
 }
 
 /// The handlers of one route, by method, with the route's middleware and segment config.
-public struct MethodTable: Sendable {
-    public var handlers: [HTTPRequest.Method: RouteHandler]
+@_spi(Internal) public struct MethodTable: Sendable {
+    package var handlers: [HTTPRequest.Method: RouteHandler]
     /// The route's middleware below the global ones, outermost first.
-    public var middleware: [any RouteMiddleware] = []
-    public var config = RouteConfig()
+    package var middleware: [any RouteMiddleware] = []
+    package var config = RouteConfig()
     /// What middleware sees in ``RouteContext/route``.
     var route: MatchedRoute?
     /// The route's middleware around its method dispatch, built by ``Router/responder(configuration:)``.
     var chain: RouteHandler?
 
-    public init(handlers: [HTTPRequest.Method: RouteHandler] = [:]) {
+    package init(handlers: [HTTPRequest.Method: RouteHandler] = [:]) {
         self.handlers = handlers
     }
 
     /// The methods the route answers, sorted: its own, plus HEAD when it has GET, plus OPTIONS.
-    public var allowedMethods: [String] {
+    package var allowedMethods: [String] {
         var names = Set(handlers.keys.map(\.rawValue))
         if names.contains("GET") { names.insert("HEAD") }
         names.insert("OPTIONS")

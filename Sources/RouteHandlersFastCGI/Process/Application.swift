@@ -5,8 +5,6 @@ import RouteHandlers
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// The entry point of a route-handlers executable. It picks how to serve from how it was started:
