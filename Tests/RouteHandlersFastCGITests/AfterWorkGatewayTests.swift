@@ -51,4 +51,21 @@ struct AfterWorkGatewayTests {
         let written = try String(contentsOfFile: marker, encoding: .utf8)
         #expect(written == "done stdout=/dev/null")
     }
+
+    @Test func maxDurationAnswers504InCGIModeAndThroughNginx() async throws {
+        let environment = CGIScript.environment("GET", "/api/limited?ms=10000", scriptName: "", scriptFilename: CGIScript.fixture)
+        let start = Date()
+        let result = try await CGIScript.run(CGIScript.fixture, environment: environment)
+        #expect(result.response.status == 504, "\(result.error)")
+        #expect(result.response.header("Content-Type") == "application/problem+json")
+        #expect(Date().timeIntervalSince(start) < 8)
+        #expect(result.error.contains("maxDuration"))
+
+        try await withServerBehindNginx(gatewayTestRouter()) { nginx, _ in
+            #expect(try await nginx.request("/api/limited?ms=10").status == 200)
+            let limited = try await nginx.request("/api/limited?ms=10000")
+            #expect(limited.status == 504)
+            #expect(limited.header("Content-Type") == "application/problem+json")
+        }
+    }
 }
