@@ -94,6 +94,7 @@ public struct TestResponse: Sendable {
     /// The request's ``after(_:)`` work, started when the response was complete.
     var afterWork: Task<Void, Never>?
 
+    /// A response as received; the test client makes these.
     public init(status: HTTPResponse.Status, headers: Headers, chunks: [[UInt8]]) {
         self.status = status
         self.headers = headers

@@ -11,6 +11,9 @@ struct RouteConfigFile {
         ("bodyLimit", "a number of bytes or a size such as \"512k\", \"2m\" or \"1g\""),
     ]
 
+    /// Next.js options with no counterpart: an error rather than a silently ignored setting.
+    static let nextOnly: Set<String> = ["dynamic", "dynamicParams", "fetchCache", "runtime", "preferredRegion"]
+
     var config = RouteConfig()
     var diagnostics: [Diagnostic] = []
 
@@ -24,7 +27,9 @@ struct RouteConfigFile {
             let name = scanner.text(tokens[index + 1])
             let line = scanner.line(of: token.start)
             guard let option = Self.options.first(where: { $0.name == name }) else {
-                if let meant = Self.optionMeant(by: name) {
+                if Self.nextOnly.contains(name) {
+                    diagnostics.append(.error(path, line: line, "'\(name)' is a Next.js route segment option that has no meaning here; a route.swift may set \(Self.options.map(\.name).joined(separator: ", "))."))
+                } else if let meant = Self.optionMeant(by: name) {
                     diagnostics.append(.error(path, line: line, "'\(name)' is not a route segment config option: did you mean '\(meant)'? A route.swift may set \(Self.options.map(\.name).joined(separator: ", "))."))
                 }
                 continue

@@ -18,6 +18,7 @@ public struct RouteConfig: Sendable, Hashable {
         case never
     }
 
+    /// How long shared caches may keep a successful GET or HEAD response (``cacheControl``); `nil`: no header.
     public var revalidate: Revalidate?
     /// How long the route's handler (and its route-level middleware and after-work) may run before it is
     /// cancelled and the client gets 504.
