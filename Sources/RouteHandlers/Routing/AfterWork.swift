@@ -16,7 +16,8 @@ import Synchronization
 /// Callable from handlers and middleware (and tasks they start with `async let` or task groups). Works run in
 /// the order they were scheduled; an error is logged with the request id and does not stop the next one.
 /// A graceful shutdown waits for pending work (within its timeout), and the route's `maxDuration` covers it.
-/// Outside a request the work starts at once, in a task of its own.
+/// Outside a request (and from a streamed body's producer, which runs after the handler returned) the work starts
+/// at once, in a task of its own.
 public func after(_ work: @escaping @Sendable () async throws -> Void) {
     if let pending = AfterWork.current {
         pending.append(work)
