@@ -5,7 +5,7 @@ enum Audit {
     /// Records `action` on `subject` (such as `user.created` on a user's id).
     static func record(_ action: String, subject: String, in database: Database = .shared) async throws {
         try await database.transaction { connection in
-            try connection.query("INSERT INTO audit (action, subject) VALUES (?, ?)", [.text(action), .text(subject)])
+            _ = try connection.query("INSERT INTO audit (action, subject) VALUES (?, ?)", [.text(action), .text(subject)])
         }
     }
 
