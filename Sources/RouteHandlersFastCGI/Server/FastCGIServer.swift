@@ -34,6 +34,8 @@ public final class FastCGIServer: Sendable {
     let connections = Mutex<[UInt64: FastCGIConnection]>([:])
     let nextConnectionID = Atomic<UInt64>(1)
     let stopping = Atomic<Bool>(false)
+    /// Requests whose after() work is still running: a graceful shutdown waits for them too.
+    let pendingAfterWork = Atomic<Int>(0)
     let started = Atomic<Bool>(false)
     /// The answers to `FCGI_GET_VALUES`.
     let managementValues: [(name: String, value: String)]
@@ -112,7 +114,7 @@ public final class FastCGIServer: Sendable {
                     deadline = .now + configuration.shutdownTimeout
                     beginShutdown()
                 }
-                if connections.withLock({ $0.isEmpty }) { return }
+                if connections.withLock({ $0.isEmpty }), pendingAfterWork.load(ordering: .acquiring) == 0 { return }
                 if let current = deadline, ContinuousClock.now >= current {
                     if forced { return }
                     forced = true
