@@ -232,6 +232,26 @@ extension FastCGIRecordLayerTests {
     }
 }
 
+extension FastCGIRecordLayerTests {
+    /// Management answers owed to a peer that does not read are bounded: past the limit, the peer is dropped.
+    @Test func aPeerThatAsksWithoutReadingIsDropped() async throws {
+        try await withServer { socket, capture in
+            try await offload {
+                let greedy = try RawFastCGIConnection(unixPath: socket)
+                greedy.send(FCGI.request("GET", "/api/big?mb=4", keepConnection: true))
+                // Its response is part-way out (the socket is full), so answers queue behind it.
+                guard greedy.readRecord(seconds: 20)?.type == FCGI.stdout else { throw HarnessError("no response began") }
+                let burst = [UInt8]((0..<200).flatMap { _ in Self.getValues })
+                for _ in 0..<30 where greedy.send(burst) {}
+                #expect(try RawFastCGIConnection(unixPath: socket).exchange(FCGI.request("GET", "/api/hello")).status == 200)
+                // Dropped: the connection is cut, not left holding its response.
+                #expect(greedy.closesWithin(seconds: 10))
+            }
+            #expect(await eventually(seconds: 10) { capture.messages.contains { $0.contains("does not read the answers") } })
+        }
+    }
+}
+
 /// The name-value pairs of a record's content (short lengths only: what the tests send and receive).
 func decodePairs(_ bytes: [UInt8]) -> [String: String] {
     var result: [String: String] = [:]

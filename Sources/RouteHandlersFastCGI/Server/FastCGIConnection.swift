@@ -115,17 +115,20 @@ final class FastCGIConnection: @unchecked Sendable {
     /// Sends `bytes` now if no response is part-way out, else leaves them for the response's writer. Never
     /// blocks: a peer that does not read its answers fails the send. Call with `lock` held.
     func sendControl(_ bytes: [UInt8]) -> Bool {
-        guard writeLock.tryLock() else {
-            controlQueue.append(contentsOf: bytes)
-            return true
-        }
+        guard writeLock.tryLock() else { return queueControl(bytes) }
         defer { writeLock.unlock() }
-        guard output.isEmpty else {
-            controlQueue.append(contentsOf: bytes)
-            return true
-        }
+        guard output.isEmpty else { return queueControl(bytes) }
         var sent = 0
         return bytes.withUnsafeBytes { sendAll($0, sent: &sent) } == .done
+    }
+
+    /// The most management answers kept for a writer: a peer that asks for more without reading is dropped.
+    static let controlQueueLimit = 64 * 1024
+
+    private func queueControl(_ bytes: [UInt8]) -> Bool {
+        guard controlQueue.count + bytes.count <= Self.controlQueueLimit else { return false }
+        controlQueue.append(contentsOf: bytes)
+        return true
     }
 
     /// Takes the answers queued for the writer. Call with `lock` held.

@@ -75,8 +75,13 @@ extension FastCGIServer {
                 apply(action, to: connection)
             }
             apply(connection.machine.settle(), to: connection)
-            // Named while the descriptor is still open.
-            if failure != nil { peer = peerDescription(connection) }
+            if failure != nil {
+                // Named while the descriptor is still open.
+                peer = peerDescription(connection)
+                // A request in flight on a broken stream is dropped too: its writer's next send fails, and the
+                // connection closes once the handler returns.
+                if connection.machine.state == .busy { connection.cut() }
+            }
             return settleDescriptor(connection)
         }
         writer?.resume()
