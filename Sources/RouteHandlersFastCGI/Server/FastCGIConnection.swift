@@ -144,7 +144,7 @@ final class FastCGIConnection: @unchecked Sendable {
         writeLock.withLock {
             responseRequestID = id
             writeFailed = false
-            output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+            output.removeAll(keepingCapacity: output.capacity <= 16 * 1024)
             outputSent = 0
         }
     }
@@ -180,7 +180,7 @@ final class FastCGIConnection: @unchecked Sendable {
             let result = output.withUnsafeBytes { sendAll($0, sent: &outputSent) }
             switch result {
             case .done:
-                output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+                output.removeAll(keepingCapacity: output.capacity <= 16 * 1024)
                 outputSent = 0
             case .wouldBlock: break
             case .failed: writeFailed = true

@@ -97,7 +97,14 @@ extension FastCGIServer {
     /// Acts on every complete record in the connection's input. Returns why the stream is refused, if it is.
     private func parse(_ connection: FastCGIConnection, control: inout [UInt8]) -> String? {
         var offset = 0
-        defer { if offset > 0 { connection.input.removeFirst(offset) } }
+        defer {
+            // An idle connection keeps no large buffer (hundreds may wait).
+            if offset == connection.input.count {
+                connection.input.removeAll(keepingCapacity: connection.input.capacity <= 16 * 1024)
+            } else if offset > 0 {
+                connection.input.removeFirst(offset)
+            }
+        }
         while connection.machine.state != .closed {
             let (event, consumed) = connection.input.withUnsafeBytes {
                 connection.parser.next(UnsafeRawBufferPointer(rebasing: $0[offset...]))
