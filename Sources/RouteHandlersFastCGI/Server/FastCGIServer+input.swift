@@ -155,6 +155,7 @@ extension FastCGIServer {
                     apply(connection.machine.requestDropped(keepConnection: connection.parser.keepConnection), to: connection)
                 }
             case .getValues(let range):
+                logger.debug("Answered FCGI_GET_VALUES")
                 connection.input.withUnsafeBytes { bytes in
                     let query = UnsafeRawBufferPointer(rebasing: bytes[base + range.lowerBound..<base + range.upperBound])
                     RecordEncoder.appendGetValuesResult(query: query, known: managementValues, to: &control)
@@ -162,6 +163,7 @@ extension FastCGIServer {
             case .unknownManagementType(let type):
                 RecordEncoder.appendUnknownType(type, to: &control)
             case .multiplexed(let id):
+                logger.debug("Refused request \(id) on a connection already serving one (FCGI_CANT_MPX_CONN)")
                 RecordEncoder.appendEndRequest(requestID: id, status: .cantMultiplexConnection, to: &control)
             case .unknownRole(let id, let role, let keep):
                 logger.debug("Refused a FastCGI request for role \(role) (only the responder role is served)")

@@ -14,11 +14,14 @@ final class OtherWebServer: @unchecked Sendable {
     private let prefix: String
     private let process: ChildProcess
 
-    static func start(_ kind: Kind, directory: String, socket: String) async throws -> OtherWebServer {
-        try await offload { try OtherWebServer(kind, directory: directory, socket: socket) }
+    /// Starts the server; `edit` may change the config (a test's extra options) before it is written.
+    static func start(
+        _ kind: Kind, directory: String, socket: String, edit: @escaping @Sendable (String) -> String = { $0 }
+    ) async throws -> OtherWebServer {
+        try await offload { try OtherWebServer(kind, directory: directory, socket: socket, edit: edit) }
     }
 
-    private init(_ kind: Kind, directory: String, socket: String) throws {
+    private init(_ kind: Kind, directory: String, socket: String, edit: (String) -> String) throws {
         self.kind = kind
         port = try freeLoopbackPort()
         prefix = directory + "/" + kind.rawValue
@@ -53,7 +56,7 @@ final class OtherWebServer: @unchecked Sendable {
             .replacingOccurrences(of: "@PORT@", with: String(port))
             .replacingOccurrences(of: "@SOCKET@", with: socket)
             .replacingOccurrences(of: "@USER_DIRECTIVES@", with: userDirectives)
-        try config.write(toFile: prefix + "/server.conf", atomically: true, encoding: .utf8)
+        try edit(config).write(toFile: prefix + "/server.conf", atomically: true, encoding: .utf8)
         // Caddy keeps its state under HOME / XDG folders: this test's own.
         let environment = ["PATH": "/usr/bin:/bin:/usr/sbin", "HOME": prefix, "XDG_DATA_HOME": prefix, "XDG_CONFIG_HOME": prefix]
         process = try ChildProcess(executable, arguments, environment: environment, logPrefix: prefix + "/process")
