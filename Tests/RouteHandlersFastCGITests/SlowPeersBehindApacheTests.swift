@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Conformance issue item 4 as the issue checks it: Apache (mod_proxy_fcgi) streams request bodies to the app
+/// and passes back-pressure on, so slow uploaders and clients that never read reach the app as slow FastCGI
+/// peers. None of them may hold a thread that other requests need.
+@Suite("Slow peers behind Apache", .timeLimit(.minutes(2)))
+struct SlowPeersBehindApacheTests {
+    /// A TCP connection to 127.0.0.1:`port` that sends `bytes` and then just stays open.
+    static func hold(port: Int, sending bytes: [UInt8]) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw HarnessError("connect failed: errno \(errno)")
+        }
+        // A small receive buffer: a client that never reads fills it quickly.
+        var small: Int32 = 4096
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        return fd
+    }
+
+    @Test func slowUploadersAndStalledReadersLeaveOthersAnswered() async throws {
+        let directory = try TemporaryDirectory()
+        // Apache's workers run as nobody: they must reach the socket.
+        chmod(directory.path, 0o711)
+        let socket = directory.file("app.sock")
+        let app = try ChildProcess(
+            CGIScript.fixture, ["--listen", socket, "--io-threads", "2"],
+            environment: ["ROUTE_HANDLERS_SOCKET_MODE": "0666", "PATH": "/usr/bin:/bin"], logPrefix: directory.file("app"))
+        defer { app.stop() }
+        #expect(await eventually { (try? connectUnix(socket)).map { close($0) == 0 } ?? false })
+        let apache = try await OtherWebServer.start(.apache, directory: directory.path, socket: socket)
+        defer { apache.stop() }
+        #expect(try await apache.request("/api/hello").status == 200)
+
+        let port = apache.port
+        var held: [Int32] = []
+        defer { held.forEach { _ = close($0) } }
+        for _ in 0..<20 {
+            // 10 of 100000 body bytes, then nothing.
+            held.append(try Self.hold(port: port, sending: Array(
+                "POST /api/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n0123456789".utf8)))
+            // A 4 MiB answer never read.
+            held.append(try Self.hold(port: port, sending: Array("GET /api/big?mb=4 HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)))
+        }
+        try await Task.sleep(for: .milliseconds(1500))
+
+        var slowest = Duration.zero
+        for _ in 0..<5 {
+            let started = ContinuousClock.now
+            let response = try await apache.request("/api/hello")
+            #expect(response.status == 200)
+            slowest = max(slowest, ContinuousClock.now - started)
+        }
+        // Well under half a second on an idle machine (a curl process per request included); generous for a
+        // loaded one: with a thread held per slow peer, nothing would be answered at all.
+        #expect(slowest < .seconds(3), "slowest: \(slowest)")
+    }
+}
