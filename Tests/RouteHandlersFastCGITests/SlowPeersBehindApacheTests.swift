@@ -46,16 +46,25 @@ struct SlowPeersBehindApacheTests {
         #expect(try await apache.request("/api/hello").status == 200)
 
         let port = apache.port
-        var held: [Int32] = []
-        defer { held.forEach { _ = close($0) } }
+        var uploaders: [Int32] = []
+        var stalled: [Int32] = []
+        defer { (uploaders + stalled).forEach { _ = close($0) } }
         for _ in 0..<20 {
             // 10 of 100000 body bytes, then nothing.
-            held.append(try Self.hold(port: port, sending: Array(
+            uploaders.append(try Self.hold(port: port, sending: Array(
                 "POST /api/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n0123456789".utf8)))
             // A 4 MiB answer never read.
-            held.append(try Self.hold(port: port, sending: Array("GET /api/big?mb=4 HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)))
+            stalled.append(try Self.hold(port: port, sending: Array("GET /api/big?mb=4 HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)))
         }
-        try await Task.sleep(for: .milliseconds(1500))
+        // Every stalled answer has been built and begun to arrive: from now on its writer can only wait.
+        let readers = stalled
+        let begun = await eventually(seconds: 60) {
+            readers.allSatisfy { fd in
+                var pending: Int32 = 0
+                return ioctl(fd, UInt(FIONREAD), &pending) == 0 && pending > 0
+            }
+        }
+        #expect(begun)
 
         var slowest = Duration.zero
         for _ in 0..<5 {
