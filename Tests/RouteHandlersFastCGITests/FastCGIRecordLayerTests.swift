@@ -182,11 +182,11 @@ struct FastCGIRecordLayerTests {
             // A real hang-up in flight is still noticed.
             try await offload {
                 let connection = try RawFastCGIConnection(unixPath: socket)
-                connection.send(FCGI.request("GET", "/api/sleep?ms=5000", keepConnection: true))
+                connection.send(FCGI.request("GET", "/api/sleep?ms=20000", keepConnection: true))
                 usleep(200_000)
                 connection.close()
             }
-            #expect(await eventually(seconds: 5) { capture.messages.contains { $0.contains("closed the connection of a request in flight") } })
+            #expect(await eventually(seconds: 15) { capture.messages.contains { $0.contains("closed the connection of a request in flight") } })
         }
     }
 }
@@ -205,7 +205,8 @@ extension FastCGIRecordLayerTests {
                     uploader.send(Array(upload.prefix(upload.count - 99_990)))
                     held.append(uploader)
                     let stalled = try RawFastCGIConnection(unixPath: socket)
-                    stalled.send(FCGI.request("GET", "/api/big?mb=4", keepConnection: true))
+                    // 1 MiB is far more than the socket buffers hold.
+                    stalled.send(FCGI.request("GET", "/api/big?mb=1", keepConnection: true))
                     held.append(stalled)
                 }
                 // Each stalled response has begun (built, and written as far as the socket takes it): from
@@ -220,9 +221,9 @@ extension FastCGIRecordLayerTests {
                     guard try connection.exchange(FCGI.request("GET", "/api/hello"), seconds: 10).status == 200 else { throw HarnessError("not 200") }
                     slowest = max(slowest, Date().timeIntervalSince(started))
                 }
-                // The stalled readers still get their whole 4 MiB once they read.
+                // The stalled readers still get their whole 1 MiB once they read.
                 let reader = held[1]
-                guard let big = reader.readResponse(seconds: 10), big.stdout.count > (4 << 20) - 65535 else { throw HarnessError("no big response") }
+                guard let big = reader.readResponse(seconds: 10), big.stdout.count > (1 << 20) - 65535 else { throw HarnessError("no big response") }
                 return slowest
             }
             // With a thread pinned per stalled peer, nothing would be answered at all; a few milliseconds on an
@@ -238,7 +239,7 @@ extension FastCGIRecordLayerTests {
         try await withServer { socket, capture in
             try await offload {
                 let greedy = try RawFastCGIConnection(unixPath: socket)
-                greedy.send(FCGI.request("GET", "/api/big?mb=4", keepConnection: true))
+                greedy.send(FCGI.request("GET", "/api/big?mb=1", keepConnection: true))
                 // Its response is part-way out (the socket is full), so answers queue behind it.
                 guard greedy.readRecord(seconds: 20)?.type == FCGI.stdout else { throw HarnessError("no response began") }
                 let burst = [UInt8]((0..<200).flatMap { _ in Self.getValues })
