@@ -57,6 +57,8 @@ extension Supervisor {
         var recentExits: [ContinuousClock.Instant] = []
         var nextSpawn = ContinuousClock.now
         var nextMemoryCheck = ContinuousClock.now
+        /// Called once, when stopping begins (closes the listening socket).
+        var onStop: () -> Void = {}
 
         init(settings: Settings, launcher: WorkerLauncher, signalPipe: Int32, logger: Logger) {
             self.settings = settings
@@ -161,6 +163,7 @@ extension Supervisor {
                     return
                 }
                 stopping = true
+                onStop()
                 queue.removeAll()
                 current = nil
                 forceKillAt = .now + settings.shutdownTimeout + .seconds(5)

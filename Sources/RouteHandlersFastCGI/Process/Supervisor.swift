@@ -57,14 +57,17 @@ struct Supervisor {
         }
         guard let executable = WorkerLauncher.executablePath() else {
             logger.critical("Cannot tell which executable this process was started from; no workers started")
+            listener.close()
             return 1
         }
         let master = Master(
             settings: settings, launcher: WorkerLauncher(executable: executable, listener: listener.fd),
             signalPipe: ends[0], logger: logger)
         logger.info("Supervising \(settings.processes) worker process(es) of \(executable) on \(listener.address)")
+        // Stopping, the master closes its listener first: once the workers have closed theirs, a new connection
+        // is refused (nginx tries another upstream) instead of waiting in a backlog nobody accepts from.
+        master.onStop = { listener.close() }
         master.run()
-        listener.close()
         logger.info("All workers stopped")
         return 0
     }

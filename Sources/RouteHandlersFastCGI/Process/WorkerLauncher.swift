@@ -83,7 +83,8 @@ struct WorkerLauncher {
             guard getcwd(&buffer, buffer.count) != nil else { return nil }
             var relative = Substring(first)
             while relative.hasPrefix("./") { relative = relative.dropFirst(2) }
-            return String(cString: buffer) + "/" + relative
+            let directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return directory + "/" + relative
         }
         if !first.isEmpty, let path = getenv("PATH").map({ String(cString: $0) }) {
             for directory in path.split(separator: ":") where !directory.isEmpty {
