@@ -111,7 +111,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RouteHandlersFastCGITests",
-            dependencies: ["RouteHandlersFastCGI", "RouteHandlers", "FixtureRoutes", "route-handlers-fixture", "route-handlers-fixture-v2"]
+            dependencies: [
+                "RouteHandlersFastCGI", "RouteHandlers", "RouteHandlersTesting", "FixtureRoutes", "route-handlers-fixture",
+                "route-handlers-fixture-v2",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -37,8 +37,6 @@ public struct FastCGIServerConfiguration: Sendable {
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 enum ProcessorCount {
