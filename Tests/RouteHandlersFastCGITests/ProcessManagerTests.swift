@@ -36,10 +36,11 @@ struct ProcessManagerTests {
         let app = try await SupervisedFixture.start(["--processes", "2"])
         defer { app.stop() }
         let before = app.workers
-        let broken = app.directory.file("broken")
+        let directory = try TemporaryDirectory()
+        let broken = directory.file("broken")
         try "#!/bin/sh\nexit 3\n".write(toFile: broken, atomically: true, encoding: .utf8)
         chmod(broken, 0o755)
-        try app.deploy(broken)
+        try app.deploy(broken)  // copied under the spawn lock, as every executable a test runs
         kill(app.app.pid, SIGHUP)
         #expect(await app.logContains("Reload aborted"), "log: \(app.log)")
         #expect(app.log.contains("exit status 3"))
@@ -149,6 +150,23 @@ struct ProcessManagerTests {
         #expect(await app.app.exitStatus(within: 10) == 0)
     }
 
+    @Test func theSpawnFcgiRecipeRunsAMasterOnTheSocketItHandsOver() async throws {
+        let directory = try TemporaryDirectory()
+        let socket = directory.file("spawned.sock")
+        let app = try ChildProcess(
+            "/usr/bin/spawn-fcgi", ["-n", "-s", socket, "-M", "0600", "--", CGIScript.fixture, "--processes", "2"],
+            logPrefix: directory.file("app"))
+        defer { app.stop() }
+        #expect(await eventually(seconds: 20) { childPIDs(of: app.pid).count == 2 }, "log: \(app.errorOutput)")
+        let nginx = try await NginxHarness.start(directory: directory.path, socket: socket)
+        defer { nginx.stop() }
+        let pids = try await (0..<20).asyncMap { _ in try await nginx.request("/api/pid").text }
+        #expect(Set(pids).count >= 1)
+        #expect(pids.allSatisfy { $0.hasPrefix(#"{"pid":"#) })
+        app.send(SIGTERM)
+        #expect(await app.exitStatus(within: 15) == 0)
+    }
+
     @Test func workersThatKeepCrashingAreRestartedWithABackOff() async throws {
         let directory = try TemporaryDirectory()
         let marker = directory.file("fail")
@@ -166,5 +184,13 @@ struct ProcessManagerTests {
         #expect((5...12).contains(attempts), "\(attempts) attempts")
         try FileManager.default.removeItem(atPath: marker)
         #expect(await eventually(seconds: 40) { (try? await app.nginx.request("/api/hello"))?.status == 200 })
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
     }
 }

@@ -80,7 +80,9 @@ public struct Application: Sendable {
                 var configuration = FastCGIServerConfiguration(address: .inherited(fd: 0))
                 try options.apply(to: &configuration, environment: environment)
                 let channel = WorkerChannel.inherited(environment: environment)
-                exit(await serve(configuration, responder: responder, logger: logger, master: channel))
+                var workerLogger = logger
+                workerLogger[metadataKey: "worker"] = "\(getpid())"
+                exit(await serve(configuration, responder: responder, logger: workerLogger, master: channel))
             } else if let processes = try options.processCount(environment: environment) {
                 let configuration: FastCGIServerConfiguration
                 if let given = try options.configuration(environment: environment) {

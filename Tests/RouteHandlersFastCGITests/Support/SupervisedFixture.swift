@@ -25,7 +25,7 @@ final class SupervisedFixture: @unchecked Sendable {
     static func start(_ arguments: [String], environment: [String: String]? = nil) async throws -> SupervisedFixture {
         let directory = try TemporaryDirectory()
         let executable = directory.file("app")
-        try FileManager.default.copyItem(atPath: CGIScript.fixture, toPath: executable)
+        try copyExecutable(CGIScript.fixture, to: executable)
         let socket = directory.file("app.sock")
         var environment = environment ?? ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = environment["LOG_LEVEL"] ?? "debug"
@@ -56,7 +56,7 @@ final class SupervisedFixture: @unchecked Sendable {
     func deploy(_ build: String) throws {
         let staged = executable + ".new"
         try? FileManager.default.removeItem(atPath: staged)
-        try FileManager.default.copyItem(atPath: build, toPath: staged)
+        try copyExecutable(build, to: staged)
         guard rename(staged, executable) == 0 else { throw HarnessError("rename failed: errno \(errno)") }
     }
 
@@ -71,6 +71,14 @@ final class SupervisedFixture: @unchecked Sendable {
     }
 
     deinit { stop() }
+}
+
+/// Copies an executable with no child process started meanwhile: one would inherit the descriptor being
+/// written (it is not close-on-exec) and running the copy would fail with "Text file busy".
+func copyExecutable(_ source: String, to destination: String) throws {
+    spawnLock.lock()
+    defer { spawnLock.unlock() }
+    try FileManager.default.copyItem(atPath: source, toPath: destination)
 }
 
 extension CGIScript {
