@@ -17,17 +17,23 @@ public struct ResponseDeadline: Sendable {
         self.limit = limit
     }
 
+    /// Where the gateway runs handlers (the FastCGI server's I/O threads), for a deadline set deeper in the
+    /// pipeline, such as a route's `maxDuration`: its handler task then runs there too.
+    @TaskLocal public static var handlerExecutor: (any TaskExecutor)?
+
     /// Runs `respond` and returns its response, or 504 once `limit` has passed.
     ///
     /// Cancelling the calling task cancels `respond`'s task (and waits for its answer, as without a deadline).
     /// - Parameters:
-    ///   - executorPreference: where `respond`'s task runs (an unstructured task does not inherit it).
+    ///   - executorPreference: where `respond`'s task runs (an unstructured task does not inherit it); by
+    ///     default ``handlerExecutor``.
     ///   - onTimeout: called once when the limit has passed, before the 504 is returned: to log what timed out.
     public func respond(
         requestID: String, executorPreference: (any TaskExecutor)? = nil, onTimeout: @Sendable () -> Void = {},
         _ respond: @escaping @Sendable () async -> Response
     ) async -> Response {
         let first = FirstAnswer()
+        let executorPreference = executorPreference ?? Self.handlerExecutor
         let handler = Task(executorPreference: executorPreference) {
             first.offer(await respond())
         }

@@ -66,6 +66,11 @@ public struct Application: Sendable {
         }
         Self.bootstrapLogging(environment: environment)
         let logger = Logger(label: "route-handlers")
+        if environment[Supervisor.workerVariable] == nil, (try? options.processCount(environment: environment)) ?? nil == nil,
+            ServerOptions.setting(options.maxMemory, environment, "ROUTE_HANDLERS_MAX_MEMORY") != nil
+        {
+            logger.warning("--max-memory needs a master (--processes); ignored")
+        }
 
         let responder: any HTTPResponder
         do {
@@ -106,9 +111,9 @@ public struct Application: Sendable {
                 let name = arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "app"
                 var usage = "\(name): a route-handlers application, served by a web server through FastCGI or CGI.\n\n"
                 usage += "Start it with a socket to listen on, for example:\n"
-                usage += "  \(name) --listen /run/\(name).sock     (a unix socket, mode 0660)\n"
+                usage += "  \(name) --listen /run/\(name).sock --processes auto   (a unix socket, mode 0660; a master and a worker per CPU)\n"
                 usage += "  \(name) --listen 127.0.0.1:9000\n"
-                usage += "  spawn-fcgi -n -s /run/\(name).sock -- \(name)\n"
+                usage += "  spawn-fcgi -n -s /run/\(name).sock -- \(name) --processes auto\n"
                 usage += "or run it as a CGI script from a web server. '\(name) --help' lists every option.\n"
                 _ = CGIGateway.writeAll(Array(usage.utf8))
                 exit(64)

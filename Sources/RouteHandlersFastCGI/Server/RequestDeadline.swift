@@ -81,18 +81,23 @@ final class RequestLimits: Sendable {
 extension FastCGIServer {
     /// The responder's answer to one request, within the configured time limits.
     func respond(to request: Request, requestID: String) async -> Response {
-        if limits.countRequest() {
-            logger.info("Served \(limits.maxRequests ?? 0) requests (--max-requests); asking for a replacement")
-            configuration.onRetire?(.maxRequests)
+        if limits.countRequest(), let retire = configuration.onRetire {
+            logger.info("Served \(limits.maxRequests ?? 0) requests (--max-requests); asking the master for a replacement")
+            retire(.maxRequests)
         }
+        // A deadline set by a route (maxDuration) runs its handler on this server's threads too.
         guard limits.tracksHandlers else {
-            return await responder.respond(to: request, requestID: requestID, logger: logger)
+            return await ResponseDeadline.$handlerExecutor.withValue(pool) {
+                await responder.respond(to: request, requestID: requestID, logger: logger)
+            }
         }
         let summary = "\(request.method) \(request.url.pathname) (request id \(requestID))"
-        let handler: @Sendable () async -> Response = { [responder, logger, limits] in
+        let handler: @Sendable () async -> Response = { [responder, logger, limits, pool] in
             let token = limits.begin(summary)
             defer { limits.end(token) }
-            return await responder.respond(to: request, requestID: requestID, logger: logger)
+            return await ResponseDeadline.$handlerExecutor.withValue(pool) {
+                await responder.respond(to: request, requestID: requestID, logger: logger)
+            }
         }
         guard let deadline = limits.softDeadline else { return await handler() }
         return await deadline.respond(requestID: requestID, executorPreference: pool, onTimeout: { [logger] in
