@@ -56,7 +56,12 @@ struct ProcessManagerTests {
         let victim = try #require(app.workers.first)
         let killed = ContinuousClock.now
         kill(victim, SIGKILL)
-        let replaced = await eventually(seconds: 5) { let now = app.workers; return now.count == 2 && !now.contains(victim) }
+        // Replaced: a new worker exists and has told the master it accepts connections.
+        let replaced = await eventually(seconds: 5) {
+            let now = app.workers
+            guard now.count == 2, !now.contains(victim), let new = now.subtracting(app.initialWorkers).first else { return false }
+            return app.log.contains("Worker \(new) accepts connections")
+        }
         let elapsed = ContinuousClock.now - killed
         #expect(await load.waitFor(requests: 300))
         let during = await load.stop()

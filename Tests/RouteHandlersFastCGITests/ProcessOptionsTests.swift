@@ -65,6 +65,19 @@ struct ProcessOptionsTests {
         #expect(throws: ServerError.self) { try options.configuration(environment: [:]) }
     }
 
+    @Test func eachWorkerGetsAJitteredRequestBudget() {
+        var configuration = FastCGIServerConfiguration(address: .unix(path: "/tmp/x.sock"))
+        configuration.maxRequests = 1000
+        let budgets = (0..<200).compactMap { _ in RequestLimits(configuration).maxRequests }
+        #expect(budgets.allSatisfy { (1000...1100).contains($0) })
+        #expect(Set(budgets).count > 1, "no jitter: \(Set(budgets))")
+
+        let limits = RequestLimits(configuration)
+        let budget = limits.maxRequests ?? 0
+        let reached = (0..<(budget + 50)).filter { _ in limits.countRequest() }
+        #expect(reached.count == 1)
+    }
+
     @Test func durationsAreWrittenAsOperatorsWriteThem() {
         #expect(ResponseDeadline.describe(.seconds(2)) == "2s")
         #expect(ResponseDeadline.describe(.milliseconds(1500)) == "1.5s")

@@ -12,6 +12,8 @@ final class SupervisedFixture: @unchecked Sendable {
     let socket: String
     let app: ChildProcess
     let nginx: NginxHarness
+    /// The workers once started.
+    let initialWorkers: Set<pid_t>
 
     private init(directory: consuming TemporaryDirectory, executable: String, socket: String, app: ChildProcess, nginx: NginxHarness) {
         self.directory = directory
@@ -19,6 +21,7 @@ final class SupervisedFixture: @unchecked Sendable {
         self.socket = socket
         self.app = app
         self.nginx = nginx
+        self.initialWorkers = childPIDs(of: app.pid)
     }
 
     /// Starts the app and nginx; with `--processes N` in `arguments`, waits for N workers too.
