@@ -134,8 +134,9 @@ struct ProcessManagerTests {
         #expect(try await app.nginx.request("/api/hello").status == 200)
     }
 
-    @Test func drainClosesTheListenerAndIdleConnectionsAndFinishesRequests() async throws {
-        let app = try await SupervisedFixture.start(["--processes", "1"])
+    @Test(arguments: [["--processes", "1"], []])
+    func drainClosesTheListenerAndIdleConnectionsAndFinishesRequests(arguments: [String]) async throws {
+        let app = try await SupervisedFixture.start(arguments)
         defer { app.stop() }
         let idle = try connectUnix(app.socket)
         defer { close(idle) }

@@ -260,7 +260,8 @@ extension Supervisor {
                 logger.warning("Received \(SignalHandler.name(signal)) during a reload; ignored")
                 return
             }
-            let old = workers.values.filter { !$0.isRetiring && $0.replacing == nil }.sorted { $0.started < $1.started }
+            // Every worker not on its way out, a replacement still starting included: it may run the old build.
+            let old = workers.values.filter { !$0.isRetiring }.sorted { $0.started < $1.started }
             logger.info("Received \(SignalHandler.name(signal)); reloading \(old.count) worker(s) from \(launcher.executable), one at a time")
             for worker in old {
                 queue.removeAll { $0.old == worker.pid }
