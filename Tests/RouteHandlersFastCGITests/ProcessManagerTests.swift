@@ -9,7 +9,8 @@ import Glibc
 /// time limits, drain and crash loops. Each test starts its own processes and stops them by pid.
 @Suite("Process manager", .serialized, .timeLimit(.minutes(3)))
 struct ProcessManagerTests {
-    @Test func reloadToAnotherBuildUnderLoadFailsNoRequest() async throws {
+    @Test(arguments: [SIGHUP, SIGUSR2])
+    func reloadToAnotherBuildUnderLoadFailsNoRequest(signal: Int32) async throws {
         let app = try await SupervisedFixture.start(["--processes", "2"])
         defer { app.stop() }
         #expect(try await app.nginx.request("/api/version").text.contains(#""version":"1""#))
@@ -18,12 +19,13 @@ struct ProcessManagerTests {
         let load = LoadGenerator(port: app.nginx.port, path: "/api/version", connections: 64)
         #expect(await load.waitFor(requests: 300))
         try app.deploy(CGIScript.fixtureV2)
-        kill(app.app.pid, SIGHUP)
+        kill(app.app.pid, signal)
         let reloaded = await app.logContains("Reload complete", within: 60)
         #expect(await load.waitFor(requests: 300))
         let summary = await load.stop()
 
         #expect(reloaded, "log: \(app.log)")
+        #expect(summary.total >= 600)
         #expect(summary.failed == 0, "\(summary)")
         #expect(summary.versions["2", default: 0] > 0, "\(summary)")
         #expect(app.workers.isDisjoint(with: before))
@@ -132,6 +134,15 @@ struct ProcessManagerTests {
         #expect(app.log.contains("still runs past --request-terminate-timeout"))
         #expect(app.log.contains("GET /api/hang"))
         #expect(try await app.nginx.request("/api/hello").status == 200)
+    }
+
+    @Test func aStuckHandlerMakesAProcessWithoutAMasterExitForItsServiceManager() async throws {
+        let app = try await SupervisedFixture.start(["--request-timeout", "300ms", "--request-terminate-timeout", "1s"])
+        defer { app.stop() }
+        #expect(try await app.nginx.request("/api/hang").status == 504)
+        // Non-zero, so that systemd's Restart= starts it again.
+        #expect(await app.app.exitStatus(within: 15) == 75, "log: \(app.log)")
+        #expect(app.log.contains("GET /api/hang"))
     }
 
     @Test(arguments: [["--processes", "1"], []])
