@@ -50,6 +50,23 @@ struct ProcessManagerTests {
         #expect(try await app.nginx.request("/api/version").status == 200)
     }
 
+    @Test func aReloadToABuildThatExitsRightAfterStartingKeepsTheOldWorkers() async throws {
+        let app = try await SupervisedFixture.start(["--processes", "2"])
+        defer { app.stop() }
+        let before = app.workers
+        let directory = try TemporaryDirectory()
+        let dying = directory.file("dying")
+        // Comes up and accepts connections, then exits 100 ms later.
+        try "#!/bin/sh\nFIXTURE_EXIT_AFTER_MS=100 exec '\(CGIScript.fixture)' \"$@\"\n".write(toFile: dying, atomically: true, encoding: .utf8)
+        chmod(dying, 0o755)
+        try app.deploy(dying)
+        kill(app.app.pid, SIGHUP)
+        #expect(await app.logContains("Reload aborted"), "log: \(app.log)")
+        #expect(app.log.contains("exited at once (exit status 4)"))
+        #expect(app.workers == before)
+        #expect(try await app.nginx.request("/api/version").status == 200)
+    }
+
     @Test func aKilledWorkerIsReplacedWithinASecond() async throws {
         let app = try await SupervisedFixture.start(["--processes", "2"])
         defer { app.stop() }

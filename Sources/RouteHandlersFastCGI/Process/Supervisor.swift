@@ -9,8 +9,8 @@ import Glibc
 ///
 /// - a worker that dies is replaced at once (with a back-off when they keep dying), naming its exit status;
 /// - SIGHUP or SIGUSR2 reloads: one by one, a worker is started from the executable on disk now, and once it
-///   accepts connections an old one is stopped gracefully (uWSGI's chain reload); a new worker that fails to
-///   start aborts the reload and the old ones keep serving;
+///   accepts connections (and is still up half a second later) an old one is stopped gracefully (uWSGI's chain
+///   reload); a new worker that fails to start or exits at once aborts the reload and the old ones keep serving;
 /// - a worker is replaced the same way, one at a time, after `--max-requests` or past `--max-memory`, and at
 ///   once when a handler outlives `--request-terminate-timeout`;
 /// - SIGTERM, SIGINT or SIGQUIT is passed on; the master waits for the workers' graceful shutdown (a second
@@ -29,6 +29,9 @@ struct Supervisor {
         var shutdownTimeout: Duration = .seconds(30)
         /// How long a new worker may take to accept connections.
         var startTimeout: Duration = .seconds(30)
+        /// How long a replacement must stay up once it accepts before the worker it replaces is stopped: one
+        /// that exits at once aborts a reload instead of taking over.
+        var probation: Duration = .milliseconds(500)
 
         init(processes: Int) {
             self.processes = processes
