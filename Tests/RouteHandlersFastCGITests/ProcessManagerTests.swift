@@ -201,6 +201,29 @@ struct ProcessManagerTests {
         #expect(await app.exitStatus(within: 15) == 0)
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-socket-activate")))
+    func aMasterServesASocketSystemdActivatesAndReloads() async throws {
+        let directory = try TemporaryDirectory()
+        let socket = directory.file("activated.sock")
+        let app = try ChildProcess(
+            "/usr/bin/systemd-socket-activate", ["-l", socket, CGIScript.fixture, "--processes", "2"],
+            logPrefix: directory.file("app"))
+        defer { app.stop() }
+        #expect(await eventually { isSocketFile(socket) })
+        let nginx = try await NginxHarness.start(directory: directory.path, socket: socket)
+        defer { nginx.stop() }
+        // The first connection makes systemd-socket-activate exec the app (same pid) with the socket on fd 3.
+        #expect(try await Curl.request(nginx.baseURL + "/api/hello", seconds: 20).status == 200)
+        #expect(await eventually { childPIDs(of: app.pid).count == 2 })
+        let before = childPIDs(of: app.pid)
+        app.send(SIGHUP)
+        #expect(await eventually(seconds: 30) { app.errorOutput.contains("Reload complete") }, "log: \(app.errorOutput)")
+        #expect(await eventually { childPIDs(of: app.pid).isDisjoint(with: before) && childPIDs(of: app.pid).count == 2 })
+        #expect(try await nginx.request("/api/hello").status == 200)
+        app.send(SIGTERM)
+        #expect(await app.exitStatus(within: 15) == 0)
+    }
+
     @Test func workersThatKeepCrashingAreRestartedWithABackOff() async throws {
         let directory = try TemporaryDirectory()
         let marker = directory.file("fail")
