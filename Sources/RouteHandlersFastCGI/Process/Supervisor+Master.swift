@@ -62,7 +62,9 @@ extension Supervisor {
 
         /// Milliseconds until the next deadline; short while a worker's pipe has closed but it is not reaped.
         func pollTimeout() -> Int32 {
-            if workers.values.contains(where: { $0.control < 0 }) { return 10 }
+            // A worker exits right after its pipe closes: look again soon (for a while: an app that closed fd 3
+            // itself must not make the master spin).
+            if workers.values.contains(where: { $0.controlClosed.map { .now - $0 < .seconds(2) } ?? false }) { return 10 }
             var next = ContinuousClock.now + .seconds(1)
             if settings.maxMemory != nil { next = min(next, nextMemoryCheck) }
             if !stopping, nextSpawn > .now { next = min(next, nextSpawn) }
@@ -93,6 +95,7 @@ extension Supervisor {
                 // The worker exited (or is exiting): reap() hears of it.
                 close(worker.control)
                 worker.control = -1
+                worker.controlClosed = .now
                 return
             }
             guard count > 0 else { return }

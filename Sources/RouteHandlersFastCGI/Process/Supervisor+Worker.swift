@@ -19,6 +19,8 @@ extension Supervisor {
         let started = ContinuousClock.now
         /// Queued for replacement (max requests, memory, reload).
         var queued = false
+        /// When its control pipe closed (it is exiting).
+        var controlClosed: ContinuousClock.Instant?
 
         init(pid: pid_t, control: Int32, state: State) {
             self.pid = pid
