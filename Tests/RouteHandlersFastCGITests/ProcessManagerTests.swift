@@ -153,6 +153,20 @@ struct ProcessManagerTests {
         #expect(try await app.nginx.request("/api/hello").status == 200)
     }
 
+    @Test func withOnlyAHardLimitTheStuckRequestIsCutOffAndItsWorkerReplaced() async throws {
+        let app = try await SupervisedFixture.start(["--processes", "1", "--request-terminate-timeout", "1s"])
+        defer { app.stop() }
+        let stuck = try #require(app.workers.first)
+        let started = ContinuousClock.now
+        // No soft limit: nobody answers the request, so it is cut off (nginx answers 502) once the hard one passes,
+        // not at the end of the 30 s drain.
+        let response = try await Curl.request(app.nginx.baseURL + "/api/hang", seconds: 20)
+        #expect(response.status == 502)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(await eventually(seconds: 15) { !app.workers.contains(stuck) && app.workers.count == 1 }, "log: \(app.log)")
+        #expect(try await app.nginx.request("/api/hello").status == 200)
+    }
+
     @Test func aStuckHandlerMakesAProcessWithoutAMasterExitForItsServiceManager() async throws {
         let app = try await SupervisedFixture.start(["--request-timeout", "300ms", "--request-terminate-timeout", "1s"])
         defer { app.stop() }
