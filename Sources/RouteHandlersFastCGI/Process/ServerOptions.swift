@@ -23,7 +23,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
         "Mode of the unix socket, in octal. Default 0660. [env: ROUTE_HANDLERS_SOCKET_MODE]", valueName: "mode"))
     public var socketMode: String?
 
-    @Option(name: [.customShort("U"), .customLong("socket-owner")], help: ArgumentHelp("Owner of the unix socket.", valueName: "user"))
+    @Option(name: [.customShort("U"), .customLong("socket-owner")], help: ArgumentHelp("Owner of the unix socket. [env: ROUTE_HANDLERS_SOCKET_OWNER]", valueName: "user"))
     public var socketOwner: String?
 
     @Option(name: [.customShort("G"), .customLong("socket-group")], help: ArgumentHelp(
