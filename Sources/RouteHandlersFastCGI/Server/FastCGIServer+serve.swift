@@ -38,7 +38,7 @@ extension FastCGIServer {
             let response: Response
             switch outcome {
             case .success(let request):
-                response = await responder.respond(to: request, requestID: requestID, logger: logger)
+                response = await respond(to: request, requestID: requestID, on: connection)
             case .failure(let error):
                 response = error.response
             }
