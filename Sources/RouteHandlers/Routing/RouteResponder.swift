@@ -72,6 +72,7 @@ public struct RouteResponder: Sendable {
         if let redirect = trailingSlashRedirect(request.url) { return redirect }
         guard let pathname = stripBasePath(request.url.pathname) else { throw notFound(request) }
         guard let match = try tree.resolve(pathname: pathname) else { throw notFound(request) }
+        RouteRecorder.current?.record(match.route.pattern)
         let methods = match.route.value
         let context = Context(params: match.parameters, requestID: requestID, logger: logger)
         if let handler = methods.handlers[request.method] {
