@@ -1,5 +1,7 @@
 import FixtureRoutes
 import Foundation
+import Metrics
+import MetricsTestKit
 import Testing
 import Tracing
 
@@ -155,5 +157,30 @@ struct ObservabilityTests {
         #expect(span.attributes.get("http.request.method") == .string("GET"))
         #expect(span.attributes.get("url.path") == .string("/api/users/42"))
         #expect(span.attributes.get("http.response.status_code") == .int64(200))
+    }
+
+    /// Bootstrapped once per test process, before a server that should count starts.
+    static let metrics: TestMetrics = {
+        let metrics = TestMetrics()
+        MetricsSystem.bootstrap(metrics)
+        return metrics
+    }()
+
+    @Test func swiftMetricsCountByRoutePatternWithAFixedLabelForUnmatchedRequests() async throws {
+        let metrics = Self.metrics
+        try await withServerBehindNginx(gatewayTestRouter()) { (nginx: NginxHarness, _: InProcessServer) async throws in
+            for id in 1...3 { #expect(try await nginx.request("/api/users/\(id)").status == 200) }
+            #expect(try await nginx.request("/api/nowhere/at/all").status == 404)
+            #expect(try await nginx.request("/api/boom").status == 500)
+        }
+        let user = [("http.route", "/api/users/[id]"), ("http.request.method", "GET"), ("http.response.status_code", "200")]
+        #expect(try metrics.expectCounter("hb.requests", user).totalValue == 3)
+        #expect(try metrics.expectTimer("http.server.request.duration", user).values.count == 3)
+        let unmatched = [("http.route", "NotFound"), ("http.request.method", "GET"), ("http.response.status_code", "404")]
+        #expect(try metrics.expectCounter("hb.requests", unmatched).totalValue == 1)
+        #expect(try metrics.expectCounter("hb.request.errors", [("http.route", "/api/boom"), ("http.request.method", "GET"), ("error.type", "500")]).totalValue == 1)
+        #expect(try metrics.expectMeter("http.server.active_requests", [("http.request.method", "GET")]).lastValue == 0)
+        // Never the raw path.
+        #expect(!metrics.counters.contains { $0.dimensions.contains { $0.1.hasPrefix("/api/users/1") } })
     }
 }
