@@ -129,6 +129,29 @@ struct ObservabilityTests {
         #expect(status["slow requests"] as? Int == 1)
     }
 
+    @Test func aProcessServingAloneHasItsStatusAndReopensItsLogOnSIGUSR1() async throws {
+        let directory = try TemporaryDirectory()
+        let socket = directory.file("alone.sock")
+        let accessLog = directory.file("access.log")
+        let app = try ChildProcess(
+            CGIScript.fixture, ["--listen", socket, "--status-path", "/status", "--access-log", accessLog],
+            logPrefix: directory.file("app"))
+        defer { app.stop() }
+        #expect(await eventually { isSocketFile(socket) })
+        #expect(try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")).status == 200)
+        let status = try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/status?json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.body)) as? [String: Any])
+        #expect(json["total processes"] as? Int == 1)
+        #expect(json["accepted conn"] as? Int == 2)
+
+        #expect(await eventually { ((try? String(contentsOfFile: accessLog, encoding: .utf8)) ?? "").split(separator: "\n").count == 2 })
+        #expect(rename(accessLog, accessLog + ".1") == 0)
+        app.send(SIGUSR1)
+        #expect(await eventually { app.errorOutput.contains("reopening the log files") })
+        #expect(try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/users/5")).status == 200)
+        #expect(await eventually { ((try? String(contentsOfFile: accessLog, encoding: .utf8)) ?? "").contains("/api/users/[id]") })
+    }
+
     @Test func aTraceparentShowsInTheAccessLogAndTheServerSpan() async throws {
         RecordingTracer.bootstrap
         let logs = try TemporaryDirectory()

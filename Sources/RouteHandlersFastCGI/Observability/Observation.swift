@@ -17,11 +17,11 @@ final class Observation: @unchecked Sendable {
     let recorder = RouteRecorder()
     let wasSlow = Atomic<Bool>(false)
     private let usageAtStart: Int64?
-    // Set by the request's own task only, in order: the slot token and span at the start, the route of a page
-    // the server answers itself, the figures at the end.
+    /// The status or ping path, when the server answered the request itself (read by the slow log's thread too).
+    let fixedRoute = Mutex<String?>(nil)
+    // Set by the request's own task only, in order: the slot token and span at the start, the figures at the end.
     var slotToken: UInt64 = 0
     var span: (any Span)?
-    var fixedRoute: String?
     private(set) var nanoseconds: Int64 = 0
     private(set) var cpuPercent: Double = 0
     private(set) var peakMemory = 0
@@ -40,7 +40,7 @@ final class Observation: @unchecked Sendable {
     var uri: String { query.isEmpty ? path : path + "?" + query }
 
     /// The matched route's pattern, the status or ping path, else ``RequestObserver/unmatchedRoute``.
-    var route: String { recorder.recorded?.description ?? fixedRoute ?? RequestObserver.unmatchedRoute }
+    var route: String { recorder.recorded?.description ?? fixedRoute.withLock { $0 } ?? RequestObserver.unmatchedRoute }
 
     /// The trace id of a valid W3C `traceparent` (`00-<32 hex>-<16 hex>-<2 hex>`) the request carries.
     var traceID: String? {

@@ -56,11 +56,11 @@ final class RequestObserver: Sendable {
     func answer(_ request: Request, _ observation: Observation) -> Response? {
         let path = request.url.pathname
         if path == pingPath {
-            observation.fixedRoute = path
+            observation.fixedRoute.withLock { $0 = path }
             return Response(status: .ok, headers: ["Content-Type": "text/plain", "Cache-Control": "no-cache, no-store, must-revalidate, max-age=0"], body: ResponseBody("pong"))
         }
         if path == statusPath, let statusPage {
-            observation.fixedRoute = path
+            observation.fixedRoute.withLock { $0 = path }
             return statusPage.respond(to: request)
         }
         return nil
@@ -91,7 +91,7 @@ final class RequestObserver: Sendable {
         }
         metrics?.end(route: route, method: observation.method, status: status, nanoseconds: nanoseconds)
         if let tracing, let span = observation.span {
-            tracing.end(span, route: observation.recorder.recorded?.description ?? observation.fixedRoute, response: response)
+            tracing.end(span, route: observation.recorder.recorded?.description, response: response)
         }
         accessLog?.log(observation, response: response)
     }
