@@ -17,6 +17,7 @@ extension Supervisor {
         var queue: [Replacement] = []
         var current: InProgress?
         var stopping = false
+        var stopSignal: Int32?
         var forceKillAt: ContinuousClock.Instant?
         var recentExits: [ContinuousClock.Instant] = []
         var nextSpawn = ContinuousClock.now
@@ -126,11 +127,14 @@ extension Supervisor {
             case SIGHUP, SIGUSR2:
                 reload(signal: number)
             default:
-                if stopping {
+                if let first = stopSignal {
+                    // Ctrl-C twice kills; another signal (a script's SIGTERM after the terminal's SIGINT) does not.
+                    guard number == first else { return }
                     logger.warning("Received \(SignalHandler.name(number)) again; killing \(workers.count) worker(s)")
                     for pid in workers.keys { kill(pid, SIGKILL) }
                     return
                 }
+                stopSignal = number
                 stopping = true
                 onStop()
                 queue.removeAll()
