@@ -50,6 +50,18 @@ struct ProcessManagerTests {
         #expect(try await app.nginx.request("/api/version").status == 200)
     }
 
+    @Test func aReloadWithNoExecutableOnDiskKeepsTheOldWorkers() async throws {
+        let app = try await SupervisedFixture.start(["--processes", "2"])
+        defer { app.stop() }
+        let before = app.workers
+        try FileManager.default.removeItem(atPath: app.executable)
+        kill(app.app.pid, SIGUSR2)
+        #expect(await app.logContains("Reload aborted: the new worker could not be started"), "log: \(app.log)")
+        #expect(app.log.contains("No such file or directory"))
+        #expect(app.workers == before)
+        #expect(try await app.nginx.request("/api/version").status == 200)
+    }
+
     @Test func aReloadToABuildThatExitsRightAfterStartingKeepsTheOldWorkers() async throws {
         let app = try await SupervisedFixture.start(["--processes", "2"])
         defer { app.stop() }
@@ -112,7 +124,7 @@ struct ProcessManagerTests {
         let app = try await SupervisedFixture.start(["--processes", "1", "--max-memory", "160m"])
         defer { app.stop() }
         let before = app.workers
-        let load = LoadGenerator(port: app.nginx.port, path: "/api/hello", connections: 8)
+        let load = LoadGenerator(port: app.nginx.port, path: "/api/hello", connections: 64)
         #expect(try await app.nginx.request("/api/grow?mb=200").status == 200)
         let replaced = await eventually(seconds: 20) { app.workers.count == 1 && app.workers.isDisjoint(with: before) }
         #expect(await load.waitFor(requests: 100))
