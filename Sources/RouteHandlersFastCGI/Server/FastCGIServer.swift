@@ -33,6 +33,8 @@ public final class FastCGIServer: Sendable {
     let connections = Mutex<[UInt64: FastCGIConnection]>([:])
     let nextConnectionID = Atomic<UInt64>(1)
     let stopping = Atomic<Bool>(false)
+    /// Requests whose after() work is still running: a graceful shutdown waits for them too.
+    let pendingAfterWork = Atomic<Int>(0)
     let started = Atomic<Bool>(false)
     let limits: RequestLimits
 
@@ -110,7 +112,7 @@ public final class FastCGIServer: Sendable {
                     deadline = .now + configuration.shutdownTimeout
                     beginShutdown()
                 }
-                if connections.withLock({ $0.isEmpty }) { return }
+                if connections.withLock({ $0.isEmpty }), pendingAfterWork.load(ordering: .acquiring) == 0 { return }
                 if let current = deadline, ContinuousClock.now >= current {
                     if forced { return }
                     forced = true
