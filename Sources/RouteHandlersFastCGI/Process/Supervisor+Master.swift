@@ -141,7 +141,7 @@ extension Supervisor {
                 current = nil
                 forceKillAt = .now + settings.shutdownTimeout + .seconds(5)
                 logger.info("Received \(SignalHandler.name(number)); stopping \(workers.count) worker(s) gracefully")
-                for pid in workers.keys { kill(pid, number) }
+                for worker in workers.values { worker.signal(number) }
             }
         }
 
@@ -210,7 +210,7 @@ extension Supervisor {
 
         func retire(_ worker: Worker) {
             worker.state = .retiring(killAt: .now + settings.shutdownTimeout + .seconds(5))
-            kill(worker.pid, SIGQUIT)
+            worker.signal(SIGQUIT)
         }
     }
 }
