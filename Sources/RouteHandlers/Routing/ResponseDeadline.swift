@@ -1,11 +1,13 @@
 import HTTPTypes
 import Synchronization
 
-/// A time limit on producing a response: the server's `--request-timeout`, a route's `maxDuration`.
+/// A time limit on producing a response: the server's `--request-timeout`.
 ///
 /// The handler runs in a task of its own. Past the limit that task is cancelled and the client is answered
 /// 504 problem+json at once, without waiting for a handler that ignores cancellation (a hard limit on such a
-/// handler is the server's business: `--request-terminate-timeout`).
+/// handler is the server's business: `--request-terminate-timeout`). A route's `maxDuration` is structured
+/// instead (its handler stays on the caller's task, and a handler that ignores cancellation is answered when
+/// it returns); the server's hard limit covers both.
 ///
 /// ```swift
 /// let response = await ResponseDeadline(.seconds(2)).respond(requestID: id) { await slowWork() }
@@ -17,23 +19,17 @@ public struct ResponseDeadline: Sendable {
         self.limit = limit
     }
 
-    /// Where the gateway runs handlers (the FastCGI server's I/O threads), for a deadline set deeper in the
-    /// pipeline, such as a route's `maxDuration`: its handler task then runs there too.
-    @TaskLocal public static var handlerExecutor: (any TaskExecutor)?
-
     /// Runs `respond` and returns its response, or 504 once `limit` has passed.
     ///
     /// Cancelling the calling task cancels `respond`'s task (and waits for its answer, as without a deadline).
     /// - Parameters:
-    ///   - executorPreference: where `respond`'s task runs (an unstructured task does not inherit it); by
-    ///     default ``handlerExecutor``.
+    ///   - executorPreference: where `respond`'s task runs (an unstructured task does not inherit it).
     ///   - onTimeout: called once when the limit has passed, before the 504 is returned: to log what timed out.
     public func respond(
         requestID: String, executorPreference: (any TaskExecutor)? = nil, onTimeout: @Sendable () -> Void = {},
         _ respond: @escaping @Sendable () async -> Response
     ) async -> Response {
         let first = FirstAnswer()
-        let executorPreference = executorPreference ?? Self.handlerExecutor
         let handler = Task(executorPreference: executorPreference) {
             first.offer(await respond())
         }

@@ -17,6 +17,7 @@ extension Supervisor {
         var queue: [Replacement] = []
         var current: InProgress?
         var stopping = false
+        var stopSignal: Int32?
         var forceKillAt: ContinuousClock.Instant?
         var recentExits: [ContinuousClock.Instant] = []
         var nextSpawn = ContinuousClock.now
@@ -131,18 +132,21 @@ extension Supervisor {
                 logger.info("Received SIGUSR1; the workers reopen their log files")
                 for worker in workers.values where worker.isServing { kill(worker.pid, SIGUSR1) }
             default:
-                if stopping {
+                if let first = stopSignal {
+                    // Ctrl-C twice kills; another signal (a script's SIGTERM after the terminal's SIGINT) does not.
+                    guard number == first else { return }
                     logger.warning("Received \(SignalHandler.name(number)) again; killing \(workers.count) worker(s)")
                     for pid in workers.keys { kill(pid, SIGKILL) }
                     return
                 }
+                stopSignal = number
                 stopping = true
                 onStop()
                 queue.removeAll()
                 current = nil
                 forceKillAt = .now + settings.shutdownTimeout + .seconds(5)
                 logger.info("Received \(SignalHandler.name(number)); stopping \(workers.count) worker(s) gracefully")
-                for pid in workers.keys { kill(pid, number) }
+                for worker in workers.values { worker.signal(number) }
             }
         }
 
@@ -211,7 +215,7 @@ extension Supervisor {
 
         func retire(_ worker: Worker) {
             worker.state = .retiring(killAt: .now + settings.shutdownTimeout + .seconds(5))
-            kill(worker.pid, SIGQUIT)
+            worker.signal(SIGQUIT)
         }
     }
 }

@@ -91,6 +91,7 @@ extension Supervisor.Master {
             self.forceKillAt = nil
         }
         for worker in workers.values {
+            if let (number, sent) = worker.stopSignal, now - sent >= .seconds(1) { worker.signal(number) }
             switch worker.state {
             case .starting(let deadline, _) where now >= deadline:
                 logger.error("Worker \(worker.pid) did not accept connections within \(ResponseDeadline.describe(settings.startTimeout)); killing it")

@@ -21,6 +21,14 @@ extension Supervisor {
         var queued = false
         /// When its control pipe closed (it is exiting).
         var controlClosed: ContinuousClock.Instant?
+        /// The stop signal sent to it, and when: sent again each second until it exits, in case it arrived
+        /// before the worker listened for it (a supervised worker takes a repeat as a no-op).
+        var stopSignal: (number: Int32, sent: ContinuousClock.Instant)?
+
+        func signal(_ number: Int32) {
+            kill(pid, number)
+            stopSignal = (number, .now)
+        }
 
         init(pid: pid_t, control: Int32, state: State) {
             self.pid = pid

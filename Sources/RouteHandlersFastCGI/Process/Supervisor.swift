@@ -13,8 +13,8 @@ import Glibc
 ///   reload); a new worker that fails to start or exits at once aborts the reload and the old ones keep serving;
 /// - a worker is replaced the same way, one at a time, after `--max-requests` or past `--max-memory`, and at
 ///   once when a handler outlives `--request-terminate-timeout`;
-/// - SIGTERM, SIGINT or SIGQUIT is passed on; the master waits for the workers' graceful shutdown (a second
-///   signal kills them), removes the socket and exits.
+/// - SIGTERM, SIGINT or SIGQUIT: the master closes its socket and passes the signal on, waits for the workers'
+///   graceful shutdown (the same signal again kills them) and exits.
 ///
 /// It is single-threaded: one poll loop over a signal pipe and each worker's control pipe.
 struct Supervisor {

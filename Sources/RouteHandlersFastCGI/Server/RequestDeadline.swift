@@ -95,19 +95,14 @@ extension FastCGIServer {
             logger.info("Served \(limits.maxRequests ?? 0) requests (--max-requests); asking the master for a replacement")
             retire(.maxRequests)
         }
-        // A deadline set by a route (maxDuration) runs its handler on this server's threads too.
         guard limits.tracksHandlers else {
-            return await ResponseDeadline.$handlerExecutor.withValue(pool) {
-                await responder.respond(to: request, requestID: requestID, logger: logger)
-            }
+            return await responder.respond(to: request, requestID: requestID, logger: logger)
         }
         let summary = "\(request.method) \(request.url.pathname) (request id \(requestID))"
         let token = limits.begin(summary, on: connection)
-        let handler: @Sendable () async -> Response = { [responder, logger, limits, pool] in
+        let handler: @Sendable () async -> Response = { [responder, logger, limits] in
             defer { limits.end(token) }
-            return await ResponseDeadline.$handlerExecutor.withValue(pool) {
-                await responder.respond(to: request, requestID: requestID, logger: logger)
-            }
+            return await responder.respond(to: request, requestID: requestID, logger: logger)
         }
         guard let deadline = limits.softDeadline else { return await handler() }
         let response = await deadline.respond(requestID: requestID, executorPreference: pool, onTimeout: { [logger] in
