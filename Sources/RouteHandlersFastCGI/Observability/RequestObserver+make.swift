@@ -8,6 +8,9 @@ extension RequestObserver {
     /// The observer `configuration` asks for (with metrics and tracing when bootstrapped); `nil` when nothing is
     /// observed. Opens the log files: a path that cannot be opened is an error at start.
     static func make(_ configuration: FastCGIServerConfiguration, listener: ListeningSocket, logger: Logger) throws(ServerError) -> RequestObserver? {
+        if configuration.slowlogTimeout != nil, configuration.slowlog == nil {
+            logger.warning("--slowlog-timeout needs --slowlog (a file to write slow requests to); ignored")
+        }
         let metrics = RequestMetrics.ifBootstrapped()
         let tracing = RequestTracing.ifBootstrapped()
         guard configuration.statusPath != nil || configuration.pingPath != nil || configuration.accessLog != nil
