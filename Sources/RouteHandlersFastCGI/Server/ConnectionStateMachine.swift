@@ -50,6 +50,8 @@ struct ConnectionStateMachine: Equatable, Sendable {
     private(set) var keepConnection = false
     /// Close once the current request is done (shutdown, a broken stream).
     private(set) var closeWhenDone = false
+    /// The stream broke while a request was busy: nothing after it is served.
+    private(set) var broken = false
     /// The web server closed its side while a request was busy.
     private(set) var hungUp = false
     /// The response's last record is being sent: a hang-up now is the web server being done with it.
@@ -115,6 +117,7 @@ struct ConnectionStateMachine: Equatable, Sendable {
         switch state {
         case .idle, .reading: return close()
         case .busy:
+            broken = true
             closeWhenDone = true
             return .cancelHandler(hangUp: false)
         case .closed: return .none
@@ -134,17 +137,23 @@ struct ConnectionStateMachine: Equatable, Sendable {
     }
 
     /// The response is sent (`sent` false when the web server went away or the response had to be cut off).
-    mutating func responseFinished(sent: Bool, keepOpen: Bool) -> Action {
+    /// `keepOpen` false: the server is shutting down; a request already arrived (`pendingInput`, or one waiting
+    /// behind this one) is served first, then the connection closes.
+    mutating func responseFinished(sent: Bool, keepOpen: Bool, pendingInput: Bool = false) -> Action {
         guard state == .busy else { return .none }
         abortedByWebServer = false
-        guard sent, keepOpen, keepConnection, !hungUp, !closeWhenDone else { return close() }
+        guard sent, keepConnection, !hungUp, !broken else { return close() }
+        if !keepOpen || closeWhenDone {
+            guard inputPaused || pendingInput else { return close() }
+            closeWhenDone = true
+        }
         state = .idle
         responseComplete = false
         if inputPaused {
             inputPaused = false
             return .serveBuffered
         }
-        return .none
+        return closeWhenDone ? .serveBuffered : .none
     }
 
     /// A graceful shutdown began: idle connections close unless a request has already arrived on them

@@ -21,11 +21,22 @@ extension FastCGIServer {
             }
             let requestID = gateway.requestID
             let method = gateway.method
+            let observation = observer?.begin(gateway)
             connection.beginResponse(requestID: pending.requestID)
             let response: Response
             switch outcome {
             case .success(let request):
-                response = await responder.respond(to: request, requestID: requestID, logger: logger)
+                if let observer, let observation {
+                    if let page = observer.answer(request, observation) {
+                        response = page
+                    } else {
+                        response = await observer.run(request, observation) {
+                            await self.respond(to: request, requestID: requestID, on: connection)
+                        }
+                    }
+                } else {
+                    response = await respond(to: request, requestID: requestID, on: connection)
+                }
             case .failure(let error):
                 response = error.response
             }
@@ -33,6 +44,7 @@ extension FastCGIServer {
             let afterWork = response.afterWork.flatMap { $0.isEmpty ? nil : $0 }
             if afterWork != nil { pendingAfterWork.add(1, ordering: .relaxed) }
             await write(response, for: method, on: connection, requestID: requestID)
+            if let observation { observer?.end(observation, response: response) }
             if let afterWork {
                 // A task of its own: it runs even when the client went away and cancelled this one.
                 Task(executorPreference: pool) { [self] in
@@ -71,7 +83,10 @@ extension FastCGIServer {
             let outcome = connection.lock.withLock { () -> (action: ConnectionStateMachine.Action, closed: Bool)? in
                 // Management answers queued meanwhile go out before the connection is handed back.
                 if sent, !connection.controlQueue.isEmpty { return nil }
-                let action = connection.machine.responseFinished(sent: sent, keepOpen: !stopping.load(ordering: .relaxed))
+                // A shutdown may have begun meanwhile: a request already waiting on the connection is served, then
+                // it closes, rather than being left idle for the drain to wait on.
+                let action = connection.machine.responseFinished(
+                    sent: sent, keepOpen: !stopping.load(ordering: .acquiring), pendingInput: connection.hasPendingInput)
                 connection.parser.requestFinished()
                 connection.task = nil
                 return (action, settleDescriptor(connection))

@@ -77,6 +77,24 @@ struct ConnectionStateMachineTests {
         var working = busy()
         #expect(working.shutdown(pendingInput: false) == .none)
         #expect(working.responseFinished(sent: true, keepOpen: true) == .close)
+
+        // A shutdown that began while a response was being written, seen only as it ends: a request already
+        // arrived is served first; none, and the connection closes.
+        var racing = busy()
+        #expect(racing.responseFinished(sent: true, keepOpen: false, pendingInput: true) == .serveBuffered)
+        racing.requestBegan(keepConnection: true)
+        #expect(racing.requestArrived() == .startHandler)
+        #expect(racing.responseFinished(sent: true, keepOpen: false) == .close)
+        var pipelined = busy()
+        pipelined.pauseInput()
+        #expect(pipelined.responseFinished(sent: true, keepOpen: false) == .serveBuffered)
+        var nothing = busy()
+        #expect(nothing.responseFinished(sent: true, keepOpen: false) == .close)
+        // A broken stream serves nothing more, even with input waiting.
+        var broken = busy()
+        _ = broken.protocolError()
+        broken.pauseInput()
+        #expect(broken.responseFinished(sent: true, keepOpen: true, pendingInput: true) == .close)
     }
 
     @Test func aPipelinedRequestIsServedAfterTheCurrentOne() {
