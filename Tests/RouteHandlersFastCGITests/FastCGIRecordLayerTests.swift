@@ -44,7 +44,7 @@ struct FastCGIRecordLayerTests {
                 for connection in idle { connection.send(Self.getValues) }
                 var answers: [String: String] = [:]
                 for connection in idle {
-                    guard let record = connection.readRecord(seconds: 2), record.type == FCGI.getValuesResult, record.id == 0 else {
+                    guard let record = connection.readRecord(seconds: 10), record.type == FCGI.getValuesResult, record.id == 0 else {
                         throw HarnessError("no GET_VALUES_RESULT")
                     }
                     answers = decodePairs(record.content)
@@ -67,7 +67,7 @@ struct FastCGIRecordLayerTests {
             try await offload {
                 let connection = try RawFastCGIConnection(unixPath: socket)
                 connection.send(FCGI.record(99, id: 0, [1, 2, 3, 4]))
-                let record = connection.readRecord(seconds: 2)
+                let record = connection.readRecord(seconds: 10)
                 #expect(record == ReceivedRecord(type: FCGI.unknownType, id: 0, content: [99, 0, 0, 0, 0, 0, 0, 0]))
                 #expect(try connection.exchange(FCGI.request("GET", "/api/hello")).status == 200)
             }
@@ -78,15 +78,15 @@ struct FastCGIRecordLayerTests {
         try await withServer { socket, _ in
             try await offload {
                 let connection = try RawFastCGIConnection(unixPath: socket)
-                connection.send(FCGI.request(id: 1, "GET", "/api/sleep?ms=3000", keepConnection: true))
+                connection.send(FCGI.request(id: 1, "GET", "/api/sleep?ms=8000", keepConnection: true))
                 usleep(50_000)
                 let refusedAt = Date()
                 connection.send(FCGI.request(id: 2, "GET", "/api/hello", keepConnection: true))
-                // The refusal is the first record back: it did not wait for the first request (3 s) to end.
-                let refusal = connection.readRecord(seconds: 5)
+                // The refusal is the first record back: it did not wait for the first request (8 s) to end.
+                let refusal = connection.readRecord(seconds: 10)
                 #expect(refusal?.id == 2 && refusal?.protocolStatus == 1, "\(String(describing: refusal))")
-                #expect(Date().timeIntervalSince(refusedAt) < 2.5, "refused at once, not after the first request")
-                let first = try #require(connection.readResponse(id: 1))
+                #expect(Date().timeIntervalSince(refusedAt) < 6, "refused at once, not after the first request")
+                let first = try #require(connection.readResponse(id: 1, seconds: 20))
                 #expect(first.protocolStatus == 0)
                 #expect(try ReceivedResponse.parse(first.stdout).status == 200)
                 // The connection serves the next request.
@@ -110,7 +110,7 @@ struct FastCGIRecordLayerTests {
                 let third = try #require(connection.readResponse())
                 #expect(try ReceivedResponse.parse(third.stdout).text.contains("42"))
                 // The last one did not ask to keep the connection.
-                #expect(connection.closesWithin(seconds: 2))
+                #expect(connection.closesWithin(seconds: 10))
             }
         }
     }
@@ -131,7 +131,7 @@ struct FastCGIRecordLayerTests {
 
                 // A stream aborted part-way ends with END_REQUEST too, and the connection stays.
                 connection.send(FCGI.request("GET", "/api/ticks?ms=100", keepConnection: true))
-                #expect(connection.readRecord(seconds: 5)?.type == FCGI.stdout)
+                #expect(connection.readRecord(seconds: 10)?.type == FCGI.stdout)
                 connection.send(FCGI.record(FCGI.abortRequest, id: 1))
                 #expect(connection.readResponse(seconds: 10)?.protocolStatus == 0)
                 #expect(try connection.exchange(FCGI.request("GET", "/api/hello", keepConnection: true)).status == 200)
@@ -140,8 +140,8 @@ struct FastCGIRecordLayerTests {
                 let early = try RawFastCGIConnection(unixPath: socket)
                 early.send(FCGI.begin(keepConnection: false) + FCGI.record(FCGI.params, id: 1, FCGI.pairs([("REQUEST_METHOD", "GET")]))
                     + FCGI.record(FCGI.abortRequest, id: 1))
-                #expect(early.readResponse(seconds: 2)?.protocolStatus == 0)
-                #expect(early.closesWithin(seconds: 2))
+                #expect(early.readResponse(seconds: 10)?.protocolStatus == 0)
+                #expect(early.closesWithin(seconds: 10))
             }
         }
     }
@@ -153,15 +153,15 @@ struct FastCGIRecordLayerTests {
                     let kept = try RawFastCGIConnection(unixPath: socket)
                     kept.send(FCGI.begin(role: role, keepConnection: true) + FCGI.stream(FCGI.params, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
                         + FCGI.record(FCGI.stdin, id: 1))
-                    let end = kept.readResponse(seconds: 2)
+                    let end = kept.readResponse(seconds: 10)
                     #expect(end?.protocolStatus == 3)
                     #expect(end?.stdout.isEmpty == true)
                     #expect(try kept.exchange(FCGI.request("GET", "/api/hello")).status == 200)
 
                     let closed = try RawFastCGIConnection(unixPath: socket)
                     closed.send(FCGI.begin(role: role, keepConnection: false))
-                    #expect(closed.readResponse(seconds: 2)?.protocolStatus == 3)
-                    #expect(closed.closesWithin(seconds: 2))
+                    #expect(closed.readResponse(seconds: 10)?.protocolStatus == 3)
+                    #expect(closed.closesWithin(seconds: 10))
                 }
             }
         }

@@ -39,8 +39,8 @@ struct GracefulShutdownTests {
         try await offload {
             let served = try #require(pending.readResponse(seconds: 10))
             #expect(try ReceivedResponse.parse(served.stdout).status == 200)
-            #expect(pending.closesWithin(seconds: 5))
-            #expect(empty.closesWithin(seconds: 5))
+            #expect(pending.closesWithin(seconds: 10))
+            #expect(empty.closesWithin(seconds: 10))
             let finished = try #require(busy.readResponse(seconds: 10))
             #expect(try ReceivedResponse.parse(finished.stdout).text.contains("800ms"))
         }

@@ -16,7 +16,7 @@ struct MalformedRecordCorpusTests {
     }
 
     static func dropped(_ connection: RawFastCGIConnection) throws {
-        guard connection.closesWithin(seconds: 5) else { throw HarnessError("the connection was not closed") }
+        guard connection.closesWithin(seconds: 10) else { throw HarnessError("the connection was not closed") }
     }
 
     static func answered(_ connection: RawFastCGIConnection, _ request: [UInt8], status: Int = 200) throws {
