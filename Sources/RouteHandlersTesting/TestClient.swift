@@ -11,12 +11,25 @@ import RouteHandlers
 /// }
 /// ```
 public struct TestClient: Sendable {
-    let responder: any HTTPResponder
+    let responder: (any HTTPResponder)?
     let logger: Logger
+    /// Set in ``TestingMode/live``: requests go over FastCGI to a real server.
+    let live: FastCGIClient?
 
+    /// A client that passes each request to `responder` in process (``TestingMode/router``).
     public init(responder: some HTTPResponder, logger: Logger = Logger(label: "route-handlers.test")) {
         self.responder = responder
         self.logger = logger
+        self.live = nil
+    }
+
+    /// The unix socket of the live server (``TestingMode/live``); `nil` in process.
+    public var socketPath: String? { live?.socketPath }
+
+    init(live: FastCGIClient, logger: Logger) {
+        self.responder = nil
+        self.logger = logger
+        self.live = live
     }
 
     /// Sends a request for `target` (a path with an optional query) and returns the whole response.
@@ -32,6 +45,9 @@ public struct TestClient: Sendable {
 
     /// Sends a prepared request.
     public func execute(_ request: Request) async throws -> TestResponse {
+        guard let responder else {
+            return try await executeLive(request, client: live ?? FastCGIClient(socketPath: ""))
+        }
         let response = await responder.respond(to: request, requestID: RequestID.next(), logger: logger)
         var chunks: [[UInt8]] = []
         switch response.body.storage {
@@ -87,10 +103,12 @@ public struct TestResponse: Sendable {
 }
 
 extension Router {
-    /// Freezes the router and runs `body` with a client for it.
+    /// Freezes the router and runs `body` with a client for it, in process or, with ``TestingMode/live``,
+    /// through the real FastCGI server on a temporary unix socket.
     public func test<T>(
-        configuration: RouteResponder.Configuration = .init(), _ body: (TestClient) async throws -> T
+        _ mode: TestingMode = .router, configuration: RouteResponder.Configuration = .init(),
+        _ body: (TestClient) async throws -> T
     ) async throws -> T {
-        try await body(TestClient(responder: responder(configuration: configuration)))
+        try await TestClient.run(mode, responder: responder(configuration: configuration), body)
     }
 }

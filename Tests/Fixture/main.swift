@@ -1,6 +1,56 @@
 import FixtureRoutes
+import RouteHandlers
 import RouteHandlersFastCGI
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 // route-handlers-fixture: the small app the server tests start as a process (spawn-fcgi on fd 0, --listen, the
 // supervisor, CGI mode, CGI hosts), so that they exercise the library and not the example apps.
-await Application(router: fixtureRouter()).run()
+//
+// With FIXTURE_SERVICE_LOG set, it also runs a service of its own beside the server, which appends
+// "<pid> started", "<pid> graceful-shutdown" and "<pid> stopped" to that file, and a route
+// /api/logged-sleep?ms=N that appends "<pid> request-finished" before it answers: the lifecycle tests read the
+// order of those lines.
+var router = fixtureRouter()
+var services: [any Service] = []
+if let path = getenv("FIXTURE_SERVICE_LOG").map({ String(cString: $0) }) {
+    let log = LineLog(path: path)
+    router.get("/api/logged-sleep") { request, _ in
+        let milliseconds = request.url.searchParams.get("ms").flatMap { Int($0) } ?? 100
+        try await Task.sleep(for: .milliseconds(milliseconds))
+        log.append("request-finished")
+        return .json(["slept": "\(milliseconds)ms"])
+    }
+    services.append(LoggingService(log: log))
+}
+await Application(router: router, services: services).run()
+
+/// Appends lines to a file, each in one write (O_APPEND), so that processes can share it.
+struct LineLog: Sendable {
+    let path: String
+
+    func append(_ event: String) {
+        let line = Array("\(getpid()) \(event)\n".utf8)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+    }
+}
+
+/// A stand-in for a database client: runs until the group shuts down gracefully.
+struct LoggingService: Service {
+    let log: LineLog
+
+    func run() async throws {
+        log.append("started")
+        try? await gracefulShutdown()
+        log.append("graceful-shutdown")
+        log.append("stopped")
+    }
+}
