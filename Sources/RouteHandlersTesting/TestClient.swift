@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Logging
 import RouteHandlers
@@ -43,23 +44,22 @@ public struct TestClient: Sendable {
         return try await execute(request)
     }
 
-    /// Sends a prepared request.
+    /// Sends a prepared request. The response goes through the same writer as in production: a header the
+    /// gateways would refuse gives the same 500 here, `Content-Length` is set as nginx receives it, and a HEAD,
+    /// 204 or 304 response has no body.
+    /// - Throws: ``IncompleteResponse`` when a streamed body failed after its head was sent (a web server would
+    ///   pass on a truncated response).
     public func execute(_ request: Request) async throws -> TestResponse {
         guard let responder else {
             return try await executeLive(request, client: live ?? FastCGIClient(socketPath: ""))
         }
-        let response = await responder.respond(to: request, requestID: RequestID.next(), logger: logger)
-        var chunks: [[UInt8]] = []
-        switch response.body.storage {
-        case .bytes(let bytes):
-            if !bytes.isEmpty { chunks = [bytes] }
-        case .stream(let produce):
-            var collector: any ResponseBodyWriter = Collector()
-            try await produce(&collector)
-            chunks = (collector as? Collector)?.chunks ?? []
-        }
-        let sendsBody = request.method != .head && response.status.code != 204 && response.status.code != 304
-        return TestResponse(status: response.status, headers: response.headers, chunks: sendsBody ? chunks : [])
+        let requestID = RequestID.next()
+        let response = await responder.respond(to: request, requestID: requestID, logger: logger)
+        let sink = CollectingSink()
+        let outcome = await ResponseWriter.write(response, method: request.method, requestID: requestID, logger: logger, to: sink)
+        guard let received = sink.response else { throw IncompleteResponse(partial: nil) }
+        guard outcome == .complete else { throw IncompleteResponse(partial: received) }
+        return received
     }
 
     public func get(_ target: String, headers: Headers = [:]) async throws -> TestResponse {
@@ -69,12 +69,31 @@ public struct TestClient: Sendable {
     public func post(_ target: String, headers: Headers = [:], body: RequestBody = .empty) async throws -> TestResponse {
         try await execute(.post, target, headers: headers, body: body)
     }
+}
 
-    struct Collector: ResponseBodyWriter {
-        var chunks: [[UInt8]] = []
-        mutating func write(_ bytes: [UInt8]) async throws {
-            chunks.append(bytes)
+/// Thrown by ``TestClient`` when a streamed body failed after its head was sent.
+public struct IncompleteResponse: Error, Sendable {
+    /// What was received before the stream failed.
+    public var partial: TestResponse?
+}
+
+/// Keeps what the response writer sends, as the web server would receive it.
+private final class CollectingSink: ResponseSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: TestResponse?
+
+    var response: TestResponse? { lock.withLock { received } }
+
+    func writeHead(_ head: ResponseHead, body: [UInt8]?) async -> Bool {
+        lock.withLock {
+            received = TestResponse(status: head.status, headers: head.headers, chunks: body.map { $0.isEmpty ? [] : [$0] } ?? [])
         }
+        return true
+    }
+
+    func writeChunk(_ bytes: [UInt8]) async -> Bool {
+        lock.withLock { received?.chunks.append(bytes) }
+        return true
     }
 }
 

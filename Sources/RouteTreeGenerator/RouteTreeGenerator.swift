@@ -1,5 +1,5 @@
 import Foundation
-import RouteHandlers
+@_spi(Internal) import RouteHandlers
 
 /// Turns an `app/` directory into Swift sources: one wrapper per `route.swift` and an index declaring
 /// `Router.app()`.

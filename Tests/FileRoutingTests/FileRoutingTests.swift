@@ -1,4 +1,4 @@
-import RouteHandlers
+@_spi(Internal) import RouteHandlers
 import RouteHandlersTesting
 import Testing
 

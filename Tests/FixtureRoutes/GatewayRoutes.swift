@@ -30,6 +30,11 @@ public func gatewayTestRouter() -> Router {
         try await Task.sleep(for: .milliseconds(milliseconds))
         return .json(["slept": "\(milliseconds)ms"])
     }
+    router.get("/api/stream") { _, _ in
+        .stream(headers: ["Content-Type": "text/plain"]) { writer in
+            for line in ["one\n", "two\n", "three\n"] { try await writer.write(line) }
+        }
+    }
     router.get("/api/pid") { _, _ in .json(["pid": Int(getpid())]) }
     router.get("/api/request") { request, _ in
         .json(RequestEcho(request))

@@ -2,8 +2,6 @@ import RouteHandlers
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// The routes a CGI script typically has: a greeting on any path and an echo of what the handler saw.

@@ -131,61 +131,6 @@ struct ParamsTranslationTests {
     }
 }
 
-@Suite("Response head")
-struct ResponseHeadTests {
-    private func head(_ response: Response, _ method: HTTPRequest.Method = .get) throws -> String {
-        String(decoding: try CGIResponseHead.serialize(response, method: method), as: UTF8.self)
-    }
-
-    @Test func statusHeadersAndContentLength() throws {
-        let text = try head(.json(["a": "b"], status: .created, headers: ["Location": "/x"]))
-        #expect(text == "Status: 201 Created\r\nLocation: /x\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n")
-    }
-
-    @Test func contentLengthIsAlwaysTheBodysOwn() throws {
-        var response = Response.text("hello")
-        response.headers.set("Content-Length", "999")
-        #expect(try head(response).contains("Content-Length: 5\r\n"))
-        #expect(!(try head(response)).contains("999"))
-    }
-
-    @Test func headKeepsTheGETContentLength() throws {
-        var response = Response(status: .ok, headers: ["Content-Length": "27", "Content-Type": "application/json"])
-        response.body = .empty
-        #expect(try head(response, .head).contains("Content-Length: 27\r\n"))
-    }
-
-    @Test func noBodyStatusesSendNoContentLength() throws {
-        #expect(!(try head(.empty())).contains("Content-Length"))
-        #expect(try head(Response(status: .notModified)).hasPrefix("Status: 304 Not Modified\r\n"))
-    }
-
-    @Test func repeatedHeadersStaySeparate() throws {
-        var response = Response.text("x")
-        response.headers.append("Set-Cookie", "a=1")
-        response.headers.append("Set-Cookie", "b=2")
-        let text = try head(response)
-        #expect(text.contains("Set-Cookie: a=1\r\nSet-Cookie: b=2\r\n"))
-    }
-
-    @Test func streamsAskNginxNotToBuffer() throws {
-        let response = Response(body: ResponseBody(stream: { writer in try await writer.write("x") }))
-        let text = try head(response)
-        #expect(text.contains("X-Accel-Buffering: no\r\n"))
-        #expect(!text.contains("Content-Length"))
-    }
-
-    @Test(arguments: [
-        ("X-Bad", "a\r\nSet-Cookie: x=1"), ("X-Bad", "line\nbreak"), ("X-Bad", "nul\u{0}byte"), ("Bad Name", "v"),
-        ("Bad:Name", "v"), ("", "v"),
-    ])
-    func invalidFieldsAreRefused(name: String, value: String) {
-        var response = Response.text("x")
-        response.headers.set(name, value)
-        #expect(throws: CGIResponseHead.InvalidHeader.self) { try CGIResponseHead.serialize(response, method: .get) }
-    }
-}
-
 @Suite("Listen addresses and options")
 struct ListenOptionsTests {
     @Test func parsesTheSpellingsOperatorsUse() throws {

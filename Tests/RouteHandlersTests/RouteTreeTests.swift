@@ -1,4 +1,4 @@
-@testable import RouteHandlers
+@_spi(Internal) @testable import RouteHandlers
 import Testing
 
 @Suite struct RouteTreeTests {

@@ -9,13 +9,13 @@ public struct Headers: Sendable, Hashable {
     /// The valid fields, in order.
     public var fields: HTTPFields
     /// Fields that were set with an invalid name or value, kept so that the gateway can refuse the response.
-    public private(set) var rejectedFields: [RejectedField] = []
+    package private(set) var rejectedFields: [RejectedField] = []
 
     /// A header field refused because its name or value could not be sent safely.
-    public struct RejectedField: Sendable, Hashable, CustomStringConvertible {
-        public var name: String
-        public var value: String
-        public var description: String {
+    package struct RejectedField: Sendable, Hashable, CustomStringConvertible {
+        package var name: String
+        package var value: String
+        package var description: String {
             "\(name.debugDescription): \(value.debugDescription)"
         }
     }

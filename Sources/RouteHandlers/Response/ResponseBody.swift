@@ -1,12 +1,12 @@
 /// The body of a response: fixed bytes, known up front, or a stream the handler writes chunk by chunk.
 public struct ResponseBody: Sendable {
-    /// What the body is made of; gateways switch over it to send the body.
-    public enum Storage: Sendable {
+    /// What the body is made of; the response writer switches over it to send the body.
+    enum Storage: Sendable {
         case bytes([UInt8])
         case stream(@Sendable (inout any ResponseBodyWriter) async throws -> Void)
     }
 
-    public let storage: Storage
+    let storage: Storage
 
     /// No body.
     public static let empty = ResponseBody(storage: .bytes([]))

@@ -37,10 +37,10 @@ public struct RouteResponder: Sendable {
         }
     }
 
-    public let tree: RouteTree<MethodTable>
+    @_spi(Internal) public let tree: RouteTree<MethodTable>
     public let configuration: Configuration
 
-    public init(tree: RouteTree<MethodTable>, configuration: Configuration = .init()) {
+    @_spi(Internal) public init(tree: RouteTree<MethodTable>, configuration: Configuration = .init()) {
         self.tree = tree
         self.configuration = configuration
     }

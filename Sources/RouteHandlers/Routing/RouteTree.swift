@@ -3,7 +3,7 @@
 ///
 /// Literal children are kept as UTF-8 bytes in one pool, sorted per node by length then bytes, so that a request
 /// segment is compared in place, without building a `String`: resolving a static path allocates nothing.
-public struct RouteTree<Value: Sendable>: Sendable {
+@_spi(Internal) public struct RouteTree<Value: Sendable>: Sendable {
     /// A route of the tree.
     public struct Route: Sendable {
         public var pattern: RoutePattern
@@ -60,7 +60,7 @@ struct RouteIndex: Sendable {
 }
 
 /// The route a path resolved to, and what its dynamic segments matched.
-public struct RouteMatch<Value: Sendable>: Sendable {
+@_spi(Internal) public struct RouteMatch<Value: Sendable>: Sendable {
     public var route: RouteTree<Value>.Route
     public var parameters: RouteParameters
 

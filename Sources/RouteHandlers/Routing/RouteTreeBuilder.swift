@@ -2,7 +2,7 @@
 /// ``freeze()`` produces the flat, `Sendable` ``RouteTree`` used to serve requests.
 ///
 /// `Value` is what a route carries: handlers at run time, source files in the route-tree generator.
-public struct RouteTreeBuilder<Value: Sendable> {
+@_spi(Internal) public struct RouteTreeBuilder<Value: Sendable> {
     struct Node {
         var literals: [String: Int] = [:]
         var parameter: (name: String, node: Int)?

@@ -68,15 +68,15 @@ public struct Router: Sendable {
 }
 
 /// The handlers of one route, by method.
-public struct MethodTable: Sendable {
-    public var handlers: [HTTPRequest.Method: RouteHandler]
+@_spi(Internal) public struct MethodTable: Sendable {
+    package var handlers: [HTTPRequest.Method: RouteHandler]
 
-    public init(handlers: [HTTPRequest.Method: RouteHandler] = [:]) {
+    package init(handlers: [HTTPRequest.Method: RouteHandler] = [:]) {
         self.handlers = handlers
     }
 
     /// The methods the route answers, sorted: its own, plus HEAD when it has GET, plus OPTIONS.
-    public var allowedMethods: [String] {
+    package var allowedMethods: [String] {
         var names = Set(handlers.keys.map(\.rawValue))
         if names.contains("GET") { names.insert("HEAD") }
         names.insert("OPTIONS")

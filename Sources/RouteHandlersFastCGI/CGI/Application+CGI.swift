@@ -3,8 +3,6 @@ import RouteHandlers
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 extension Application {

@@ -3,8 +3,6 @@ import RouteHandlers
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// Serves one request as a CGI script: parameters from the environment, the body from stdin, the response
@@ -35,29 +33,24 @@ public enum CGIGateway {
     static func serve(
         _ environment: CGIEnvironment, mountPoint: String?, responder: some HTTPResponder, maxBodySize: Int, logger: Logger
     ) async -> Bool {
-        let declared = environment["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
+        let gateway = GatewayRequest(params: environment.params, mount: mountPoint)
+        let declared = gateway.declaredLength ?? 0
         let response: Response
-        let method = environment["REQUEST_METHOD"].flatMap { HTTPRequestMethod($0) } ?? .get
         if declared > maxBodySize {
-            response = HTTPError(.contentTooLarge, "The request body is larger than the limit of \(maxBodySize) bytes.").response
+            response = HTTPError.bodyTooLarge(limit: maxBodySize).response
         } else {
-            // CGI hosts need not close stdin after the body: read exactly CONTENT_LENGTH bytes.
-            let body = readStandardInput(count: declared)
-            do throws(HTTPError) {
-                var request = try Request(cgiParams: environment.params, body: RequestBody(bytes: body))
-                if let mountPoint {
-                    request.url.pathname = CGIEnvironment.pathname(
-                        request.url.pathname, fromRequestURI: !(environment["REQUEST_URI"] ?? "").isEmpty,
-                        mount: mountPoint, pathInfo: environment["PATH_INFO"])
-                }
-                // nginx's $request_id when fcgiwrap passes it on, so that a 500's id matches the access log.
-                let requestID = environment["REQUEST_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? RequestID.next()
-                response = await responder.respond(to: request, requestID: requestID, logger: logger)
-            } catch {
+            switch gateway.request {
+            case .success(var request):
+                // CGI hosts need not close stdin after the body: read exactly CONTENT_LENGTH bytes.
+                request.body = RequestBody(bytes: readStandardInput(count: declared))
+                response = await responder.respond(to: request, requestID: gateway.requestID, logger: logger)
+            case .failure(let error):
                 response = error.response
             }
         }
-        return await write(response, method: method, logger: logger)
+        let outcome = await ResponseWriter.write(
+            response, method: gateway.method, requestID: gateway.requestID, logger: logger, to: StandardOutputSink())
+        return outcome == .complete
     }
 
     private static func readStandardInput(count: Int) -> [UInt8] {
@@ -78,36 +71,6 @@ public enum CGIGateway {
         return body
     }
 
-    private static func write(_ response: Response, method: HTTPRequestMethod, logger: Logger) async -> Bool {
-        var response = response
-        var head: [UInt8]
-        do {
-            head = try CGIResponseHead.serialize(response, method: method)
-        } catch {
-            logger.error("Refusing to send a response: \(error)")
-            response = HTTPError(.internalServerError, "The response had an invalid header.").response
-            head = (try? CGIResponseHead.serialize(response, method: method)) ?? []
-        }
-        let sendsBody = method != .head && !CGIResponseHead.forbidsBody(response.status)
-        switch response.body.storage {
-        case .bytes(let bytes):
-            // One write for head and body: one system call for the usual small response.
-            if sendsBody { head += bytes }
-            return writeAll(head)
-        case .stream(let produce):
-            guard writeAll(head) else { return false }
-            guard sendsBody else { return true }
-            var writer: any ResponseBodyWriter = StandardOutputWriter()
-            do {
-                try await produce(&writer)
-                return true
-            } catch {
-                logger.error("Streaming response failed: \(String(reflecting: error))")
-                return false
-            }
-        }
-    }
-
     static func writeAll(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
@@ -123,13 +86,15 @@ public enum CGIGateway {
         return true
     }
 
-    struct StandardOutputWriter: ResponseBodyWriter {
-        mutating func write(_ bytes: [UInt8]) async throws {
-            guard CGIGateway.writeAll(bytes) else { throw CancellationError() }
+    /// stdout, written straight through: a CGI response is the process's only output.
+    struct StandardOutputSink: ResponseSink {
+        func writeHead(_ head: ResponseHead, body: [UInt8]?) async -> Bool {
+            // One write for head and body: one system call for the usual small response.
+            CGIGateway.writeAll(head.cgiBytes + (body ?? []))
+        }
+
+        func writeChunk(_ bytes: [UInt8]) async -> Bool {
+            CGIGateway.writeAll(bytes)
         }
     }
 }
-
-import HTTPTypes
-
-typealias HTTPRequestMethod = HTTPRequest.Method

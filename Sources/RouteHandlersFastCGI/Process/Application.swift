@@ -6,8 +6,6 @@ import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// The entry point of a route-handlers executable. It picks how to serve from how it was started:

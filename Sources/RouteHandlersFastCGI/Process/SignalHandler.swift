@@ -2,8 +2,6 @@ import Dispatch
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// Turns termination signals into a callback on a dispatch queue. A second signal while shutting down exits

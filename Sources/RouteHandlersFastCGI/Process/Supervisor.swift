@@ -3,8 +3,6 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// A PHP-FPM-style master (`--processes N`, like `pm = static`): it opens the listening socket once, starts N

@@ -26,8 +26,6 @@ public struct FastCGIServerConfiguration: Sendable {
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 enum ProcessorCount {

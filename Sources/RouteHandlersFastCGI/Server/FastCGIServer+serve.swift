@@ -11,25 +11,24 @@ extension FastCGIServer {
             remove(connection)
             return
         }
-        let parameters = connection.parameters()
-        let requestID = parameters.first { $0.name == "REQUEST_ID" }.map(\.value).flatMap { $0.isEmpty ? nil : $0 } ?? RequestID.next()
-        let expectedLength = parameters.first { $0.name == "CONTENT_LENGTH" }.flatMap { Int($0.value) }
-
+        let gateway = GatewayRequest(params: connection.parameters())
         let outcome: Result<Request, HTTPError>
-        var method = HTTPRequest.Method.get
-        switch connection.readBody(limit: configuration.maxBodySize, expectedLength: expectedLength) {
+        switch connection.readBody(limit: configuration.maxBodySize, expectedLength: gateway.declaredLength) {
         case .failed:
             _ = connection.finish(keepOpen: false)
             remove(connection)
             return
         case .tooLarge:
-            method = parameters.first { $0.name == "REQUEST_METHOD" }.flatMap { HTTPRequest.Method($0.value) } ?? .get
-            outcome = .failure(
-                HTTPError(.contentTooLarge, "The request body is larger than the limit of \(configuration.maxBodySize) bytes."))
+            outcome = .failure(HTTPError.bodyTooLarge(limit: configuration.maxBodySize))
         case .complete(let body):
-            outcome = Result { () throws(HTTPError) in try Request(cgiParams: parameters, body: RequestBody(bytes: body)) }
-            if case .success(let request) = outcome { method = request.method }
+            outcome = gateway.request.map { request in
+                var request = request
+                request.body = RequestBody(bytes: body)
+                return request
+            }
         }
+        let requestID = gateway.requestID
+        let method = gateway.method
 
         // Busy and watched for hang-up before the task exists: a fast handler may finish and re-arm the
         // connection for its next request before this thread runs again, and that must not be overwritten.
@@ -53,41 +52,14 @@ extension FastCGIServer {
         if cancelNow { task.cancel() }
     }
 
-    /// In the request's task: writes the response on pool threads, then keeps or closes the connection.
+    /// In the request's task: writes the response through the one response writer, then keeps or closes the
+    /// connection.
     private func write(_ response: Response, for method: HTTPRequest.Method, on connection: FastCGIConnection, requestID: String) async {
-        var response = response
-        let head: [UInt8]
-        do {
-            head = try CGIResponseHead.serialize(response, method: method)
-        } catch {
-            logger.error("Refusing to send a response: \(error)", metadata: ["request-id": .string(requestID)])
-            response = HTTPError(.internalServerError, "The response had an invalid header.").problemResponse(extra: ["requestId": requestID])
-            head = (try? CGIResponseHead.serialize(response, method: method)) ?? []
+        let sink = FastCGIResponseSink(connection: connection, pool: pool)
+        if await ResponseWriter.write(response, method: method, requestID: requestID, logger: logger, to: sink) == .incomplete {
+            connection.aborted.store(true, ordering: .relaxed)
         }
-        let sendsBody = method != .head && !CGIResponseHead.forbidsBody(response.status)
-
-        switch response.body.storage {
-        case .bytes(let bytes):
-            await pool.run { [self] in
-                if connection.write(head), sendsBody { connection.write(bytes) }
-                complete(connection)
-            }
-        case .stream(let produce):
-            let headSent = await pool.run { connection.write(head) && connection.flush() }
-            if headSent, sendsBody {
-                do {
-                    var writer: any ResponseBodyWriter = FastCGIBodyWriter(connection: connection, pool: pool)
-                    try await produce(&writer)
-                } catch {
-                    if !(error is CancellationError) {
-                        logger.error("Streaming response failed: \(String(reflecting: error))", metadata: ["request-id": .string(requestID)])
-                    }
-                    // The head is out: the only honest signal left is an incomplete response, so close.
-                    connection.aborted.store(true, ordering: .relaxed)
-                }
-            }
-            await pool.run { [self] in complete(connection) }
-        }
+        await pool.run { [self] in complete(connection) }
     }
 
     /// On a pool thread: end the request and either wait for the next one or close.
@@ -103,16 +75,23 @@ extension FastCGIServer {
     }
 }
 
-/// Writes a streamed body's chunks through the pool, flushing each so nginx passes it on at once.
-struct FastCGIBodyWriter: ResponseBodyWriter {
+/// A request's stdout: the head and body go out on pool threads (inline when already on one), each streamed
+/// chunk flushed so that nginx passes it on at once.
+struct FastCGIResponseSink: ResponseSink {
     let connection: FastCGIConnection
     let pool: WorkerPool
 
-    mutating func write(_ bytes: [UInt8]) async throws {
-        try Task.checkCancellation()
-        guard !bytes.isEmpty else { return }
+    func writeHead(_ head: ResponseHead, body: [UInt8]?) async -> Bool {
         let connection = connection
-        let sent = await pool.run { connection.write(bytes) && connection.flush() }
-        guard sent else { throw CancellationError() }
+        return await pool.run {
+            guard connection.write(head.cgiBytes) else { return false }
+            guard let body else { return connection.flush() }
+            return body.isEmpty || connection.write(body)
+        }
+    }
+
+    func writeChunk(_ bytes: [UInt8]) async -> Bool {
+        let connection = connection
+        return await pool.run { connection.write(bytes) && connection.flush() }
     }
 }

@@ -6,8 +6,6 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// A FastCGI responder on libfcgi, for nginx (or any FastCGI web server).

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// A listening socket the server opened itself (never `FCGX_OpenSocket`, which exits the process on failure,

@@ -1,8 +1,6 @@
 import CFastCGI
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// Starts a detached-from-Swift-concurrency OS thread. Blocking libfcgi calls run only on such threads, never on

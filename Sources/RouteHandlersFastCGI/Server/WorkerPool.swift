@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// A fixed set of OS threads that run blocking jobs (reading a request from libfcgi, writing a response) and,

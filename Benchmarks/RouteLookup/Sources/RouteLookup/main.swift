@@ -1,7 +1,7 @@
 import CMallocCounter
 import Foundation
 @_spi(Internal) import Hummingbird
-import RouteHandlers
+@_spi(Internal) import RouteHandlers
 import RoutingKit
 
 // Lookups per second of three routers on the GitHub API route set: every route once (dynamic segments filled

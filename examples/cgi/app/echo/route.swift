@@ -2,8 +2,6 @@ import RouteHandlers
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// GET /echo: what the handler sees of its request, and whether HTTP_PROXY reached the process (it never
