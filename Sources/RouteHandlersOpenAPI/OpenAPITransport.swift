@@ -3,7 +3,7 @@ public import OpenAPIRuntime
 public import RouteHandlers
 
 /// A swift-openapi-generator `ServerTransport` that adds each operation of a generated `APIProtocol`
-/// implementation to a ``RouteHandlers/Router``, beside its other (file-based or programmatic) routes.
+/// implementation to a `Router`, beside its other (file-based or programmatic) routes.
 ///
 /// ```swift
 /// var router = Router.app()                    // the app/ directory's routes
@@ -16,7 +16,7 @@ public import RouteHandlers
 /// An OpenAPI path such as `/users/{id}` becomes the route `/users/[id]` under `prefix` (and under the path of
 /// the `serverURL` given to `registerHandlers`). Errors the API does not answer itself become the same RFC 9457
 /// problems as everywhere else: a request the generated code cannot decode is a 400 (or 415, 406), an
-/// ``RouteHandlers/HTTPError`` thrown by a handler keeps its status, anything else is a 500 that names no detail.
+/// `HTTPError` thrown by a handler keeps its status, anything else is a 500 that names no detail.
 public final class OpenAPITransport: ServerTransport {
     /// The router with the operations registered so far.
     public private(set) var router: Router
@@ -32,7 +32,7 @@ public final class OpenAPITransport: ServerTransport {
     }
 
     /// Adds one operation; called by the generated `registerHandlers(on:)`.
-    /// - Throws: ``RouteHandlers/RouteError`` when the path cannot be a route (such as `{id}.json`, a parameter
+    /// - Throws: `RouteError` when the path cannot be a route (such as `{id}.json`, a parameter
     ///   that is only part of a segment).
     public func register(
         _ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),

@@ -17,7 +17,7 @@ import RouteHandlersFastCGI
 public enum TestingMode: Sendable, Hashable, CustomStringConvertible {
     /// In process: each request goes straight to the responder (fast, no sockets).
     case router
-    /// The real ``RouteHandlersFastCGI/FastCGIServer`` on a temporary unix socket, each request sent over
+    /// The real `FastCGIServer` on a temporary unix socket, each request sent over
     /// FastCGI the way nginx sends it, and the CGI response head read back (Hummingbird's `.live`).
     case live
 
