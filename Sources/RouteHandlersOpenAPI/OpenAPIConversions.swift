@@ -3,10 +3,12 @@ import OpenAPIRuntime
 import RouteHandlers
 
 extension Request {
-    /// The body as the generated code reads it; `nil` when the request has none.
+    /// The body as the generated code reads it, chunk by chunk (``bodyChunks``, which enforces the body limit
+    /// with a 413); `nil` when the request has none.
     var openAPIBody: HTTPBody? {
         guard !body.isEmpty else { return nil }
-        return HTTPBody(body.bytes, length: .known(Int64(body.count)), iterationBehavior: .multiple)
+        let length = headers.get("Content-Length").flatMap { Int64($0) }.map(HTTPBody.Length.known) ?? .unknown
+        return HTTPBody(bodyChunks, length: length, iterationBehavior: .multiple)
     }
 }
 
