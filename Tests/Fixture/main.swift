@@ -14,7 +14,7 @@ import Musl
 //
 // With FIXTURE_SERVICE_LOG set, it also runs a service of its own beside the server, which appends
 // "<pid> started", "<pid> graceful-shutdown" and "<pid> stopped" to that file, and a route
-// /api/logged-sleep?ms=N that appends "<pid> request-finished" before it answers: the lifecycle tests read the
+// /api/logged-sleep?ms=N that appends "<pid> request-started" and, before it answers, "<pid> request-finished": the lifecycle tests read the
 // order of those lines.
 var router = fixtureRouter()
 var services: [any Service] = []
@@ -22,6 +22,7 @@ if let path = getenv("FIXTURE_SERVICE_LOG").map({ String(cString: $0) }) {
     let log = LineLog(path: path)
     router.get("/api/logged-sleep") { request, _ in
         let milliseconds = request.url.searchParams.get("ms").flatMap { Int($0) } ?? 100
+        log.append("request-started")
         try await Task.sleep(for: .milliseconds(milliseconds))
         log.append("request-finished")
         return .json(["slept": "\(milliseconds)ms"])
