@@ -112,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RouteHandlersTests",
-            dependencies: ["RouteHandlers", "RouteHandlersTesting"]
+            dependencies: ["RouteHandlers", "RouteHandlersTesting", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "RouteTreeGeneratorTests",

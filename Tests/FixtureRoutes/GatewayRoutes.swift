@@ -42,6 +42,23 @@ public func gatewayTestRouter() -> Router {
     router.get("/api/users/[id]") { _, context in
         .json(["id": context.params.id ?? ""])
     }
+    // A route with `maxDuration`: 504 past one second, whichever gateway serves it.
+    router.add("/api/limited", .get, config: RouteConfig(maxDuration: .seconds(1))) { request, _ in
+        let milliseconds = request.url.searchParams.get("ms").flatMap { Int($0) } ?? 0
+        try await Task.sleep(for: .milliseconds(milliseconds))
+        return .json(["waited": "\(milliseconds)ms"])
+    }
+    // after() work that takes `ms` and then writes to `file` what stdout is by then (/dev/null in CGI mode: closed).
+    router.get("/api/after") { request, _ in
+        let milliseconds = request.url.searchParams.get("ms").flatMap { Int($0) } ?? 100
+        guard let file = request.url.searchParams.get("file") else { throw HTTPError(.badRequest, "file is required") }
+        after {
+            try await Task.sleep(for: .milliseconds(milliseconds))
+            let stdout = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/1")) ?? "closed"
+            try Data("done stdout=\(stdout)".utf8).write(to: URL(fileURLWithPath: file))
+        }
+        return .json(["scheduled": "\(milliseconds)ms"])
+    }
     return router
 }
 

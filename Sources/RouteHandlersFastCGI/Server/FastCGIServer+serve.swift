@@ -42,7 +42,17 @@ extension FastCGIServer {
             case .failure(let error):
                 response = error.response
             }
+            // after() work: counted before the request completes, so that a shutdown cannot miss it.
+            let afterWork = response.afterWork.flatMap { $0.isEmpty ? nil : $0 }
+            if afterWork != nil { pendingAfterWork.add(1, ordering: .relaxed) }
             await write(response, for: method, on: connection, requestID: requestID)
+            if let afterWork {
+                // A task of its own: it runs even when the client went away and cancelled this one.
+                Task(executorPreference: pool) { [self] in
+                    await afterWork.run()
+                    pendingAfterWork.subtract(1, ordering: .releasing)
+                }
+            }
         }
         let cancelNow = connection.state.withLock { state -> Bool in
             guard case .busy(nil) = state else { return false }  // already answered

@@ -37,6 +37,8 @@ public final class FastCGIServer: Service {
     let connections = Mutex<[UInt64: FastCGIConnection]>([:])
     let nextConnectionID = Atomic<UInt64>(1)
     let stopping = Atomic<Bool>(false)
+    /// Requests whose after() work is still running: a graceful shutdown waits for them too.
+    let pendingAfterWork = Atomic<Int>(0)
     let started = Atomic<Bool>(false)
 
     static let listenToken = UInt64.max
@@ -119,7 +121,7 @@ public final class FastCGIServer: Service {
                     deadline = .now + configuration.shutdownTimeout
                     beginShutdown()
                 }
-                if connections.withLock({ $0.isEmpty }) { return }
+                if connections.withLock({ $0.isEmpty }), pendingAfterWork.load(ordering: .acquiring) == 0 { return }
                 if let current = deadline, ContinuousClock.now >= current {
                     if forced { return }
                     forced = true
