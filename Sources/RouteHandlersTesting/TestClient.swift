@@ -107,7 +107,7 @@ public struct TestResponse: Sendable {
     public var headers: Headers
     /// The body as it was written, chunk by chunk (one chunk for a fixed body).
     public var chunks: [[UInt8]]
-    /// The request's ``after(_:)`` work, started when the response was complete.
+    /// The request's `after(_:)` work, started when the response was complete.
     var afterWork: Task<Void, Never>?
 
     /// A response as received; the test client makes these.
@@ -117,7 +117,7 @@ public struct TestResponse: Sendable {
         self.chunks = chunks
     }
 
-    /// Waits until the work the request scheduled with ``after(_:)`` has run (at once when there is none).
+    /// Waits until the work the request scheduled with `after(_:)` has run (at once when there is none).
     public func waitForAfterWork() async {
         await afterWork?.value
     }
