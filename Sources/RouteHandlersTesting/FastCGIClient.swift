@@ -18,10 +18,19 @@ package struct FastCGIClient: Sendable {
         self.socketPath = socketPath
     }
 
-    /// Sends one request; returns the contents of its `STDOUT` records, in order.
-    package func send(params: [(name: String, value: String)], body: [UInt8]) async throws(TestClientError) -> [[UInt8]] {
+    /// What the server sent for one request.
+    package struct Answer: Sendable {
+        /// The contents of the `STDOUT` records, in order.
+        package var stdout: [[UInt8]]
+        /// Whether `END_REQUEST` arrived; `false` when the server closed the connection after some output (a
+        /// response cut off, as after a streamed body failed).
+        package var complete: Bool
+    }
+
+    /// Sends one request and collects its answer.
+    package func send(params: [(name: String, value: String)], body: [UInt8]) async throws(TestClientError) -> Answer {
         let client = self
-        let result: Result<[[UInt8]], TestClientError> = await withUnsafeContinuation { continuation in
+        let result: Result<Answer, TestClientError> = await withUnsafeContinuation { continuation in
             let thread = spawnThread(name: "fcgi-test-client") {
                 continuation.resume(returning: Result { () throws(TestClientError) in try client.exchange(params: params, body: body) })
             }
@@ -30,7 +39,7 @@ package struct FastCGIClient: Sendable {
         return try result.get()
     }
 
-    private func exchange(params: [(name: String, value: String)], body: [UInt8]) throws(TestClientError) -> [[UInt8]] {
+    private func exchange(params: [(name: String, value: String)], body: [UInt8]) throws(TestClientError) -> Answer {
         let fd = try connect()
         defer { close(fd) }
         let id: UInt16 = 1
@@ -54,14 +63,19 @@ package struct FastCGIClient: Sendable {
 
         var stdout: [[UInt8]] = []
         while true {
-            let header = try read(fd, count: 8)
+            let header: [UInt8]
+            do {
+                header = try read(fd, count: 8)
+            } catch where error.code == .protocolError && !stdout.isEmpty {
+                return Answer(stdout: stdout, complete: false)
+            }
             let type = header[1]
             let length = Int(header[4]) << 8 | Int(header[5])
             let content = try read(fd, count: length)
             _ = try read(fd, count: Int(header[6]))  // padding
             switch type {
             case 6 where !content.isEmpty: stdout.append(content)  // STDOUT
-            case 3: return stdout  // END_REQUEST
+            case 3: return Answer(stdout: stdout, complete: true)  // END_REQUEST
             default: continue  // STDERR, the empty end-of-stream records
             }
         }

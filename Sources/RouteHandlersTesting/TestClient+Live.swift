@@ -53,9 +53,13 @@ extension TestClient {
     }
 
     /// Sends `request` over FastCGI and reads the response back.
+    /// - Throws: ``IncompleteResponse`` when the server cut the response off after its head, as the in-process
+    ///   client does.
     func executeLive(_ request: Request, client: FastCGIClient) async throws -> TestResponse {
-        let records = try await client.send(params: Self.cgiParams(for: request), body: request.body.bytes)
-        return try CGIResponseParser.parse(records, method: request.method)
+        let answer = try await client.send(params: Self.cgiParams(for: request), body: request.body.bytes)
+        let response = try CGIResponseParser.parse(answer.stdout, method: request.method)
+        guard answer.complete else { throw IncompleteResponse(partial: response) }
+        return response
     }
 
     /// The parameters nginx's `fastcgi_params` would send for `request`.

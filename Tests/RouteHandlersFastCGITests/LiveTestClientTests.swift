@@ -24,8 +24,35 @@ struct LiveTestClientTests {
                 }
             }))
         }
+        router.get("/api/broken-stream") { _, _ in
+            Response(headers: ["Content-Type": "text/plain"], body: ResponseBody(stream: { writer in
+                try await writer.write("first\n")
+                try await Task.sleep(for: .milliseconds(20))
+                throw HTTPError(.internalServerError, "the stream broke")
+            }))
+        }
         return router
     }()
+
+    @Test(arguments: [TestingMode.router, .live])
+    func reportsAStreamCutOffAfterItsHead(mode: TestingMode) async throws {
+        let check = {
+            try await Self.router.test(mode) { client in
+                do {
+                    _ = try await client.get("/api/broken-stream")
+                    Issue.record("a cut-off stream was answered as complete")
+                } catch let error as IncompleteResponse {
+                    #expect(error.partial?.status == .ok)
+                    #expect(error.partial?.text == "first\n")
+                }
+            }
+        }
+        guard mode == .live else { return try await check() }
+        // The live client reports a connection closed without FCGI_END_REQUEST as incomplete, as nginx does. The
+        // server still ends a failed stream with FCGI_END_REQUEST (libfcgi's FCGX_Finish_r) before closing, so
+        // nginx, and this client, take the cut-off body as complete.
+        await withKnownIssue("the FastCGI server ends a failed stream with FCGI_END_REQUEST") { try await check() }
+    }
 
     @Test(arguments: [TestingMode.router, .live])
     func answersJSON(mode: TestingMode) async throws {

@@ -54,7 +54,8 @@ struct ServiceLifecycleTests {
         #expect(await eventually { events.all.contains("request started") })
         await group.triggerGracefulShutdown()
         let records = try await answer
-        let text = String(decoding: records.flatMap { $0 }, as: UTF8.self)
+        #expect(records.complete)
+        let text = String(decoding: records.stdout.flatMap { $0 }, as: UTF8.self)
         #expect(text.contains("Status: 200"))
         #expect(text.hasSuffix("done"))
         try await running.value
