@@ -105,6 +105,12 @@ let package = Package(
             ],
             path: "Tests/Fixture"
         ),
+        // The same app as another build (/api/version answers "2"): what a deploy puts on disk in reload tests.
+        .executableTarget(
+            name: "route-handlers-fixture-v2",
+            dependencies: ["FixtureRoutes", "RouteHandlersFastCGI"],
+            path: "Tests/FixtureV2"
+        ),
         .target(
             name: "FixtureRoutes",
             dependencies: ["RouteHandlers"],
@@ -130,6 +136,7 @@ let package = Package(
             name: "RouteHandlersFastCGITests",
             dependencies: [
                 "RouteHandlersFastCGI", "RouteHandlers", "RouteHandlersTesting", "FixtureRoutes", "route-handlers-fixture",
+                "route-handlers-fixture-v2",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

@@ -1,3 +1,4 @@
+import Dispatch
 import FixtureRoutes
 import RouteHandlers
 import RouteHandlersFastCGI
@@ -5,18 +6,22 @@ import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 // route-handlers-fixture: the small app the server tests start as a process (spawn-fcgi on fd 0, --listen, the
 // supervisor, CGI mode, CGI hosts), so that they exercise the library and not the example apps.
+// FIXTURE_FAIL_IF_EXISTS=PATH: exit 3 at once while PATH exists (a worker that crashes on start).
+// FIXTURE_EXIT_AFTER_MS=N: exit 4 N ms after starting (a build that comes up, then dies).
 //
 // With FIXTURE_SERVICE_LOG set, it also runs a service of its own beside the server, which appends
 // "<pid> started", "<pid> graceful-shutdown" and "<pid> stopped" to that file, and a route
-// /api/logged-sleep?ms=N that appends "<pid> request-started" and, before it answers, "<pid> request-finished": the lifecycle tests read the
-// order of those lines.
-var router = fixtureRouter()
+// /api/logged-sleep?ms=N that appends "<pid> request-started" and, before it answers, "<pid> request-finished":
+// the lifecycle tests read the order of those lines.
+if let path = getenv("FIXTURE_FAIL_IF_EXISTS"), access(path, F_OK) == 0 { exit(3) }
+if let text = getenv("FIXTURE_EXIT_AFTER_MS"), let milliseconds = Int(String(cString: text)) {
+    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { exit(4) }
+}
+var router = fixtureRouter(version: "1")
 var services: [any Service] = []
 if let path = getenv("FIXTURE_SERVICE_LOG").map({ String(cString: $0) }) {
     let log = LineLog(path: path)

@@ -2,33 +2,52 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-extension Application {
-    /// Runs `server` and the application's services in one `ServiceGroup` until a graceful shutdown: the
-    /// server stops first (it stops accepting and drains the requests in flight), then the services, in the
-    /// reverse of their order in ``init(router:configuration:services:)``. Without services the server runs
-    /// alone, as before there were any.
-    ///
-    /// `stop` receives the function that starts the graceful shutdown, for the signal handler.
-    func runServices(beside server: FastCGIServer, logger: Logger, stop: (@escaping @Sendable () -> Void) -> Void) async throws {
+/// The server alone, or in one `ServiceGroup` with the application's services: the server last, so that a
+/// graceful shutdown stops it first (it stops accepting and drains the requests in flight), then the services, in
+/// the reverse of their order in ``Application/init(router:configuration:services:)``. Without services the server
+/// runs alone, as before there were any.
+struct ServerLifecycle: Sendable {
+    let server: FastCGIServer
+    let group: ServiceGroup?
+
+    init(server: FastCGIServer, services: [any Service], logger: Logger) {
+        self.server = server
         guard !services.isEmpty else {
-            stop { server.shutdown() }
-            await server.run()
+            self.group = nil
             return
         }
-        let group = ServiceGroup(
+        self.group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [
-                    // Last, so shut down first; should it stop on its own, the others still shut down in order.
+                    // Should it stop on its own, the others still shut down in order.
                     .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "FastCGIServer")
                 ],
-                // The application's SignalHandler turns SIGTERM, SIGINT and SIGQUIT into a graceful shutdown
-                // (and a second one into an exit), as without services.
+                // The application's SignalHandler turns SIGTERM, SIGINT and SIGQUIT into ``shutdown()`` (and a
+                // second one into an exit), as without services.
                 gracefulShutdownSignals: [], cancellationSignals: [],
                 logger: logger))
-        stop { Task { await group.triggerGracefulShutdown() } }
-        try await group.run()
     }
 
+    /// Starts the graceful shutdown; from any thread (a signal handler).
+    func shutdown() {
+        if let group {
+            Task { await group.triggerGracefulShutdown() }
+        } else {
+            server.shutdown()
+        }
+    }
+
+    /// Runs until the server has drained and every service has stopped.
+    func run() async throws {
+        if let group {
+            try await group.run()
+        } else {
+            await server.run()
+        }
+    }
+}
+
+extension Application {
     /// Runs `request` (the one request of a CGI invocation) with the application's services running beside it:
     /// they are started before it and shut down gracefully once it has been answered.
     func withServices(logger: Logger, _ request: @escaping @Sendable () async -> Bool) async throws -> Bool {
