@@ -95,6 +95,8 @@ public struct Application: Sendable {
                 // A worker started by a supervisor: the socket is on fd 0, whatever the arguments say.
                 var configuration = FastCGIServerConfiguration(address: .inherited(fd: 0))
                 try options.apply(to: &configuration, environment: environment)
+                configuration.scoreboard = Scoreboard.inherited(environment: environment)
+                configuration.masterPID = getppid()
                 let channel = WorkerChannel.inherited(environment: environment)
                 var workerLogger = logger
                 workerLogger[metadataKey: "worker"] = "\(getpid())"
@@ -141,7 +143,7 @@ public struct Application: Sendable {
         _ configuration: FastCGIServerConfiguration, responder: any HTTPResponder, logger: Logger, master: WorkerChannel?
     ) async -> Int32 {
         // Signal dispositions before libfcgi initialises, so it installs none of its own.
-        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2])
+        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGUSR1])
         Self.raiseOpenFileLimit(logger: logger)
         var configuration = configuration
         if let master {
@@ -159,6 +161,11 @@ public struct Application: Sendable {
         let lifecycle = ServerLifecycle(server: server, services: services, logger: logger)
         let stopping = Atomic<Bool>(false)
         signals.onSignal { signal in
+            if signal == SIGUSR1 {
+                logger.info("Received SIGUSR1; reopening the log files")
+                server.reopenLogs()
+                return
+            }
             if signal == SIGHUP || signal == SIGUSR2 {
                 if master == nil { logger.warning("Received \(SignalHandler.name(signal)): reloading needs a master (--processes); ignored") }
                 return
@@ -189,7 +196,17 @@ public struct Application: Sendable {
     }
 
     private func supervise(_ configuration: FastCGIServerConfiguration, settings: Supervisor.Settings, logger: Logger) throws(ServerError) -> Int32 {
-        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2])
+        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGUSR1])
+        // The workers open the logs: a path they cannot open is reported here, once, not by a crash loop.
+        for path in [configuration.accessLog, configuration.slowlog].compactMap({ $0 }) where path != "-" {
+            close(try LogFile.open(path))
+        }
+        var settings = settings
+        if configuration.statusPath != nil || configuration.slowlog != nil {
+            // Room for a replacement beside every worker, and for workers still exiting.
+            settings.scoreboard = Scoreboard.create(slots: settings.processes * 2 + 2)
+            if settings.scoreboard == nil { logger.warning("Cannot create the status scoreboard: \(String(cString: strerror(errno)))") }
+        }
         let listener = try ListeningSocket.open(
             configuration.address,
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),

@@ -41,6 +41,8 @@ public final class FastCGIServer: Service {
     let pendingAfterWork = Atomic<Int>(0)
     let started = Atomic<Bool>(false)
     let limits: RequestLimits
+    /// Status and ping pages, access and slow logs, metrics and tracing; `nil` when none is on.
+    let observer: RequestObserver?
 
     static let listenToken = UInt64.max
     static let wakeToken = UInt64.max - 1
@@ -58,6 +60,12 @@ public final class FastCGIServer: Service {
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: configuration.backlog)
         self.listener = listener
+        do {
+            observer = try RequestObserver.make(configuration, listener: listener, logger: logger)
+        } catch {
+            listener.close()
+            throw error
+        }
         if case .tcp(let host, 0) = configuration.address, let port = boundPort(of: listener.fd) {
             self.boundAddress = .tcp(host: host, port: port)
         } else {
@@ -92,6 +100,7 @@ public final class FastCGIServer: Service {
                         if !limits.isStuck.load(ordering: .acquiring) { pool.shutdown() }
                         close(epoll)
                         close(wakeFD)
+                        observer?.close()
                         continuation.resume()
                     }
                 }
@@ -110,6 +119,11 @@ public final class FastCGIServer: Service {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
         var one: UInt64 = 1
         _ = Glibc.write(wakeFD, &one, 8)
+    }
+
+    /// Opens the access and slow logs again (SIGUSR1, after logrotate moved them).
+    public func reopenLogs() {
+        observer?.reopenLogs()
     }
 
     // MARK: - Event loop
