@@ -1,6 +1,7 @@
 import CLinux
 import Logging
 import RouteHandlers
+import ServiceLifecycle
 import Synchronization
 
 #if canImport(Glibc)
@@ -11,7 +12,7 @@ import Glibc
 ///
 /// One event-loop thread owns the listening socket and every connection in epoll, so a connection nginx keeps
 /// alive (`fastcgi_keep_conn on`) costs no thread while it waits, nor one still sending its request. When a
-/// connection has data, the loop reads it without blocking and checks its records (``RecordParser``) before
+/// connection has data, the loop reads it without blocking and checks its records (`RecordParser`) before
 /// storing anything; once a request is whole, its handler runs as a Swift task on the pool (its task
 /// executor): awaiting holds no thread, and the response is written by a pool thread, inline when the handler
 /// finished there.
@@ -20,7 +21,10 @@ import Glibc
 /// let server = try FastCGIServer(configuration: .init(address: .unix(path: "/run/app.sock")), responder: responder)
 /// await server.run()   // until shutdown() or a signal handled by the caller
 /// ```
-public final class FastCGIServer: Sendable {
+///
+/// It is a swift-service-lifecycle `Service`: in a `ServiceGroup`, a graceful shutdown stops it accepting and
+/// drains the requests in flight before its `run()` returns.
+public final class FastCGIServer: Service {
     public let configuration: FastCGIServerConfiguration
     /// The address actually listened on (a TCP port 0 resolved to the port the system chose).
     public let boundAddress: ListenAddress
@@ -85,23 +89,33 @@ public final class FastCGIServer: Sendable {
         register(fd: wakeFD, token: Self.wakeToken, events: EPOLLIN.rawValue, add: true)
     }
 
-    /// Serves until ``shutdown()``; returns once requests in flight have finished (or the shutdown timeout
-    /// passed) and every thread has stopped.
+    /// Serves until ``shutdown()``, a graceful shutdown of the `ServiceGroup` it runs in, or the cancellation of
+    /// its task; returns once requests in flight have finished (or the shutdown timeout passed) and every thread
+    /// has stopped. This is its `Service` conformance (swift-service-lifecycle).
     public func run() async {
         precondition(!started.exchange(true, ordering: .relaxed), "FastCGIServer.run() called twice")
         logger.info("FastCGI server listening on \(boundAddress)")
         limits.startWatchdog { [self] late in retireStuck(late) }
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            _ = spawnThread(name: "fcgi-loop") { [self] in
-                eventLoop()
-                limits.stopWatchdog()
-                // A handler stuck on its thread would never let the pool's threads be joined.
-                if !limits.isStuck.load(ordering: .acquiring) { pool.shutdown() }
-                close(epoll)
-                close(wakeFD)
-                observer?.close()
-                continuation.resume()
+        // Both only start the drain: run() returns once the last request has been answered.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                    _ = spawnThread(name: "fcgi-loop") { [self] in
+                        eventLoop()
+                        limits.stopWatchdog()
+                        // A handler stuck on its thread would never let the pool's threads be joined.
+                        if !limits.isStuck.load(ordering: .acquiring) { pool.shutdown() }
+                        close(epoll)
+                        close(wakeFD)
+                        observer?.close()
+                        continuation.resume()
+                    }
+                }
+            } onGracefulShutdown: { [self] in
+                shutdown()
             }
+        } onCancel: { [self] in
+            shutdown()
         }
         logger.info("FastCGI server stopped")
     }
