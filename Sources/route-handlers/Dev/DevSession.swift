@@ -45,6 +45,14 @@ final class DevSession {
         _ = FileManager.default.changeCurrentDirectoryPath(package.path)
     }
 
+    /// The time of day, `HH:MM:SS`, for the terminal's rebuild lines.
+    static func clock() -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
     private var isStopping: Bool { stopping.load(ordering: .acquiring) }
 
     func run() throws {
@@ -60,7 +68,7 @@ final class DevSession {
         repeat {
             if !changed.isEmpty {
                 let names = changed.map { $0.hasPrefix(package.path + "/") ? String($0.dropFirst(package.path.count + 1)) : $0 }
-                say("\nChanged: \(names.joined(separator: ", ")). Rebuilding…")
+                say("\n\(Self.clock()) Changed: \(names.joined(separator: ", ")). Rebuilding…")
             } else {
                 say("Building…")
             }
@@ -79,6 +87,10 @@ final class DevSession {
 
     /// Starts the new build beside the running one, points nginx at it, then stops the old one.
     private func serveBuild(binary: String, seconds: Double) throws {
+        say("Built in \(String(format: "%.1f", seconds)) s.")
+        if let table = try? RouteTreeGenerator(appDirectory: package.targetDirectory + "/app").routeTable() {
+            say(table, terminator: "")
+        }
         generation += 1
         let started: AppInstance
         do {
@@ -91,19 +103,11 @@ final class DevSession {
         let previous = app
         app = started
         previous?.stop()
-        say("Built in \(String(format: "%.1f", seconds)) s.")
-        if let table = try? RouteTreeGenerator(appDirectory: package.targetDirectory + "/app").routeTable() {
-            say(table, terminator: "")
-        }
         say("Serving http://127.0.0.1:\(port)/ (Ctrl-C stops)")
     }
 
-    /// Serves nothing but the error page until the next good build; prints the errors.
+    /// Serves nothing but the error page until the next good build; prints the errors first.
     private func showFailure(_ failure: BuildFailure) throws {
-        errorPage.show(failure)
-        try nginx.pass(to: errorSocket)
-        app?.stop()
-        app = nil
         var text = "\n\(failure.title)"
         if failure.errors.isEmpty {
             text += ":\n\(failure.output)\n"
@@ -113,8 +117,12 @@ final class DevSession {
                 text += "\(diagnostic)\n\(excerpt.rendered(for: diagnostic))\n"
             }
         }
-        text += "Every request gets this error (500) until a build succeeds. Waiting for changes…\n"
         FileHandle.standardError.write(Data(text.utf8))
+        errorPage.show(failure)
+        try nginx.pass(to: errorSocket)
+        app?.stop()
+        app = nil
+        FileHandle.standardError.write(Data("Every request gets this error (500) until a build succeeds. Waiting for changes…\n".utf8))
     }
 
     /// The error page's FastCGI server, on a socket of its own for the whole session.

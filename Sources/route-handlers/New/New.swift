@@ -60,7 +60,7 @@ struct New: ParsableCommand {
             Next:
               cd \(path)
               swift test                 # the test of GET /api/hello, in process
-              route-handlers dev         # serves http://127.0.0.1:3000 behind nginx, rebuilds on save
+              swift run route-handlers dev   # serves http://127.0.0.1:3000 behind nginx, rebuilds on save
             """)
     }
 }

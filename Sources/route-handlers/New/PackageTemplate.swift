@@ -216,13 +216,15 @@ struct PackageTemplate {
 
         ```sh
         swift build && swift test          # build; test GET /api/hello in process
-        route-handlers dev                 # http://127.0.0.1:3000 behind nginx, rebuilt on save
+        swift run route-handlers dev       # http://127.0.0.1:3000 behind nginx (needs nginx), rebuilt on save
         curl http://127.0.0.1:3000/api/hello
         ```
 
-        Add a route: create `Sources/\(name)/app/api/users/[id]/route.swift` with `func GET(request: Request,
-        context: Context) -> Response` (`context.params.id` is the segment). `swift package routes` (or
-        `route-handlers routes`) prints the route table.
+        Add a route: create `Sources/\(name)/app/api/users/[id]/route.swift` with `func GET(_ request: Request,
+        _ context: Context) -> Response` (`context.params.id` is the segment). `swift package routes` (or
+        `swift run route-handlers routes`) prints the route table. A compiler error in a route file is reported at a
+        link inside `.build` named after it (`app~api~hello~route.swift`, which opens the file);
+        `swift run route-handlers dev` and `swift build 2>&1 | swift run route-handlers diagnostics` name the file itself.
 
         Editors: route files are excluded from the target (the plugin compiles them), so `.sourcekit-lsp/config.json`
         gives sourcekit-lsp (VS Code's Swift extension and other LSP editors) the settings for them: after a first
