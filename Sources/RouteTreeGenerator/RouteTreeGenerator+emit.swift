@@ -57,7 +57,9 @@ extension RouteTreeGenerator {
         return GeneratedFile(name: name, contents: text)
     }
 
-    /// `Params`: one typed property per dynamic segment, read from the matched ``RouteParameters``.
+    /// `Params`: one typed property per dynamic segment, read from the matched ``RouteParameters``. Names are
+    /// raw identifiers in backticks, so that `[user-id]` is `` params.`user-id` `` (and `[init]` or `[self]` work);
+    /// they are assigned through `self.` so that none can be confused with the initialiser's own names.
     func params(for pattern: RoutePattern) -> String {
         var properties = ""
         var assignments = ""
@@ -68,14 +70,13 @@ extension RouteTreeGenerator {
                 continue
             case .parameter(let name):
                 properties += "    /// `[\(name)]`, percent-decoded.\n    let `\(name)`: String\n"
-                assignments += "        `\(name)` = parameters.get(\(key)) ?? \"\"\n"
+                assignments += "        self.`\(name)` = parameters.get(\(key)) ?? \"\"\n"
             case .catchAll(let name):
                 properties += "    /// `[...\(name)]`: one or more segments, each percent-decoded.\n    let `\(name)`: [String]\n"
-                assignments += "        `\(name)` = parameters.segments(\(key)) ?? []\n"
+                assignments += "        self.`\(name)` = parameters.segments(\(key)) ?? []\n"
             case .optionalCatchAll(let name):
                 properties += "    /// `[[...\(name)]]`: the segments, each percent-decoded; `nil` when there are none.\n    let `\(name)`: [String]?\n"
-                assignments += "        let \(name)Segments = parameters.segments(\(key)) ?? []\n"
-                assignments += "        `\(name)` = \(name)Segments.isEmpty ? nil : \(name)Segments\n"
+                assignments += "        self.`\(name)` = parameters.segments(\(key)).flatMap { $0.isEmpty ? nil : $0 }\n"
             }
         }
         var text = "/// The dynamic segments of \(pattern).\n"

@@ -46,7 +46,11 @@ public struct RouteTreeGenerator: Sendable {
             var folderError = false
             for (index, folder) in entry.folders.enumerated() {
                 do throws(RouteError) {
-                    if let segment = try RoutePattern.parseSegment(Substring(folder)) { segments.append(segment) }
+                    try Self.checkFolder(folder)
+                    if let segment = try RoutePattern.parseSegment(Substring(folder)) {
+                        try Self.checkSwiftSpelling(segment, folder: folder)
+                        segments.append(segment)
+                    }
                 } catch {
                     folderError = true
                     let folderPath = entry.folders[...index].joined(separator: "/")

@@ -47,6 +47,22 @@ import Testing
         #expect(try await client.get("/files/a").json() == ["path": "a"])
     }
 
+    @Test func dynamicSegmentBesideAnOptionalCatchAllIsTriedFirst() async throws {
+        // Next.js's p3 vector: /p3/[id], /p3/[id]/abc and /p3/[[...rest]] side by side.
+        let client = try Self.client()
+        #expect(try await client.get("/p3/7").json() == ["id": "7"])
+        #expect(try await client.get("/p3/7/abc").json() == ["abc": "7"])
+        #expect(try await client.get("/p3/7/x").json() == ["rest": "7,x"])
+        #expect(try await client.get("/p3").json() == ["rest": "none"])
+    }
+
+    @Test func parameterNamesThatAreNotSwiftIdentifiers() async throws {
+        let client = try Self.client()
+        #expect(try await client.get("/api/accounts/a-1").json() == ["account": "a-1"])
+        #expect(try await client.get("/api/accounts/a-1/files").json() == ["account": "a-1", "path": "none"])
+        #expect(try await client.get("/api/accounts/a%201/files/x/y%2Fz").json() == ["account": "a 1", "path": "x/y/z"])
+    }
+
     @Test func groupsPrivateFoldersAndEscapedUnderscore() async throws {
         let client = try Self.client()
         #expect(try await client.get("/about").text == "about")
@@ -98,6 +114,13 @@ import Testing
     @Test func malformedEscapeAndTrailingSlash() async throws {
         let client = try Self.client()
         #expect(try await client.get("/api/users/%zz").status == .badRequest)
+        // Escapes that decode to bytes which are not UTF-8 are refused as well, not served as U+FFFD.
+        let invalid = try await client.get("/api/users/%A0")
+        #expect(invalid.status == .badRequest)
+        #expect(invalid.headers.get("Content-Type") == "application/problem+json")
+        #expect(try await client.get("/api/users/%C3").status == .badRequest)
+        #expect(try await client.get("/nowhere/%ED%A0%80").status == .badRequest)
+        #expect(try await client.get("/api/users/%C3%A9").json() == ["id": "é"])
         let redirect = try await client.get("/api/users/")
         #expect(redirect.status == .permanentRedirect)
         #expect(redirect.headers.get("Location") == "/api/users")

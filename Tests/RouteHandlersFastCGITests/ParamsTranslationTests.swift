@@ -124,6 +124,15 @@ struct ParamsTranslationTests {
         #expect(request.method.rawValue == "PROPFIND")
     }
 
+    @Test func aZeroContentLengthFromTheServerIsNoHeader() throws {
+        // lighttpd, HAProxy and Caddy send CONTENT_LENGTH=0 on every GET; the client sent no such header.
+        let get = try Request(cgiParams: pairs([("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/"), ("CONTENT_LENGTH", "0")]))
+        #expect(get.headers.get("Content-Length") == nil)
+        let empty = try Request(cgiParams: pairs([
+            ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/"), ("CONTENT_LENGTH", "0"), ("HTTP_CONTENT_LENGTH", "0")]))
+        #expect(empty.headers.get("Content-Length") == "0")
+    }
+
     @Test func headerNamesFromParams() {
         #expect(Request.headerName(fromParam: "HTTP_X_FORWARDED_FOR") == "X-Forwarded-For")
         #expect(Request.headerName(fromParam: "HTTP_DNT") == "Dnt")

@@ -28,6 +28,14 @@ import Testing
         #expect(cookies.count == 3)
     }
 
+    @Test func cookieHeadersJoinedByAProxyAreSplitAgain() {
+        // Apache and Caddy join two Cookie headers with ", "; a comma cannot be part of a cookie value.
+        let cookies = Request("/", headers: ["Cookie": "a=1, b=2; c=3, not a cookie"]).cookies
+        #expect(cookies.get("a") == "1")
+        #expect(cookies.get("b") == "2")
+        #expect(cookies.get("c") == "3, not a cookie")
+    }
+
     @Test func valuesArePercentDecodedWhenTheyDecodeCleanly() {
         let cookies = RequestCookies(headerValues: ["a=caf%C3%A9; b=100%; c=%E9; d=x%3Dy%3B"])
         #expect(cookies.get("a") == "café")

@@ -126,13 +126,101 @@ let get = "import RouteHandlers\nfunc GET() -> Response { .text(\"\") }\n"
 
     @Test func invalidFolderNames() throws {
         let tree = try TemporaryApp([
-            "api/[id/route.swift": get, "api/[id/more/route.swift": get, "a]b/route.swift": get, "[1x]/route.swift": get,
+            "api/[id/route.swift": get, "api/[id/more/route.swift": get, "a]b/route.swift": get, "[..id]/route.swift": get,
         ])
         #expect(tree.diagnostics() == [
-            "\(tree.app)/[1x]/route.swift:1: error: Invalid route segment \"[1x]\": the parameter name \"1x\" must be an identifier (letters, digits, _). (folder app/[1x])",
+            "\(tree.app)/[..id]/route.swift:1: error: Invalid route segment \"[..id]\": segment names may not start with erroneous periods ('..id'). (folder app/[..id])",
             "\(tree.app)/a]b/route.swift:1: error: Invalid route segment \"a]b\": brackets and parentheses are only allowed around a whole segment. (folder app/a]b)",
             "\(tree.app)/api/[id/more/route.swift:1: error: Invalid route segment \"[id\": a dynamic segment is written [name]. (folder app/api/[id)",
         ])
+    }
+
+    @Test func dynamicSegmentBesideAnOptionalCatchAll() throws {
+        // Accepted, as by Next.js; the resolver tries [slug] first (FileRoutingTests serve it).
+        let tree = try TemporaryApp([
+            "docs/[slug]/route.swift": get, "docs/[[...slug]]/route.swift": get,
+            "p3/[id]/route.swift": get, "p3/[id]/abc/route.swift": get, "p3/[[...rest]]/route.swift": get,
+        ])
+        #expect(tree.diagnostics() == [])
+    }
+
+    @Test func parameterNamesThatAreNotSwiftIdentifiers() throws {
+        let tree = try TemporaryApp([
+            "[root-slug]/route.swift": get, "users/[user-id]/route.swift": get, "x/[this-is_my-route]/route.swift": get,
+            "y/[1x]/[...file-path]/route.swift": get, "z/[é]/[[...rest of it]]/route.swift": get,
+        ])
+        #expect(tree.diagnostics() == [])
+    }
+
+    @Test func nextsDynamicRoutingTreeIsAccepted() throws {
+        // The page tree of Next.js's test/integration/dynamic-routing, as route files; and its route-regex names.
+        let folders = [
+            "", "another", "[name]", "[name]/comments", "[name]/on-mount-redir", "[name]/[comment]",
+            "[name]/[comment]/[...rest]", "b/[123]", "blog/[name]/comment/[id]",
+            "c/[alongparamnameshouldbeallowedeventhoughweird]", "catchall-dash/[...hello-world]", "d/[id]",
+            "dash/[hello-world]", "index/[...slug]", "on-mount/[post]", "p1/p2/all-ssg/[...rest]",
+            "p1/p2/all-ssr/[...rest]", "p1/p2/nested-all-ssg/[...rest]", "p1/p2/predefined-ssg/[...rest]",
+            "x/[foo-bar]", "y/[foo_id]", "z/[123invalid]", "w/[" + String(repeating: "a", count: 35) + "]",
+        ]
+        let tree = try TemporaryApp(Dictionary(uniqueKeysWithValues: folders.map { ($0.isEmpty ? "route.swift" : $0 + "/route.swift", get) }))
+        #expect(tree.diagnostics() == [])
+    }
+
+    @Test func nextsAppRoutesTreeIsAccepted() throws {
+        // The route handlers of Next.js's test/e2e/app-dir/app-routes: dotted folders, groups, a catch-all beside a
+        // static segment under a dynamic one, folders named like methods.
+        let folders = [
+            "basic/endpoint", "basic/(grouped)/endpoint/nested", "basic/[tenantID]/endpoint", "basic/[tenantID]/[...resource]",
+            "api/hello.json", "api/dynamic", "static/[slug]/data.json", "revalidate-1/[slug]/data.json", "robots.txt",
+            "lowercase/get", "lowercase/delete", "methods/head", "status/405", "status/500/next", "hooks/not-found/edge",
+        ]
+        let tree = try TemporaryApp(Dictionary(uniqueKeysWithValues: folders.map { ($0 + "/route.swift", get) }))
+        #expect(tree.diagnostics() == [])
+    }
+
+    @Test func parameterNamesDifferingOnlyByNonWordCharacters() throws {
+        let tree = try TemporaryApp(["blog/[helloworld]/route.swift": get, "blog/[helloworld]/[hello-world]/route.swift": get])
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/blog/[helloworld]/[hello-world]/route.swift:1: error: You cannot have the slug names \"helloworld\" and \"hello-world\" differ only by non-word symbols within a single dynamic path."
+        ])
+    }
+
+    @Test func parameterNamesSwiftCannotSpell() throws {
+        let tree = try TemporaryApp([
+            "a/[+]/route.swift": get, "b/[$x]/route.swift": get, "c/[[...a\\b]]/route.swift": get, "d/[ ]/route.swift": get,
+            "e/[a\tb]/route.swift": get,
+        ])
+        let property = "cannot be a property of the route's Params"
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/a/[+]/route.swift:1: error: Invalid route segment \"[+]\": the parameter name \"+\" \(property): a name made only of operator characters is an operator in Swift, even in backticks. (folder app/a/[+])",
+            "\(tree.app)/b/[$x]/route.swift:1: error: Invalid route segment \"[$x]\": the parameter name \"$x\" \(property): Swift reserves names starting with $. (folder app/b/[$x])",
+            "\(tree.app)/c/[[...a\\b]]/route.swift:1: error: Invalid route segment \"[[...a\\b]]\": the parameter name \"a\\b\" \(property): Swift identifiers cannot contain \\, even in backticks. (folder app/c/[[...a\\b]])",
+            "\(tree.app)/d/[ ]/route.swift:1: error: Invalid route segment \"[ ]\": the parameter name \" \" \(property): a Swift identifier cannot be only spaces. (folder app/d/[ ])",
+            "\(tree.app)/e/[a\tb]/route.swift:1: error: Invalid route segment \"[a\tb]\": the parameter name \"a\tb\" \(property): Swift identifiers cannot contain control characters or whitespace other than a space. (folder app/e/[a\tb])",
+        ])
+    }
+
+    @Test func parallelAndInterceptingRoutesArePagesOnly() throws {
+        let tree = try TemporaryApp([
+            "@modal/login/route.swift": get, "feed/(.)photo/[id]/route.swift": get, "feed/(..)photo/route.swift": get,
+            "a/b/(..)(..)photo/page.html": "<p>photo</p>", "(...)photo/route.swift": get, "(group)/route.swift": get,
+        ])
+        let parallel = "parallel routes (@slot folders) are for pages only; Next.js renders a slot into a layout, which route handlers do not have. Write %40 for a literal @."
+        func intercepting(_ marker: String) -> String {
+            "intercepting routes (\(marker) folders) are for pages only; Next.js shows an intercepted page in the current layout on client-side navigation, which route handlers do not have."
+        }
+        #expect(tree.diagnostics() == [
+            "\(tree.app)/(...)photo/route.swift:1: error: Invalid route segment \"(...)photo\": \(intercepting("(...)")) (folder app/(...)photo)",
+            "\(tree.app)/@modal/login/route.swift:1: error: Invalid route segment \"@modal\": \(parallel) (folder app/@modal)",
+            "\(tree.app)/a/b/(..)(..)photo/page.html:1: error: Invalid route segment \"(..)(..)photo\": \(intercepting("(..)(..)")) (folder app/a/b/(..)(..)photo)",
+            "\(tree.app)/feed/(.)photo/[id]/route.swift:1: error: Invalid route segment \"(.)photo\": \(intercepting("(.)")) (folder app/feed/(.)photo)",
+            "\(tree.app)/feed/(..)photo/route.swift:1: error: Invalid route segment \"(..)photo\": \(intercepting("(..)")) (folder app/feed/(..)photo)",
+        ])
+    }
+
+    @Test func aLiteralAtSignIsWrittenEscaped() throws {
+        let tree = try TemporaryApp(["%40me/route.swift": get])
+        #expect(tree.diagnostics() == [])
     }
 
     @Test func routeAndPageInOneFolder() throws {

@@ -32,8 +32,8 @@ import Testing
 
     @Test func routeTable() throws {
         let table = try RouteTreeGenerator(appDirectory: Self.app).routeTable()
-        #expect(table.contains("\n/api/users/[id]                 DELETE GET HEAD OPTIONS  app/api/users/[id]/route.swift\n"))
-        #expect(table.hasSuffix("13 routes\n"))
+        #expect(table.contains("\n/api/users/[id]                                    DELETE GET HEAD OPTIONS  app/api/users/[id]/route.swift\n"))
+        #expect(table.hasSuffix("18 routes\n"))
     }
 
     @Test func pluginAndGeneratorNameFilesAlike() {

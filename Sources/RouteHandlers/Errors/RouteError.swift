@@ -10,6 +10,8 @@ public struct RouteError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidSegment = Code("invalidSegment")
         public static let catchAllNotLast = Code("catchAllNotLast")
         public static let repeatedParameterName = Code("repeatedParameterName")
+        /// Two parameter names of one route that differ only by non-word characters (`helloworld`, `hello-world`).
+        public static let similarParameterNames = Code("similarParameterNames")
         public static let differentParameterNames = Code("differentParameterNames")
         public static let catchAllAndOptionalCatchAll = Code("catchAllAndOptionalCatchAll")
         public static let optionalCatchAllShadowsRoute = Code("optionalCatchAllShadowsRoute")

@@ -1,11 +1,80 @@
 /// Percent-decoding shared by path segments and form data.
 enum PercentDecoding {
-    enum Failure: Error { case malformedEscape }
+    enum Failure: Error {
+        /// A `%` not followed by two hex digits, such as `%zz`.
+        case malformedEscape
+        /// Escapes that decode to bytes which are not UTF-8, such as `%A0`.
+        case invalidUTF8
+    }
 
-    /// Decodes `%XX` escapes strictly: a `%` not followed by two hex digits fails (routing answers 400).
+    /// Decodes `%XX` escapes strictly: a `%` not followed by two hex digits, or escapes that do not decode to
+    /// UTF-8, fail (routing answers 400).
     static func decodeStrict(_ input: Substring) throws(Failure) -> String {
         guard input.utf8.contains(UInt8(ascii: "%")) else { return String(input) }
-        return String(decoding: try decodeStrictBytes(input), as: UTF8.self)
+        guard let text = String(validating: try decodeStrictBytes(input), as: UTF8.self) else { throw .invalidUTF8 }
+        return text
+    }
+
+    /// Checks a raw path, without allocating: every `%` starts a `%XX` escape and every `/`-separated segment
+    /// decodes to UTF-8. Returns the first problem and the byte range of its segment.
+    static func checkPath(_ path: UnsafeBufferPointer<UInt8>) -> (failure: Failure, segment: Range<Int>)? {
+        var validator = UTF8Validator()
+        var segmentStart = 0
+        var index = 0
+        func segment(around position: Int) -> Range<Int> {
+            var end = position
+            while end < path.count, path[end] != UInt8(ascii: "/") { end += 1 }
+            return segmentStart..<end
+        }
+        while index < path.count {
+            var byte = path[index]
+            if byte == UInt8(ascii: "/") {
+                guard validator.isComplete else { return (.invalidUTF8, segmentStart..<index) }
+                segmentStart = index + 1
+                index += 1
+                continue
+            }
+            if byte == UInt8(ascii: "%") {
+                guard index + 2 < path.count, let high = hexValue(path[index + 1]), let low = hexValue(path[index + 2])
+                else { return (.malformedEscape, segment(around: index)) }
+                byte = high << 4 | low
+                index += 3
+            } else {
+                index += 1
+            }
+            guard validator.accept(byte) else { return (.invalidUTF8, segment(around: index)) }
+        }
+        return validator.isComplete ? nil : (.invalidUTF8, segmentStart..<path.count)
+    }
+
+    /// UTF-8 well-formedness, a byte at a time (RFC 3629: no overlongs, surrogates or values above U+10FFFF).
+    struct UTF8Validator {
+        private var pending = 0
+        private var lower: UInt8 = 0x80
+        private var upper: UInt8 = 0xBF
+
+        var isComplete: Bool { pending == 0 }
+
+        mutating func accept(_ byte: UInt8) -> Bool {
+            if pending > 0 {
+                guard byte >= lower, byte <= upper else { return false }
+                pending -= 1
+                (lower, upper) = (0x80, 0xBF)
+                return true
+            }
+            switch byte {
+            case 0x00...0x7F: return true
+            case 0xC2...0xDF: pending = 1
+            case 0xE0: (pending, lower) = (2, 0xA0)
+            case 0xE1...0xEC, 0xEE...0xEF: pending = 2
+            case 0xED: (pending, upper) = (2, 0x9F)
+            case 0xF0: (pending, lower) = (3, 0x90)
+            case 0xF1...0xF3: pending = 3
+            case 0xF4: (pending, upper) = (3, 0x8F)
+            default: return false
+            }
+            return true
+        }
     }
 
     /// The bytes `%XX` escapes stand for, failing on a malformed escape; the caller decides what invalid UTF-8

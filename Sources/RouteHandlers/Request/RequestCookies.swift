@@ -23,7 +23,7 @@ public struct RequestCookies: Sendable, Hashable {
     public init(headerValues: some Sequence<String>) {
         all = []
         for header in headerValues {
-            for piece in header.split(separator: ";", omittingEmptySubsequences: true) {
+            for piece in header.split(separator: ";", omittingEmptySubsequences: true).flatMap(Self.splitJoinedHeaders) {
                 guard let equals = piece.firstIndex(of: "=") else { continue }
                 let name = piece[..<equals].trimmingWhitespace()
                 guard !name.isEmpty else { continue }
@@ -57,6 +57,27 @@ public struct RequestCookies: Sendable, Hashable {
 
     public var count: Int { all.count }
     public var isEmpty: Bool { all.isEmpty }
+
+    /// Apache and Caddy join two `Cookie` headers into one with `", "`; a cookie value cannot hold a comma
+    /// (RFC 6265's cookie-octet), so `", "` followed by `name=` starts another cookie.
+    static func splitJoinedHeaders(_ piece: Substring) -> [Substring] {
+        guard piece.contains(", ") else { return [piece] }
+        var pieces: [Substring] = []
+        var start = piece.startIndex
+        var search = piece.startIndex
+        while let range = piece[search...].firstRange(of: ", ") {
+            let rest = piece[range.upperBound...]
+            if let equals = rest.firstIndex(of: "="), equals > rest.startIndex,
+                rest[..<equals].allSatisfy({ $0 != " " && $0 != "," && $0 != "\"" })
+            {
+                pieces.append(piece[start..<range.lowerBound])
+                start = range.upperBound
+            }
+            search = range.upperBound
+        }
+        pieces.append(piece[start...])
+        return pieces
+    }
 
     /// `decodeURIComponent` that falls back to the raw value, as Next.js does.
     static func decode(_ value: Substring) -> String {

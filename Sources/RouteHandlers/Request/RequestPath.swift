@@ -22,39 +22,38 @@ public enum RequestPath {
     }
 
     /// Splits a pathname into percent-decoded segments, skipping empty ones.
-    /// - Throws: ``HTTPError`` 400 when a segment holds a malformed escape such as `%zz`.
+    /// - Throws: ``HTTPError`` 400 when a segment holds a malformed escape such as `%zz`, or escapes that do not
+    ///   decode to UTF-8 such as `%A0`.
     public static func decodedSegments(_ pathname: some StringProtocol) throws(HTTPError) -> [String] {
         var segments: [String] = []
         for raw in pathname.split(separator: "/", omittingEmptySubsequences: true) {
-            do {
+            do throws(PercentDecoding.Failure) {
                 segments.append(try PercentDecoding.decodeStrict(Substring(raw)))
             } catch {
-                throw HTTPError(.badRequest, "The request path has a malformed percent escape in \"\(raw)\".")
+                throw badRequest(error, segment: Substring(raw))
             }
         }
         return segments
     }
 
-    /// Checks that every `%` in a pathname starts a `%XX` escape, without allocating.
-    /// - Throws: ``HTTPError`` 400 naming the segment with the malformed escape.
+    /// Checks that every `%` in a pathname starts a `%XX` escape and that each segment's escapes decode to
+    /// UTF-8, without allocating (for a native string).
+    /// - Throws: ``HTTPError`` 400 naming the segment with the malformed escape or the bytes that are not UTF-8.
     public static func validateEscapes(_ pathname: String) throws(HTTPError) {
-        let utf8 = pathname.utf8
-        guard utf8.contains(UInt8(ascii: "%")) else { return }
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            if utf8[index] == UInt8(ascii: "%") {
-                let first = utf8.index(after: index)
-                let second = first == utf8.endIndex ? first : utf8.index(after: first)
-                guard second != utf8.endIndex, PercentDecoding.hexValue(utf8[first]) != nil,
-                    PercentDecoding.hexValue(utf8[second]) != nil
-                else {
-                    let raw = pathname.split(separator: "/").first { $0.contains("%") && (try? PercentDecoding.decodeStrict($0)) == nil }
-                    throw HTTPError(.badRequest, "The request path has a malformed percent escape in \"\(raw ?? Substring(pathname))\".")
-                }
-                index = utf8.index(after: second)
-            } else {
-                index = utf8.index(after: index)
-            }
+        guard pathname.utf8.contains(UInt8(ascii: "%")) else { return }
+        var pathname = pathname
+        let problem = pathname.withUTF8 { path in
+            PercentDecoding.checkPath(path).map { ($0.failure, String(decoding: path[$0.segment], as: UTF8.self)) }
+        }
+        if let (failure, segment) = problem { throw badRequest(failure, segment: Substring(segment)) }
+    }
+
+    private static func badRequest(_ failure: PercentDecoding.Failure, segment: Substring) -> HTTPError {
+        switch failure {
+        case .malformedEscape:
+            HTTPError(.badRequest, "The request path has a malformed percent escape in \"\(segment)\".")
+        case .invalidUTF8:
+            HTTPError(.badRequest, "The request path has percent escapes that are not UTF-8 in \"\(segment)\".")
         }
     }
 

@@ -1,13 +1,15 @@
 /// The values a request's path gave a route's dynamic segments, by name.
 ///
-/// `params.id` reads a `[id]` segment; a catch-all's segments are read with ``segments(_:)``.
+/// `params.id` reads a `[id]` segment; a catch-all's segments are read with ``segments(_:)``. A name that is not a
+/// Swift identifier reads as a raw identifier, `` params.`user-id` ``, or with ``get(_:)``. An optional catch-all
+/// that matched no segment has no entry, so it reads as `nil`, as in Next.js.
 @dynamicMemberLookup
 public struct RouteParameters: Sendable, Hashable {
     /// What one dynamic segment matched.
     public enum Value: Sendable, Hashable {
         /// A `[name]` segment, percent-decoded.
         case segment(String)
-        /// A `[...name]` or `[[...name]]` catch-all: the segments it covered, each percent-decoded.
+        /// A `[...name]` or `[[...name]]` catch-all: the segments it covered (at least one), each percent-decoded.
         case segments([String])
     }
 
@@ -36,7 +38,8 @@ public struct RouteParameters: Sendable, Hashable {
         }
     }
 
-    /// The segments of a catch-all; a `[name]` segment as a one-element array.
+    /// The segments of a catch-all; a `[name]` segment as a one-element array; `nil` for an optional catch-all
+    /// that matched nothing.
     public func segments(_ name: String) -> [String]? {
         guard let value = entries.first(where: { $0.name == name })?.value else { return nil }
         switch value {

@@ -48,17 +48,30 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
             else { throw invalid("a route group is written (name)") }
             return nil
         }
-        if raw.hasPrefix("[[...") {
-            guard raw.hasSuffix("]]") else { throw invalid("an optional catch-all is written [[...name]]") }
-            return .optionalCatchAll(try parameterName(raw.dropFirst(5).dropLast(2), in: raw))
-        }
-        if raw.hasPrefix("[...") {
-            guard raw.hasSuffix("]") else { throw invalid("a catch-all is written [...name]") }
-            return .catchAll(try parameterName(raw.dropFirst(4).dropLast(), in: raw))
-        }
         if raw.hasPrefix("[") {
-            guard raw.hasSuffix("]") else { throw invalid("a dynamic segment is written [name]") }
-            return .parameter(try parameterName(raw.dropFirst().dropLast(), in: raw))
+            guard raw.count >= 2, raw.hasSuffix("]") else {
+                throw invalid(
+                    raw.hasPrefix("[[...")
+                        ? "an optional catch-all is written [[...name]]"
+                        : raw.hasPrefix("[...") ? "a catch-all is written [...name]" : "a dynamic segment is written [name]")
+            }
+            // Peeled as Next.js does, so that stray brackets and dots get its messages.
+            var name = raw.dropFirst().dropLast()
+            var isOptional = false
+            if name.hasPrefix("["), name.hasSuffix("]") {
+                name = name.dropFirst().dropLast()
+                isOptional = true
+            }
+            let isCatchAll = name.hasPrefix("...")
+            if isCatchAll { name = name.dropFirst(3) }
+            try checkParameterName(name, in: raw)
+            switch (isCatchAll, isOptional) {
+            case (true, true): return .optionalCatchAll(String(name))
+            case (true, false): return .catchAll(String(name))
+            case (false, false): return .parameter(String(name))
+            case (false, true):
+                throw invalid("optional route parameters are not supported; [[...\(name)]] matches zero or more segments")
+            }
         }
         if raw.hasPrefix("_") {
             throw invalid("folders starting with _ are private and not routes; write %5F for a literal underscore")
@@ -66,25 +79,35 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
         if raw.contains(where: { "[]()".contains($0) }) {
             throw invalid("brackets and parentheses are only allowed around a whole segment")
         }
-        guard let decoded = try? PercentDecoding.decodeStrict(raw) else {
-            throw invalid("malformed percent escape")
+        let decoded: String
+        do throws(PercentDecoding.Failure) {
+            decoded = try PercentDecoding.decodeStrict(raw)
+        } catch {
+            throw invalid(error == .malformedEscape ? "malformed percent escape" : "percent escapes that are not UTF-8")
         }
         return .literal(decoded)
     }
 
-    private static func parameterName(_ name: Substring, in raw: Substring) throws(RouteError) -> String {
-        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic,
-            name.unicodeScalars.allSatisfy({ $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) })
-        else {
-            throw RouteError(
-                .invalidSegment,
-                "Invalid route segment \"\(raw)\": the parameter name \"\(name)\" must be an identifier (letters, digits, _).")
+    /// Next.js's rules for a parameter name: any text (`user-id`, `1x` and `é` included) but none, brackets, or a
+    /// leading `.`. File-based routes also need a name Swift can spell (the generator checks that).
+    private static func checkParameterName(_ name: Substring, in raw: Substring) throws(RouteError) {
+        func invalid(_ why: String) -> RouteError {
+            RouteError(.invalidSegment, "Invalid route segment \"\(raw)\": \(why).")
         }
-        return String(name)
+        if name.hasPrefix("[") || name.hasSuffix("]") {
+            throw invalid("segment names may not start or end with extra brackets ('\(name)')")
+        }
+        if name.hasPrefix(".") {
+            throw invalid("segment names may not start with erroneous periods ('\(name)')")
+        }
+        if name.isEmpty { throw invalid("the parameter has no name") }
+        if name.contains(where: { $0 == "[" || $0 == "]" }) {
+            throw invalid("the parameter name \"\(name)\" may not contain brackets")
+        }
     }
 
     private static func validate(_ segments: [Segment]) throws(RouteError) {
-        var seen: Set<String> = []
+        var seen: [String] = []
         for (index, segment) in segments.enumerated() {
             switch segment {
             case .catchAll, .optionalCatchAll:
@@ -95,11 +118,28 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
                 }
             case .literal, .parameter: break
             }
-            if let name = segment.parameterName, !seen.insert(name).inserted {
-                throw RouteError(
-                    .repeatedParameterName,
-                    "You cannot have the same slug name \"\(name)\" repeat within a single dynamic path.")
+            guard let name = segment.parameterName else { continue }
+            for earlier in seen {
+                if earlier == name {
+                    throw RouteError(
+                        .repeatedParameterName,
+                        "You cannot have the same slug name \"\(name)\" repeat within a single dynamic path.")
+                }
+                if wordCharacters(earlier) == wordCharacters(name) {
+                    throw RouteError(
+                        .similarParameterNames,
+                        "You cannot have the slug names \"\(earlier)\" and \"\(name)\" differ only by non-word symbols within a single dynamic path.")
+                }
             }
+            seen.append(name)
+        }
+    }
+
+    /// What JavaScript's `name.replace(/\W/g, '')` keeps: ASCII letters, digits and `_`.
+    private static func wordCharacters(_ name: String) -> [UInt8] {
+        name.utf8.filter { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
         }
     }
 

@@ -15,7 +15,8 @@ extension RouteTree {
     /// The path is matched in place, segment by segment; a segment is decoded only when it holds an escape or
     /// becomes a parameter, and a catch-all is split on `/` before its segments are decoded. A static path
     /// without escapes resolves without allocating.
-    /// - Throws: ``HTTPError`` 400 for a malformed percent escape anywhere in the path.
+    /// - Throws: ``HTTPError`` 400 for a malformed percent escape anywhere in the path, or escapes that do not
+    ///   decode to UTF-8.
     // Inlinable so that callers in other modules get it specialised for their `Value`; matching itself is not
     // generic and stays behind `RouteIndex`.
     @inlinable
@@ -51,21 +52,12 @@ extension RouteTree {
 }
 
 extension RouteIndex {
-    /// Whether every `%` starts a `%XX` escape.
+    /// Whether every `%` starts a `%XX` escape and every segment's escapes decode to UTF-8 (so that no
+    /// parameter is ever served with U+FFFD in place of bytes the client sent).
     @usableFromInline
     static func escapesAreValid(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
-        while index < path.count {
-            if path[index] == percent {
-                guard index + 2 < path.count, PercentDecoding.hexValue(path[index + 1]) != nil,
-                    PercentDecoding.hexValue(path[index + 2]) != nil
-                else { return false }
-                index += 3
-            } else {
-                index += 1
-            }
-        }
-        return true
+        guard path.contains(percent) else { return true }
+        return PercentDecoding.checkPath(path) == nil
     }
 
     // MARK: - Raw paths
@@ -74,7 +66,7 @@ extension RouteIndex {
     func match(node index: Int32, path: UnsafeBufferPointer<UInt8>, from start: Int, parameters: inout RouteParameters) -> Int32? {
         var position = start
         while position < path.count, path[position] == Self.slash { position += 1 }
-        guard position < path.count else { return endOfPath(at: index, parameters: &parameters) }
+        guard position < path.count else { return endOfPath(at: index) }
         var end = position
         while end < path.count, path[end] != Self.slash { end += 1 }
         let segment = UnsafeBufferPointer(rebasing: path[position..<end])
@@ -116,7 +108,7 @@ extension RouteIndex {
 
     @usableFromInline
     func match(node index: Int32, segments: [String], at position: Int, parameters: inout RouteParameters) -> Int32? {
-        guard position < segments.count else { return endOfPath(at: index, parameters: &parameters) }
+        guard position < segments.count else { return endOfPath(at: index) }
         let node = nodes[Int(index)]
         var segment = segments[position]
         if node.literalStart < node.literalEnd,
@@ -145,12 +137,12 @@ extension RouteIndex {
 
     // MARK: - Shared
 
-    /// The route at a node when the path ends there: its own, or an optional catch-all's with no segments.
-    private func endOfPath(at index: Int32, parameters: inout RouteParameters) -> Int32? {
+    /// The route at a node when the path ends there: its own, or an optional catch-all's with no segments. An
+    /// empty optional catch-all gets no parameter at all, so that it reads as `nil` (Next.js leaves the key out).
+    private func endOfPath(at index: Int32) -> Int32? {
         let node = nodes[Int(index)]
         if node.route >= 0 { return node.route }
         if node.optionalCatchAll >= 0, nodes[Int(node.optionalCatchAll)].route >= 0 {
-            parameters.append(names[Int(index)].optionalCatchAll, .segments([]))
             return nodes[Int(node.optionalCatchAll)].route
         }
         return nil

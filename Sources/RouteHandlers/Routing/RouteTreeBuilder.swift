@@ -60,12 +60,7 @@
             nodes[node].literals[text] = new
             return new
         case .parameter(let name):
-            if let optional = nodes[node].optionalCatchAll {
-                throw RouteError(
-                    .catchAllAndOptionalCatchAll,
-                    "You cannot use both an optional catch-all and a dynamic segment at the same level (\"[[...\(optional.name)]]\" and \"[\(name)]\" under \(level)).",
-                    otherSource: source(under: optional.node))
-            }
+            // `[x]` beside `[[...y]]` is fine, as in Next.js: `[x]` is tried first, with backtracking.
             if let existing = nodes[node].parameter {
                 try Self.sameName(existing.name, name, other: source(under: existing.node))
                 return existing.node
@@ -93,12 +88,6 @@
                     .catchAllAndOptionalCatchAll,
                     "You cannot use both a required and an optional catch-all route at the same level (\"[...\(required.name)]\" and \"[[...\(name)]]\" under \(level)).",
                     otherSource: source(under: required.node))
-            }
-            if let parameter = nodes[node].parameter {
-                throw RouteError(
-                    .catchAllAndOptionalCatchAll,
-                    "You cannot use both an optional catch-all and a dynamic segment at the same level (\"[\(parameter.name)]\" and \"[[...\(name)]]\" under \(level)).",
-                    otherSource: source(under: parameter.node))
             }
             if let existing = nodes[node].optionalCatchAll {
                 try Self.sameName(existing.name, name, other: source(under: existing.node))

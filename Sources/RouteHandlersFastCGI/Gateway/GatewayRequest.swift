@@ -10,7 +10,8 @@ import RouteHandlers
 ///   when it lies under the mount, else `mount` + `PATH_INFO` re-encoded.
 /// - Every `HTTP_*` parameter becomes a header, duplicates kept in order (nginx 1.22 sends repeated request
 ///   headers as repeated parameters); `CONTENT_TYPE` and `CONTENT_LENGTH` too, in place of the
-///   `HTTP_CONTENT_TYPE` and `HTTP_CONTENT_LENGTH` copies nginx also sends. An empty `HTTP_PROXY` (the
+///   `HTTP_CONTENT_TYPE` and `HTTP_CONTENT_LENGTH` copies nginx also sends (a `CONTENT_LENGTH` of 0 only when
+///   the client sent the header: other web servers set it for every GET). An empty `HTTP_PROXY` (the
 ///   httpoxy mitigation) is not a header.
 /// - The URL's scheme comes from `HTTPS`/`REQUEST_SCHEME`, its host from `HTTP_HOST` or
 ///   `SERVER_NAME`/`SERVER_PORT`.
@@ -55,12 +56,14 @@ extension GatewayRequest {
         var headers = Headers()
         var contentType: String?
         var contentLength: String?
+        var sentContentLength = false
         var headerContent: [(String, String)] = []
 
         mutating func take(_ name: String, _ value: String) {
             if name.hasPrefix("HTTP_") {
                 if name == "HTTP_PROXY", value.isEmpty { return }
                 // Used only when the CGI variable is missing: nginx sends both, and one header must not become two.
+                if name == "HTTP_CONTENT_LENGTH" { sentContentLength = true }
                 if name == "HTTP_CONTENT_TYPE" || name == "HTTP_CONTENT_LENGTH" {
                     headerContent.append((Request.headerName(fromParam: name), value))
                     return
@@ -90,7 +93,9 @@ extension GatewayRequest {
         func request(mount: String?) throws(HTTPError) -> Request {
             var headers = headers
             if let contentType { headers.append("Content-Type", contentType) }
-            if let contentLength { headers.append("Content-Length", contentLength) }
+            // lighttpd, HAProxy and Caddy send CONTENT_LENGTH=0 for a GET without a body: no header the client
+            // never sent.
+            if let contentLength, contentLength != "0" || sentContentLength { headers.append("Content-Length", contentLength) }
             for (name, value) in headerContent where !headers.has(name) {
                 headers.append(name, value)
             }

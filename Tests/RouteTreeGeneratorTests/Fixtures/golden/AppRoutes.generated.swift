@@ -9,6 +9,8 @@ extension Router {
         _route_(&router)
         _route__255Funderscore(&router)
         _route__omarketing_c__about(&router)
+        _route_api__accounts___laccount_mid_r(&router)
+        _route_api__accounts___laccount_mid_r__files___l_l_d_d_dfile_mpath_r_r(&router)
         router.add("/api/docs", .get, source: "app/api/docs/page.html") { _, _ in
             Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: ResponseBody(bytes: _page_api__docs))
         }
@@ -20,6 +22,9 @@ extension Router {
         _route_docs___l_d_d_dslug_r(&router)
         _route_files___l_d_d_dpath_r(&router)
         _route_files___lname_r__raw(&router)
+        _route_p3___l_l_d_d_drest_r_r(&router)
+        _route_p3___lid_r(&router)
+        _route_p3___lid_r__abc(&router)
         _route_shop___l_l_d_d_dpath_r_r(&router)
         return router
     }

@@ -25,7 +25,7 @@ fileprivate struct Params: Sendable, Hashable {
     let `id`: String
 
     init(_ parameters: RouteParameters) {
-        `id` = parameters.get("id") ?? ""
+        self.`id` = parameters.get("id") ?? ""
     }
 }
 

@@ -16,8 +16,8 @@ fileprivate struct Params: Sendable, Hashable {
     let `postId`: String
 
     init(_ parameters: RouteParameters) {
-        `id` = parameters.get("id") ?? ""
-        `postId` = parameters.get("postId") ?? ""
+        self.`id` = parameters.get("id") ?? ""
+        self.`postId` = parameters.get("postId") ?? ""
     }
 }
 

@@ -15,7 +15,7 @@ fileprivate struct Params: Sendable, Hashable {
     let `slug`: [String]
 
     init(_ parameters: RouteParameters) {
-        `slug` = parameters.segments("slug") ?? []
+        self.`slug` = parameters.segments("slug") ?? []
     }
 }
 

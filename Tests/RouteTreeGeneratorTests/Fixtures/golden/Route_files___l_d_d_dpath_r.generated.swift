@@ -14,7 +14,7 @@ fileprivate struct Params: Sendable, Hashable {
     let `path`: [String]
 
     init(_ parameters: RouteParameters) {
-        `path` = parameters.segments("path") ?? []
+        self.`path` = parameters.segments("path") ?? []
     }
 }
 

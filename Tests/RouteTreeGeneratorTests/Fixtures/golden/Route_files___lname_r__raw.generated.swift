@@ -14,7 +14,7 @@ fileprivate struct Params: Sendable, Hashable {
     let `name`: String
 
     init(_ parameters: RouteParameters) {
-        `name` = parameters.get("name") ?? ""
+        self.`name` = parameters.get("name") ?? ""
     }
 }
 

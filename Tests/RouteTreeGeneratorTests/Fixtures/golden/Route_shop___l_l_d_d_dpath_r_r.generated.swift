@@ -15,8 +15,7 @@ fileprivate struct Params: Sendable, Hashable {
     let `path`: [String]?
 
     init(_ parameters: RouteParameters) {
-        let pathSegments = parameters.segments("path") ?? []
-        `path` = pathSegments.isEmpty ? nil : pathSegments
+        self.`path` = parameters.segments("path").flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
