@@ -11,9 +11,10 @@ final class AppInstance {
     let socket: String
     let binary: String
 
-    /// Copies `builtBinary` into `work` and starts it on `work/app-N.sock`; returns once it accepts connections.
+    /// Copies `builtBinary` into `work` and starts it on `work/app-N.sock` with `processes` workers; returns once
+    /// its socket accepts connections (they wait in the backlog until a worker takes them).
     /// - Throws: ``DevError`` with the app's output when it exits or does not listen within `seconds`.
-    init(builtBinary: String, generation: Int, work: String, seconds: Double = 60) throws {
+    init(builtBinary: String, generation: Int, work: String, processes: Int, seconds: Double = 60) throws {
         socket = "\(work)/app-\(generation).sock"
         binary = "\(work)/app-\(generation)"
         let manager = FileManager.default
@@ -24,7 +25,10 @@ final class AppInstance {
         environment["ROUTE_HANDLERS_DEV"] = "1"
         environment["ROUTE_HANDLERS_LISTEN"] = nil
         // The app's log goes to the terminal, as `next dev`'s does; a copy of nothing else is kept.
-        process = try Subprocess(binary, ["--listen", socket], environment: environment)
+        environment["ROUTE_HANDLERS_PROCESSES"] = nil
+        // More than one process: the supervisor opens the socket, starts the workers on it and restarts any that
+        // die; SIGTERM stops them gracefully, as under systemd.
+        process = try Subprocess(binary, ["--listen", socket, "--processes", String(processes)], environment: environment)
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline, process.isRunning, !Self.accepts(socket) { usleep(20_000) }
         guard process.isRunning, Self.accepts(socket) else {

@@ -13,7 +13,8 @@ struct Dev: ParsableCommand {
             otherwise. The terminal shows the route table after each good build and the errors after each bad \
             one. Ctrl-C stops nginx and the app.
 
-            Needs nginx (found in PATH or /usr/sbin). The app runs with ROUTE_HANDLERS_DEV=1 and the package's \
+            The app runs supervised (--processes 2 by default: the supervisor keeps two workers on its socket and \
+            stops them gracefully on SIGTERM). Needs nginx (found in PATH or /usr/sbin). The app runs with ROUTE_HANDLERS_DEV=1 and the package's \
             directory as its working directory.
             """)
 
@@ -27,12 +28,17 @@ struct Dev: ParsableCommand {
         "The executable product to serve. Default: the one whose target has an app/ directory.", valueName: "name"))
     var product: String?
 
+    @Option(help: ArgumentHelp(
+        "Worker processes of the app, under its supervisor (as in production); 1 runs it without one.", valueName: "count"))
+    var processes: Int = 2
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535.") }
+        guard (1...64).contains(processes) else { throw ValidationError("--processes must be 1-64.") }
     }
 
     func run() throws {
-        let session = try DevSession(packagePath: packagePath, product: product, port: port)
+        let session = try DevSession(packagePath: packagePath, product: product, port: port, processes: processes)
         do {
             try session.run()
         } catch {

@@ -13,6 +13,8 @@ import Glibc
 /// Ctrl-C (SIGINT) or SIGTERM.
 final class DevSession {
     let port: Int
+    /// Worker processes of the app under its supervisor; 1 for none.
+    let processes: Int
     let work: String
     let package: PackageInfo
     let builder: Builder
@@ -28,8 +30,9 @@ final class DevSession {
     private let stopping = Atomic<Bool>(false)
     private var signalSources: [DispatchSourceSignal] = []
 
-    init(packagePath: String, product: String?, port: Int) throws {
+    init(packagePath: String, product: String?, port: Int, processes: Int) throws {
         self.port = port
+        self.processes = processes
         var template = Array("/tmp/route-handlers-dev.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw DevError("mkdtemp failed") }
         work = String(cString: made)
@@ -94,7 +97,7 @@ final class DevSession {
         generation += 1
         let started: AppInstance
         do {
-            started = try AppInstance(builtBinary: binary, generation: generation, work: work)
+            started = try AppInstance(builtBinary: binary, generation: generation, work: work, processes: processes)
         } catch let error as DevError {
             try showFailure(BuildFailure(title: "The app did not start", errors: [], output: error.description))
             return
