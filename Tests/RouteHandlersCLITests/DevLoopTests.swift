@@ -79,6 +79,15 @@ import Glibc
         let answer = try await get(port, "/api/hello")
         #expect(answer.status == 200 && answer.text.contains("Fixed!"), "\(answer)")
 
+        // A new route folder is watched and served.
+        let users = package + "/Sources/hello/app/api/users/[id]"
+        try FileManager.default.createDirectory(atPath: users, withIntermediateDirectories: true)
+        try "import RouteHandlers\n\nfunc GET(_ request: Request, _ context: Context) -> Response {\n    .json([\"id\": context.params.id])\n}\n"
+            .write(toFile: users + "/route.swift", atomically: false, encoding: .utf8)
+        let added = await eventually(seconds: 600) { (try? await get(port, "/api/users/42"))?.text == #"{"id":"42"}"# }
+        #expect(added, "the new route was not served:\n\(dev.output)\n\(dev.errorOutput)")
+        #expect(dev.output.contains("/api/users/[id]"), "\(dev.output)")
+
         loop.stop()
         await loopTask.value
         let outcome = loop.outcome
