@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         // libfcgi, found through pkg-config; the module map exposes fcgiapp.h only.
@@ -43,6 +45,8 @@ let package = Package(
                 "CFastCGI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         .target(
@@ -95,6 +99,12 @@ let package = Package(
             dependencies: ["FixtureRoutes", "RouteHandlersFastCGI"],
             path: "Tests/Fixture"
         ),
+        // The same app as another build (/api/version answers "2"): what a deploy puts on disk in reload tests.
+        .executableTarget(
+            name: "route-handlers-fixture-v2",
+            dependencies: ["FixtureRoutes", "RouteHandlersFastCGI"],
+            path: "Tests/FixtureV2"
+        ),
         .target(
             name: "FixtureRoutes",
             dependencies: ["RouteHandlers"],
@@ -102,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RouteHandlersTests",
-            dependencies: ["RouteHandlers", "RouteHandlersTesting"]
+            dependencies: ["RouteHandlers", "RouteHandlersTesting", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "RouteTreeGeneratorTests",
@@ -120,6 +130,10 @@ let package = Package(
             name: "RouteHandlersFastCGITests",
             dependencies: [
                 "RouteHandlersFastCGI", "RouteHandlers", "RouteHandlersTesting", "FixtureRoutes", "route-handlers-fixture",
+                "route-handlers-fixture-v2",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         // Drives the route-handlers command line as a user would: new, dev (nginx, rebuilds, the error page).

@@ -32,7 +32,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "api",
-            exclude: ["app"],
+            // nginx-routes.conf: the nginx include generated from app/ (route-tree-gen nginx), for nginx/run-example.
+            exclude: ["app", "nginx-routes.conf"],
             plugins: [.plugin(name: "RouteTreePlugin", package: "swift-route-handlers")]
         ),
         // A CGI script (one process per request) that also runs under FastCGI.

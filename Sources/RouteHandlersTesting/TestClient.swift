@@ -41,8 +41,12 @@ public struct TestClient: Sendable {
         let response = await responder.respond(to: request, requestID: requestID, logger: logger)
         let sink = CollectingSink()
         let outcome = await ResponseWriter.write(response, method: request.method, requestID: requestID, logger: logger, to: sink)
-        guard let received = sink.response else { throw IncompleteResponse(partial: nil) }
+        guard var received = sink.response else { throw IncompleteResponse(partial: nil) }
         guard outcome == .complete else { throw IncompleteResponse(partial: received) }
+        // As a gateway does: after() work starts once the whole response is out; the test may await it.
+        if let afterWork = response.afterWork, !afterWork.isEmpty {
+            received.afterWork = Task { await afterWork.run() }
+        }
         return received
     }
 
@@ -87,6 +91,20 @@ public struct TestResponse: Sendable {
     public var headers: Headers
     /// The body as it was written, chunk by chunk (one chunk for a fixed body).
     public var chunks: [[UInt8]]
+    /// The request's ``after(_:)`` work, started when the response was complete.
+    var afterWork: Task<Void, Never>?
+
+    /// A response as received; the test client makes these.
+    public init(status: HTTPResponse.Status, headers: Headers, chunks: [[UInt8]]) {
+        self.status = status
+        self.headers = headers
+        self.chunks = chunks
+    }
+
+    /// Waits until the work the request scheduled with ``after(_:)`` has run (at once when there is none).
+    public func waitForAfterWork() async {
+        await afterWork?.value
+    }
 
     /// The whole body.
     public var body: [UInt8] { chunks.flatMap { $0 } }

@@ -14,6 +14,8 @@ public struct AppDirectory: Sendable {
             public static let route = Kind("route")
             /// `page.html`: a static page.
             public static let page = Kind("page")
+            /// `middleware.swift`: runs around every route in its folder and below.
+            public static let middleware = Kind("middleware")
         }
 
         public var kind: Kind
@@ -32,6 +34,8 @@ public struct AppDirectory: Sendable {
     public var path: String
     /// Route and page files, sorted by path.
     public var entries: [Entry] = []
+    /// `middleware.swift` files, outermost first (sorted by path).
+    public var middleware: [Entry] = []
     /// Problems found while walking: a folder with both a route and a page.
     public var diagnostics: [Diagnostic] = []
 
@@ -45,6 +49,7 @@ public struct AppDirectory: Sendable {
         }
         walk(folders: [])
         entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        middleware.sort { $0.folders.count != $1.folders.count ? $0.folders.count < $1.folders.count : $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
     private mutating func walk(folders: [String]) {
@@ -61,6 +66,8 @@ public struct AppDirectory: Sendable {
             guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
                 if !name.hasPrefix("_") { walk(folders: folders + [name]) }
+            } else if name == "middleware.swift" {
+                middleware.append(Entry(kind: .middleware, folders: folders, path: full, displayPath: display(name)))
             } else if name == "route.swift" {
                 route = Entry(kind: .route, folders: folders, path: full, displayPath: display(name))
             } else if name.hasPrefix("page.") {

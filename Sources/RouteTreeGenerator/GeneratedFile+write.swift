@@ -23,3 +23,12 @@ extension GeneratedFile {
         return written
     }
 }
+
+extension GeneratedFile {
+    /// Writes `text` to `path` unless the file already holds exactly it.
+    public static func write(_ text: String, toFile path: String) throws {
+        let bytes = Data(text.utf8)
+        if FileManager.default.contents(atPath: path) == bytes { return }
+        try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

@@ -9,6 +9,11 @@ public enum RouteFileNaming {
         relativeFolder.isEmpty ? "Route.generated.swift" : "Route_\(mangle(relativeFolder)).generated.swift"
     }
 
+    /// The wrapper for the middleware file in `relativeFolder` (`""` for `app/middleware.swift`).
+    public static func middlewareFileName(relativeFolder: String) -> String {
+        relativeFolder.isEmpty ? "Middleware.generated.swift" : "Middleware_\(mangle(relativeFolder)).generated.swift"
+    }
+
     /// An identifier-safe, reversible spelling of a folder path: letters and digits stay, `/` is `__`, a few
     /// common characters get a short escape (`[` `_l`, `]` `_r`, `(` `_o`, `)` `_c`, `.` `_d`, `-` `_m`, `_` `_u`)
     /// and every other byte is `_` and two uppercase hex digits. No two folders share a spelling.

@@ -17,6 +17,10 @@ public struct RouteTreeGenerator: Sendable {
         var handlers: [RouteFile.Handler]
         /// The route file's text, rewritten for sharing a module (empty for a page).
         var rewrittenSource: String
+        /// The route's segment config (`let revalidate`, `maxDuration`, `bodyLimit` in its route.swift).
+        public var config = RouteConfig()
+        /// The middleware files around the route, outermost first (the root `app/middleware.swift` included).
+        public var middleware: [AppDirectory.Entry] = []
 
         /// The methods the route answers, as `Allow` lists them (HEAD with GET, OPTIONS always).
         public var methods: [String] {
@@ -27,9 +31,22 @@ public struct RouteTreeGenerator: Sendable {
         }
     }
 
+    /// A `middleware.swift` file.
+    public struct Middleware: Sendable {
+        public var entry: AppDirectory.Entry
+        var isAsync: Bool
+        var isThrowing: Bool
+        /// The file's text, rewritten for sharing a module.
+        var rewrittenSource: String
+        /// Whether it is `app/middleware.swift`, which also runs for requests that match no route.
+        public var isRoot: Bool { entry.folders.isEmpty }
+    }
+
     public let app: AppDirectory
     /// The routes, sorted by URL pattern.
     public private(set) var routes: [Route] = []
+    /// The middleware files, outermost first.
+    public private(set) var middleware: [Middleware] = []
 
     /// Scans and validates the `app/` directory at `path`.
     /// - Throws: ``GeneratorError`` with every problem found.
@@ -84,14 +101,29 @@ public struct RouteTreeGenerator: Sendable {
                 diagnostics += file.diagnostics
                 route.handlers = file.handlers
                 route.rewrittenSource = file.rewrittenSource
+                let config = RouteConfigFile(source: route.source, path: entry.path)
+                diagnostics += config.diagnostics
+                route.config = config.config
             }
+            route.middleware = app.middleware.filter { entry.folders.starts(with: $0.folders) }
             routes.append(route)
+        }
+        for entry in app.middleware {
+            guard let data = FileManager.default.contents(atPath: entry.path) else {
+                diagnostics.append(.error(entry.path, "The middleware file cannot be read."))
+                continue
+            }
+            let file = MiddlewareFile(source: String(decoding: data, as: UTF8.self), path: entry.path)
+            diagnostics += file.diagnostics
+            middleware.append(Middleware(
+                entry: entry, isAsync: file.isAsync, isThrowing: file.isThrowing, rewrittenSource: file.rewrittenSource))
         }
         guard diagnostics.isEmpty else { throw GeneratorError(diagnostics: diagnostics) }
         routes.sort { $0.pattern.description.utf8.lexicographicallyPrecedes($1.pattern.description.utf8) }
     }
 
-    /// The route table, as `next build` prints it: one line per route with its URL pattern, methods and file.
+    /// The route table, as `next build` prints it: one line per route with its URL pattern, methods and file,
+    /// then its segment config and middleware chain (outermost first) when it has them.
     public func routeTable() -> String {
         let rows = routes.map { ($0.pattern.description, $0.methods.joined(separator: " "), $0.entry.displayPath) }
         let header = ("Route", "Methods", "Source")
@@ -99,10 +131,30 @@ public struct RouteTreeGenerator: Sendable {
         let methodWidth = max(header.1.count, rows.map(\.1.count).max() ?? 0)
         func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: width - text.count) }
         var lines = [pad(header.0, urlWidth) + "  " + pad(header.1, methodWidth) + "  " + header.2]
-        for row in rows {
+        for (route, row) in zip(routes, rows) {
             lines.append(pad(row.0, urlWidth) + "  " + pad(row.1, methodWidth) + "  " + row.2)
+            let indent = String(repeating: " ", count: urlWidth + 2)
+            if !route.config.isEmpty { lines.append(indent + "config: " + route.config.summary) }
+            if !route.middleware.isEmpty {
+                lines.append(indent + "middleware: " + route.middleware.map(\.displayPath).joined(separator: " > "))
+            }
         }
         lines.append("\(routes.count) route\(routes.count == 1 ? "" : "s")")
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension RouteConfig {
+    /// `revalidate=60 maxDuration=2s bodyLimit=2097152`, for the route table.
+    var summary: String {
+        var parts: [String] = []
+        switch revalidate {
+        case .seconds(let seconds): parts.append("revalidate=\(seconds)")
+        case .never: parts.append("revalidate=false")
+        case nil: break
+        }
+        if let maxDuration { parts.append("maxDuration=\(maxDuration.components.seconds)s") }
+        if let bodyLimit { parts.append("bodyLimit=\(bodyLimit)") }
+        return parts.joined(separator: " ")
     }
 }

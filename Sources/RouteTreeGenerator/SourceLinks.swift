@@ -43,12 +43,13 @@ public enum SourceLinks {
         let manager = FileManager.default
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var current: Set<String> = []
-        for route in generator.routes where route.entry.kind == .route {
-            let link = path(of: route.entry, in: directory)
+        let entries = generator.routes.filter { $0.entry.kind == .route }.map(\.entry) + generator.middleware.map(\.entry)
+        for entry in entries {
+            let link = path(of: entry, in: directory)
             current.insert(URL(fileURLWithPath: link).lastPathComponent)
-            if (try? manager.destinationOfSymbolicLink(atPath: link)) == route.entry.path { continue }
+            if (try? manager.destinationOfSymbolicLink(atPath: link)) == entry.path { continue }
             try? manager.removeItem(atPath: link)
-            try manager.createSymbolicLink(atPath: link, withDestinationPath: route.entry.path)
+            try manager.createSymbolicLink(atPath: link, withDestinationPath: entry.path)
         }
         for name in try manager.contentsOfDirectory(atPath: directory) where !current.contains(name) {
             try manager.removeItem(atPath: directory + "/" + name)

@@ -11,6 +11,8 @@ extension SwiftScanner {
         var line: Int
         /// Functions only: each parameter's argument label, `nil` for `_`.
         var parameterLabels: [String?] = []
+        /// Functions only: each parameter's type as written, without spaces (`MiddlewareNext`, `[String]`).
+        var parameterTypes: [String] = []
         var isAsync = false
         var isThrowing = false
     }
@@ -97,6 +99,11 @@ extension SwiftScanner {
             guard let first = tokens.first, first.kind == .word else { return nil }
             let label = text(first)
             return label == "_" ? nil : label
+        }
+        declaration.parameterTypes = parameters.map { tokens in
+            guard let colon = tokens.firstIndex(where: { $0.kind == .punctuation && text($0) == ":" }) else { return "" }
+            let type = tokens[(colon + 1)...].prefix { !($0.kind == .punctuation && text($0) == "=") }
+            return type.map { text($0) }.joined()
         }
         // Effects, up to the return type or the body.
         while cursor < tokens.count {

@@ -16,12 +16,15 @@ struct RouteTreePlugin: BuildToolPlugin {
         }
         var inputs: [URL] = []
         var routeFolders: [String] = []
+        var middlewareFolders: [String] = []
         AppWalk.walk(app, folders: []) { folders, name, url in
             if name == "route.swift" { routeFolders.append(folders.joined(separator: "/")) }
-            if name == "route.swift" || name.hasPrefix("page.") { inputs.append(url) }
+            if name == "middleware.swift" { middlewareFolders.append(folders.joined(separator: "/")) }
+            if name == "route.swift" || name == "middleware.swift" || name.hasPrefix("page.") { inputs.append(url) }
         }
         let output = context.pluginWorkDirectoryURL.appending(path: "routes")
         let outputs = routeFolders.map { output.appending(path: AppWalk.wrapperFileName(relativeFolder: $0)) }
+            + middlewareFolders.map { output.appending(path: AppWalk.middlewareFileName(relativeFolder: $0)) }
             + [output.appending(path: "AppRoutes.generated.swift")]
         return [
             .buildCommand(
@@ -57,6 +60,10 @@ enum AppWalk {
 
     static func wrapperFileName(relativeFolder: String) -> String {
         relativeFolder.isEmpty ? "Route.generated.swift" : "Route_\(mangle(relativeFolder)).generated.swift"
+    }
+
+    static func middlewareFileName(relativeFolder: String) -> String {
+        relativeFolder.isEmpty ? "Middleware.generated.swift" : "Middleware_\(mangle(relativeFolder)).generated.swift"
     }
 
     static func mangle(_ relativeFolder: String) -> String {

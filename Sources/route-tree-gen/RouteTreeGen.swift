@@ -8,7 +8,7 @@ struct RouteTreeGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "route-tree-gen",
         abstract: "Compiles an app/ directory of route.swift and page.html files into a route tree.",
-        subcommands: [Generate.self, Routes.self],
+        subcommands: [Generate.self, Routes.self, Nginx.self],
         defaultSubcommand: Generate.self)
 }
 
@@ -57,6 +57,41 @@ struct Routes: ParsableCommand {
             print(try RouteTreeGenerator(appDirectory: appDirectory).routeTable(), terminator: "")
         } catch {
             throw fail(error)
+        }
+    }
+}
+
+struct Nginx: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Writes an nginx include with a location per route whose segment config nginx must know (bodyLimit, maxDuration, revalidate).")
+
+    @Argument(help: "The app/ directory.")
+    var appDirectory: String
+
+    @Option(name: .shortAndLong, help: "The file to write (standard output when absent).")
+    var output: String?
+
+    @Option(help: "The file each location includes to pass to the app, relative to nginx's configuration directory.")
+    var passInclude = RouteTreeGenerator.NginxOptions().passInclude
+
+    @Option(help: "The fastcgi_cache zone for routes with revalidate.")
+    var cacheZone = RouteTreeGenerator.NginxOptions().cacheZone
+
+    func run() throws {
+        let generator: RouteTreeGenerator
+        do {
+            generator = try RouteTreeGenerator(appDirectory: appDirectory)
+        } catch {
+            throw fail(error)
+        }
+        var options = RouteTreeGenerator.NginxOptions()
+        options.passInclude = passInclude
+        options.cacheZone = cacheZone
+        let text = generator.nginxInclude(options)
+        if let output {
+            try GeneratedFile.write(text, toFile: output)
+        } else {
+            print(text, terminator: "")
         }
     }
 }

@@ -4,9 +4,11 @@ import RouteHandlers
 
 public struct TestFailure: Error {}
 
-/// Every route of the fixture app: the gateway routes under /api and the hello routes elsewhere.
-public func fixtureRouter() -> Router {
+/// Every route of the fixture app: the gateway and process routes under /api and the hello routes elsewhere.
+/// `version` tells builds apart (`/api/version`).
+public func fixtureRouter(version: String = "1") -> Router {
     var router = gatewayTestRouter()
+    addProcessRoutes(to: &router, version: version)
     addHelloRoutes(to: &router)
     return router
 }
@@ -27,7 +29,12 @@ public func gatewayTestRouter() -> Router {
     }
     router.get("/api/sleep") { request, _ in
         let milliseconds = request.url.searchParams.get("ms").flatMap { Int($0) } ?? 100
-        try await Task.sleep(for: .milliseconds(milliseconds))
+        do {
+            try await Task.sleep(for: .milliseconds(milliseconds))
+        } catch {
+            sleepCancellations.add(1, ordering: .relaxed)
+            throw error
+        }
         return .json(["slept": "\(milliseconds)ms"])
     }
     router.get("/api/stream") { _, _ in
@@ -41,6 +48,23 @@ public func gatewayTestRouter() -> Router {
     }
     router.get("/api/users/[id]") { _, context in
         .json(["id": context.params.id ?? ""])
+    }
+    // A route with `maxDuration`: 504 past one second, whichever gateway serves it.
+    router.add("/api/limited", .get, config: RouteConfig(maxDuration: .seconds(1))) { request, _ in
+        let milliseconds = request.url.searchParams.get("ms").flatMap { Int($0) } ?? 0
+        try await Task.sleep(for: .milliseconds(milliseconds))
+        return .json(["waited": "\(milliseconds)ms"])
+    }
+    // after() work that takes `ms` and then writes to `file` what stdout is by then (/dev/null in CGI mode: closed).
+    router.get("/api/after") { request, _ in
+        let milliseconds = request.url.searchParams.get("ms").flatMap { Int($0) } ?? 100
+        guard let file = request.url.searchParams.get("file") else { throw HTTPError(.badRequest, "file is required") }
+        after {
+            try await Task.sleep(for: .milliseconds(milliseconds))
+            let stdout = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/1")) ?? "closed"
+            try Data("done stdout=\(stdout)".utf8).write(to: URL(fileURLWithPath: file))
+        }
+        return .json(["scheduled": "\(milliseconds)ms"])
     }
     return router
 }

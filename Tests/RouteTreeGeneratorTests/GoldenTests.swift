@@ -18,6 +18,7 @@ import Testing
         let generator = try RouteTreeGenerator(appDirectory: Self.app)
         var actual = Dictionary(uniqueKeysWithValues: generator.generatedFiles().map { ($0.name, Self.portable($0.contents)) })
         actual["routes.txt"] = generator.routeTable()
+        actual["nginx-routes.conf"] = generator.nginxInclude()
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] != nil {
             try? FileManager.default.removeItem(atPath: Self.golden)
             try GeneratedFile.write(actual.map { GeneratedFile(name: $0.key, contents: $0.value) }, to: Self.golden)
@@ -33,7 +34,7 @@ import Testing
     @Test func routeTable() throws {
         let table = try RouteTreeGenerator(appDirectory: Self.app).routeTable()
         #expect(table.contains("\n/api/users/[id]                                    DELETE GET HEAD OPTIONS  app/api/users/[id]/route.swift\n"))
-        #expect(table.hasSuffix("18 routes\n"))
+        #expect(table.hasSuffix("20 routes\n"))
     }
 
     @Test func pluginAndGeneratorNameFilesAlike() {

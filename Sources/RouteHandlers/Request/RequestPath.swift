@@ -1,8 +1,8 @@
 /// Turning a raw, percent-encoded request path into the decoded segments routing matches on.
-public enum RequestPath {
+@usableFromInline package enum RequestPath {
     /// Resolves `.` and `..` segments (also when percent-encoded, as WHATWG URL parsing does) and keeps
     /// everything else as sent. Empty segments are kept; routing skips them.
-    public static func removingDotSegments(_ path: Substring) -> String {
+    package static func removingDotSegments(_ path: Substring) -> String {
         guard path.contains(".") else { return path.isEmpty ? "/" : String(path) }
         var output: [Substring] = []
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
@@ -24,7 +24,7 @@ public enum RequestPath {
     /// Splits a pathname into percent-decoded segments, skipping empty ones.
     /// - Throws: ``HTTPError`` 400 when a segment holds a malformed escape such as `%zz`, or escapes that do not
     ///   decode to UTF-8 such as `%A0`.
-    public static func decodedSegments(_ pathname: some StringProtocol) throws(HTTPError) -> [String] {
+    package static func decodedSegments(_ pathname: some StringProtocol) throws(HTTPError) -> [String] {
         var segments: [String] = []
         for raw in pathname.split(separator: "/", omittingEmptySubsequences: true) {
             do throws(PercentDecoding.Failure) {
@@ -39,7 +39,7 @@ public enum RequestPath {
     /// Checks that every `%` in a pathname starts a `%XX` escape and that each segment's escapes decode to
     /// UTF-8, without allocating (for a native string).
     /// - Throws: ``HTTPError`` 400 naming the segment with the malformed escape or the bytes that are not UTF-8.
-    public static func validateEscapes(_ pathname: String) throws(HTTPError) {
+    @usableFromInline package static func validateEscapes(_ pathname: String) throws(HTTPError) {
         guard pathname.utf8.contains(UInt8(ascii: "%")) else { return }
         var pathname = pathname
         let problem = pathname.withUTF8 { path in

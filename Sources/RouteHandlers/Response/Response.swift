@@ -5,6 +5,8 @@ public struct Response: Sendable {
     public var status: HTTPResponse.Status
     public var headers: Headers
     public var body: ResponseBody
+    /// Work scheduled with ``after(_:)`` while the response was made, for the gateway to run once it is sent.
+    package var afterWork: AfterWork?
 
     public init(status: HTTPResponse.Status = .ok, headers: Headers = [:], body: ResponseBody = .empty) {
         self.status = status

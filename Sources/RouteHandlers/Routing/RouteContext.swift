@@ -1,27 +1,52 @@
 import Logging
 
-/// What a handler knows about the request beyond the request itself: the route's parameters, a request id and
-/// a logger carrying that id.
+/// What a handler knows about the request beyond the request itself: the route's parameters, a request id,
+/// a logger carrying that id, and the values middleware stored for it.
 public struct RouteContext<Params: Sendable>: Sendable {
     /// The route's dynamic segments. File-based routes get a generated, typed `Params`.
     public var params: Params
-    /// A short id for this request, also sent in 500 responses so that a report can be matched to the log.
+    /// A short id for this request (nginx's `$request_id` when it sends one), also sent in 500 responses so that a
+    /// report can be matched to the log.
     public var requestID: String
     public var logger: Logger
+    /// Values stored by middleware for the handlers behind it, keyed by type (`context.locals[CurrentUser.self]`).
+    public var locals: Locals
+    /// The route the request matched; `nil` in root middleware for a request that matched none (404, redirect).
+    public internal(set) var route: MatchedRoute?
+    /// Whether ``response(for:)`` puts an unexpected error's description in the 500 (development mode).
+    var exposeErrorDetails: Bool
+    /// Where routing sent the request; read at the end of the global middleware chain.
+    var target: RouteResponder.Target?
 
-    public init(params: Params, requestID: String, logger: Logger) {
+    public init(params: Params, requestID: String, logger: Logger, locals: Locals = Locals()) {
         self.params = params
         self.requestID = requestID
         self.logger = logger
+        self.locals = locals
+        self.route = nil
+        self.exposeErrorDetails = false
     }
 
     /// The same context with other params, as generated route wrappers use to hand typed params to a handler.
     public func with<Other>(params: Other) -> RouteContext<Other> {
-        RouteContext<Other>(params: params, requestID: requestID, logger: logger)
+        var other = RouteContext<Other>(params: params, requestID: requestID, logger: logger, locals: locals)
+        other.route = route
+        other.exposeErrorDetails = exposeErrorDetails
+        return other
     }
 }
 
-/// The context of a handler added with the programmatic ``Router``: parameters by name.
+/// The route a request matched, as middleware sees it.
+public struct MatchedRoute: Sendable {
+    /// The route's pattern, such as `/api/users/[id]`.
+    public var pattern: RoutePattern
+    /// Where the route comes from: its file for file-based routes, else its pattern.
+    public var source: String
+    /// The methods the route answers, as `Allow` lists them.
+    public var allowedMethods: [String]
+}
+
+/// The context of a handler added with the programmatic ``Router``, and of every middleware: parameters by name.
 public typealias Context = RouteContext<RouteParameters>
 
 /// A route handler as the router stores it.

@@ -39,10 +39,18 @@ public struct RouteResponder: Sendable {
 
     @_spi(Internal) public let tree: RouteTree<MethodTable>
     public let configuration: Configuration
+    /// Middleware that runs for every request, matched or not, outermost first.
+    public let middleware: [any RouteMiddleware]
+    /// The global middleware around ``terminal(_:_:)``, composed once.
+    private let chain: RouteHandler
 
-    @_spi(Internal) public init(tree: RouteTree<MethodTable>, configuration: Configuration = .init()) {
+    @_spi(Internal) public init(
+        tree: RouteTree<MethodTable>, configuration: Configuration = .init(), middleware: [any RouteMiddleware] = []
+    ) {
         self.tree = tree
         self.configuration = configuration
+        self.middleware = middleware
+        self.chain = middleware.wrapping(Self.terminal)
     }
 
     /// Answers one request.
@@ -51,45 +59,63 @@ public struct RouteResponder: Sendable {
         logger[metadataKey: "request-id"] = .string(requestID)
         var request = request
         request.trustedProxies = configuration.trustedProxies
+        let afterWork = AfterWork(requestID: requestID, logger: logger)
+        var response: Response
         do {
-            return try await dispatch(request, requestID: requestID, logger: logger)
+            var context = Context(params: RouteParameters(), requestID: requestID, logger: logger)
+            context.exposeErrorDetails = configuration.exposeErrorDetails
+            context.target = resolve(request)
+            if case .route(let methods, let parameters) = context.target {
+                context.params = parameters
+                context.route = methods.route
+            }
+            let routed = context
+            response = try await AfterWork.$current.withValue(afterWork) { try await chain(request, routed) }
         } catch let error as HTTPError {
-            return error.response
+            response = error.response
         } catch where Task.isCancelled {
             // The web server hung up (the client went away): nobody will read this response.
             logger.debug("Request cancelled", metadata: ["path": .string(request.url.pathname)])
-            return Response(status: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"))
+            response = Response(status: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"))
         } catch {
             logger.error(
                 "Handler failed: \(String(reflecting: error))",
                 metadata: ["method": .string(request.method.rawValue), "path": .string(request.url.pathname)])
             let detail = configuration.exposeErrorDetails ? String(reflecting: error) : "An unexpected error occurred."
-            return HTTPError(.internalServerError, detail).problemResponse(extra: ["requestId": requestID])
+            response = HTTPError(.internalServerError, detail).problemResponse(extra: ["requestId": requestID])
+        }
+        response.afterWork = afterWork
+        return response
+    }
+
+    /// Where routing sends a request, decided before any middleware runs.
+    enum Target: Sendable {
+        case redirect(Response)
+        case failure(HTTPError)
+        case route(MethodTable, RouteParameters)
+    }
+
+    private func resolve(_ request: Request) -> Target {
+        if let redirect = trailingSlashRedirect(request.url) { return .redirect(redirect) }
+        guard let pathname = stripBasePath(request.url.pathname) else { return .failure(notFound(request)) }
+        do throws(HTTPError) {
+            guard let match = try tree.resolve(pathname: pathname) else { return .failure(notFound(request)) }
+            RouteRecorder.current?.record(match.route.pattern)
+            return .route(match.route.value, match.parameters)
+        } catch {
+            return .failure(error)
         }
     }
 
-    private func dispatch(_ request: Request, requestID: String, logger: Logger) async throws -> Response {
-        if let redirect = trailingSlashRedirect(request.url) { return redirect }
-        guard let pathname = stripBasePath(request.url.pathname) else { throw notFound(request) }
-        guard let match = try tree.resolve(pathname: pathname) else { throw notFound(request) }
-        let methods = match.route.value
-        let context = Context(params: match.parameters, requestID: requestID, logger: logger)
-        if let handler = methods.handlers[request.method] {
-            return try await handler(request, context)
+    /// The end of the global chain: the routing outcome, the matched route's own chain for a match.
+    @Sendable
+    private static func terminal(_ request: Request, _ context: Context) async throws -> Response {
+        switch context.target {
+        case .redirect(let response): return response
+        case .failure(let error): throw error
+        case .route(let methods, _): return try await methods.compiledChain(request, context)
+        case nil: throw HTTPError(.notFound)
         }
-        switch request.method {
-        case .head:
-            if let get = methods.handlers[.get] {
-                return Self.droppingBody(try await get(request, context))
-            }
-        case .options:
-            return Response(status: .noContent, headers: ["Allow": methods.allowedMethods.joined(separator: ", ")])
-        default:
-            break
-        }
-        throw HTTPError(
-            .methodNotAllowed, "Method \(request.method) is not allowed for \(request.url.pathname).",
-            headers: ["Allow": methods.allowedMethods.joined(separator: ", ")])
     }
 
     private func notFound(_ request: Request) -> HTTPError {

@@ -9,6 +9,9 @@ import HTTPTypes
 /// }
 /// ```
 ///
+/// Middleware is added with ``use(_:)`` (every request, including those that match no route) and
+/// ``use(_:_:)`` (the routes under a path prefix); see ``RouteMiddleware``.
+///
 /// Problems with patterns (an invalid segment, two routes for one URL) are collected and reported together by
 /// ``responder(configuration:)``.
 public struct Router: Sendable {
@@ -18,14 +21,25 @@ public struct Router: Sendable {
         var methods: MethodTable
     }
 
+    struct ScopedMiddleware: Sendable {
+        /// `nil` for global middleware.
+        var prefix: RoutePattern?
+        var middleware: any RouteMiddleware
+    }
+
     private var entries: [Entry] = []
     private var errors: [RouteError] = []
+    private var scoped: [ScopedMiddleware] = []
 
     public init() {}
 
     /// Adds a handler for `method` at `pattern`. `source` names the route in error messages and the route table
-    /// (file-based routes pass their file).
-    public mutating func add(_ pattern: String, _ method: HTTPRequest.Method, source: String? = nil, _ handler: @escaping RouteHandler) {
+    /// (file-based routes pass their file); `middleware` runs around this route's handlers only (after global
+    /// and prefix middleware, the first outermost); `config` is the route's segment config.
+    public mutating func add(
+        _ pattern: String, _ method: HTTPRequest.Method, source: String? = nil, middleware: [any RouteMiddleware] = [],
+        config: RouteConfig = RouteConfig(), _ handler: @escaping RouteHandler
+    ) {
         do throws(RouteError) {
             let parsed = try RoutePattern(pattern)
             let source = source ?? pattern
@@ -35,11 +49,57 @@ public struct Router: Sendable {
                 }
                 entries[index].methods.handlers[method] = handler
             } else {
-                entries.append(Entry(pattern: parsed, source: source, methods: MethodTable(handlers: [method: handler])))
+                var methods = MethodTable(handlers: [method: handler])
+                methods.middleware = middleware
+                methods.config = config
+                entries.append(Entry(pattern: parsed, source: source, methods: methods))
             }
         } catch {
             errors.append(error)
         }
+    }
+
+    /// Adds middleware that runs for every request: around every route, and also for requests that match none
+    /// (404, 405, the trailing-slash redirect, automatic OPTIONS). Global middleware runs first, in the order added.
+    public mutating func use(_ middleware: some RouteMiddleware) {
+        scoped.append(ScopedMiddleware(prefix: nil, middleware: middleware))
+    }
+
+    /// Adds middleware written as a closure that runs for every request (see ``use(_:)-(RouteMiddleware)``).
+    public mutating func use(_ body: @escaping @Sendable (Request, Context, MiddlewareNext) async throws -> Response) {
+        use(MiddlewareFunction(body))
+    }
+
+    /// Adds middleware around every route whose pattern starts with `prefix` (whole segments, in the pattern
+    /// grammar: `/api/admin`, `/api/users/[id]`). It runs after global middleware; prefix middleware runs in the
+    /// order added.
+    public mutating func use(_ prefix: String, _ middleware: some RouteMiddleware) {
+        do throws(RouteError) {
+            scoped.append(ScopedMiddleware(prefix: try RoutePattern(prefix), middleware: middleware))
+        } catch {
+            errors.append(error)
+        }
+    }
+
+    /// Adds middleware written as a closure around the routes under `prefix` (see ``use(_:_:)-(String,RouteMiddleware)``).
+    public mutating func use(
+        _ prefix: String, _ body: @escaping @Sendable (Request, Context, MiddlewareNext) async throws -> Response
+    ) {
+        use(prefix, MiddlewareFunction(source: prefix, body))
+    }
+
+    /// The middleware that runs for every request, outermost first.
+    var globalMiddleware: [any RouteMiddleware] {
+        scoped.filter { $0.prefix == nil }.map(\.middleware)
+    }
+
+    /// The whole chain of the route at `pattern` with its own middleware, outermost first.
+    func chain(for pattern: RoutePattern, own: [any RouteMiddleware]) -> [any RouteMiddleware] {
+        let prefixed = scoped.filter { scope in
+            guard let prefix = scope.prefix else { return false }
+            return pattern.segments.starts(with: prefix.segments)
+        }
+        return globalMiddleware + prefixed.map(\.middleware) + own
     }
 
     public mutating func get(_ pattern: String, _ handler: @escaping RouteHandler) { add(pattern, .get, handler) }
@@ -55,21 +115,34 @@ public struct Router: Sendable {
     public func responder(configuration: RouteResponder.Configuration = .init()) throws(RouteErrors) -> RouteResponder {
         var builder = RouteTreeBuilder<MethodTable>()
         var errors = self.errors
+        let global = globalMiddleware.count
         for entry in entries {
+            var methods = entry.methods
+            // Compiled once here: each route's own chain, minus the global part the responder runs around it.
+            methods.middleware = Array(chain(for: entry.pattern, own: entry.methods.middleware).dropFirst(global))
+            methods.route = MatchedRoute(pattern: entry.pattern, source: entry.source, allowedMethods: methods.allowedMethods)
+            methods.compile()
             do throws(RouteError) {
-                try builder.insert(entry.pattern, entry.methods, source: entry.source)
+                try builder.insert(entry.pattern, methods, source: entry.source)
             } catch {
                 errors.append(error)
             }
         }
         guard errors.isEmpty else { throw RouteErrors(errors: errors) }
-        return RouteResponder(tree: builder.freeze(), configuration: configuration)
+        return RouteResponder(tree: builder.freeze(), configuration: configuration, middleware: globalMiddleware)
     }
 }
 
-/// The handlers of one route, by method.
+/// The handlers of one route, by method, with the route's middleware and segment config.
 @_spi(Internal) public struct MethodTable: Sendable {
     package var handlers: [HTTPRequest.Method: RouteHandler]
+    /// The route's middleware below the global ones, outermost first.
+    package var middleware: [any RouteMiddleware] = []
+    package var config = RouteConfig()
+    /// What middleware sees in ``RouteContext/route``.
+    var route: MatchedRoute?
+    /// The route's middleware around its method dispatch, built by ``Router/responder(configuration:)``.
+    var chain: RouteHandler?
 
     package init(handlers: [HTTPRequest.Method: RouteHandler] = [:]) {
         self.handlers = handlers

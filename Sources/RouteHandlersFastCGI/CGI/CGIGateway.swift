@@ -50,6 +50,18 @@ public enum CGIGateway {
         }
         let outcome = await ResponseWriter.write(
             response, method: gateway.method, requestID: gateway.requestID, logger: logger, to: StandardOutputSink())
+        if let afterWork = response.afterWork, !afterWork.isEmpty {
+            // The host has the whole response once stdout is closed; after() work runs before the process exits.
+            // /dev/null takes fd 1's place rather than leaving it free: a file opened later must not become stdout.
+            let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+            if null >= 0 {
+                dup2(null, 1)
+                close(null)
+            } else {
+                close(1)
+            }
+            await afterWork.run()
+        }
         return outcome == .complete
     }
 

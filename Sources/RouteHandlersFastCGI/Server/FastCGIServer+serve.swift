@@ -34,15 +34,37 @@ extension FastCGIServer {
         // connection for its next request before this thread runs again, and that must not be overwritten.
         connection.state.withLock { $0 = .busy(nil) }
         armForHangUp(connection)
+        let observation = observer?.begin(gateway)
         let task = Task(executorPreference: pool) { [self] in
             let response: Response
             switch outcome {
             case .success(let request):
-                response = await responder.respond(to: request, requestID: requestID, logger: logger)
+                if let observer, let observation {
+                    if let page = observer.answer(request, observation) {
+                        response = page
+                    } else {
+                        response = await observer.run(request, observation) {
+                            await self.respond(to: request, requestID: requestID, on: connection)
+                        }
+                    }
+                } else {
+                    response = await respond(to: request, requestID: requestID, on: connection)
+                }
             case .failure(let error):
                 response = error.response
             }
+            // after() work: counted before the request completes, so that a shutdown cannot miss it.
+            let afterWork = response.afterWork.flatMap { $0.isEmpty ? nil : $0 }
+            if afterWork != nil { pendingAfterWork.add(1, ordering: .relaxed) }
             await write(response, for: method, on: connection, requestID: requestID)
+            if let observation { observer?.end(observation, response: response) }
+            if let afterWork {
+                // A task of its own: it runs even when the client went away and cancelled this one.
+                Task(executorPreference: pool) { [self] in
+                    await afterWork.run()
+                    pendingAfterWork.subtract(1, ordering: .releasing)
+                }
+            }
         }
         let cancelNow = connection.state.withLock { state -> Bool in
             guard case .busy(nil) = state else { return false }  // already answered
@@ -67,8 +89,24 @@ extension FastCGIServer {
         let keep = !stopping.load(ordering: .relaxed)
         switch connection.finish(keepOpen: keep) {
         case .keepOpen:
-            connection.state.withLock { $0 = .idle }
-            armForRequest(connection)
+            // A shutdown that began meanwhile saw this connection busy and left it to finish here: close it (or
+            // serve the request already waiting on it) rather than leave it idle for the drain to wait on.
+            let shuttingDown = connection.state.withLock { state in
+                if stopping.load(ordering: .acquiring) {
+                    state = connection.hasPendingInput ? .reading : .closed
+                    return true
+                }
+                state = .idle
+                return false
+            }
+            if !shuttingDown {
+                armForRequest(connection)
+            } else if case .reading = connection.state.withLock({ $0 }) {
+                pool.submit { [self] in serve(connection) }
+            } else {
+                connection.closeDescriptor()
+                remove(connection)
+            }
         case .closed:
             remove(connection)
         }

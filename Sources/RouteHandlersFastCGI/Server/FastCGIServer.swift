@@ -33,7 +33,12 @@ public final class FastCGIServer: Sendable {
     let connections = Mutex<[UInt64: FastCGIConnection]>([:])
     let nextConnectionID = Atomic<UInt64>(1)
     let stopping = Atomic<Bool>(false)
+    /// Requests whose after() work is still running: a graceful shutdown waits for them too.
+    let pendingAfterWork = Atomic<Int>(0)
     let started = Atomic<Bool>(false)
+    let limits: RequestLimits
+    /// Status and ping pages, access and slow logs, metrics and tracing; `nil` when none is on.
+    let observer: RequestObserver?
 
     static let listenToken = UInt64.max
     static let wakeToken = UInt64.max - 1
@@ -45,11 +50,18 @@ public final class FastCGIServer: Sendable {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
+        self.limits = RequestLimits(configuration)
         let listener = try ListeningSocket.open(
             configuration.address,
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: configuration.backlog)
         self.listener = listener
+        do {
+            observer = try RequestObserver.make(configuration, listener: listener, logger: logger)
+        } catch {
+            listener.close()
+            throw error
+        }
         if case .tcp(let host, 0) = configuration.address, let port = boundPort(of: listener.fd) {
             self.boundAddress = .tcp(host: host, port: port)
         } else {
@@ -71,12 +83,16 @@ public final class FastCGIServer: Sendable {
     public func run() async {
         precondition(!started.exchange(true, ordering: .relaxed), "FastCGIServer.run() called twice")
         logger.info("FastCGI server listening on \(boundAddress)")
+        limits.startWatchdog { [self] late in retireStuck(late) }
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
             _ = spawnThread(name: "fcgi-loop") { [self] in
                 eventLoop()
-                pool.shutdown()
+                limits.stopWatchdog()
+                // A handler stuck on its thread would never let the pool's threads be joined.
+                if !limits.isStuck.load(ordering: .acquiring) { pool.shutdown() }
                 close(epoll)
                 close(wakeFD)
+                observer?.close()
                 continuation.resume()
             }
         }
@@ -89,6 +105,11 @@ public final class FastCGIServer: Sendable {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
         var one: UInt64 = 1
         _ = Glibc.write(wakeFD, &one, 8)
+    }
+
+    /// Opens the access and slow logs again (SIGUSR1, after logrotate moved them).
+    public func reopenLogs() {
+        observer?.reopenLogs()
     }
 
     // MARK: - Event loop
@@ -105,7 +126,7 @@ public final class FastCGIServer: Sendable {
                     deadline = .now + configuration.shutdownTimeout
                     beginShutdown()
                 }
-                if connections.withLock({ $0.isEmpty }) { return }
+                if connections.withLock({ $0.isEmpty }), pendingAfterWork.load(ordering: .acquiring) == 0 { return }
                 if let current = deadline, ContinuousClock.now >= current {
                     if forced { return }
                     forced = true

@@ -9,6 +9,8 @@ import Glibc
 final class ExampleAPIServer: @unchecked Sendable {
     /// The signing secret the app is started with.
     static let webhookSecret = "whsec_test_secret"
+    /// The admin API's bearer token the app is started with.
+    static let adminToken = "admin-token-for-tests"
 
     let socket: String
     let database: String
@@ -33,14 +35,16 @@ final class ExampleAPIServer: @unchecked Sendable {
 
     static func appEnvironment(directory: String, extra: [String: String]) -> [String: String] {
         ["PATH": "/usr/bin:/bin", "EXAMPLE_API_DATABASE": directory + "/example.sqlite",
-         "STRIPE_WEBHOOK_SECRET": webhookSecret].merging(extra) { $1 }
+         "STRIPE_WEBHOOK_SECRET": webhookSecret, "ADMIN_TOKEN": adminToken].merging(extra) { $1 }
     }
 
     fileprivate static func start(directory: String, extra: [String: String]) async throws -> ExampleAPIServer {
         let environment = appEnvironment(directory: directory, extra: extra)
         let app = try await launch(directory: directory, environment: environment, name: "app")
         do {
-            let nginx = try await NginxHarness.start(directory: directory, socket: directory + "/app.sock")
+            // As nginx/run-example serves it: with the route include generated from the app's route table.
+            let nginx = try await NginxHarness.start(
+                directory: directory, socket: directory + "/app.sock", routes: repositoryRoot + "/examples/api/nginx-routes.conf")
             return ExampleAPIServer(directory: directory, environment: environment, nginx: nginx, app: app)
         } catch {
             app.stop()

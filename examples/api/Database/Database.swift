@@ -72,6 +72,12 @@ final class Database: @unchecked Sendable {
                 author_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE
             );
             CREATE INDEX IF NOT EXISTS posts_author_id ON posts(author_id);
+            CREATE TABLE IF NOT EXISTS audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                action TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            );
             """)
         self.connection = connection
         return connection

@@ -6,9 +6,11 @@ extension Router {
     /// `page.html`, as the route-tree generator found them at build time.
     public static func app() -> Router {
         var router = Router()
+        router.use(_middleware_)
         _route_(&router)
         _route__255Funderscore(&router)
         _route__omarketing_c__about(&router)
+        _route_admin__reports(&router)
         _route_api__accounts___laccount_mid_r(&router)
         _route_api__accounts___laccount_mid_r__files___l_l_d_d_dfile_mpath_r_r(&router)
         router.add("/api/docs", .get, source: "app/api/docs/page.html") { _, _ in
@@ -25,6 +27,7 @@ extension Router {
         _route_p3___l_l_d_d_drest_r_r(&router)
         _route_p3___lid_r(&router)
         _route_p3___lid_r__abc(&router)
+        _route__omarketing_c__pricing(&router)
         _route_shop___l_l_d_d_dpath_r_r(&router)
         return router
     }

@@ -19,7 +19,7 @@ fileprivate typealias Context = RouteContext<Params>
 
 /// Adds the handlers of app/(marketing)/about/route.swift to `router`.
 func _route__omarketing_c__about(_ router: inout Router) {
-    router.add("/about", .get, source: "app/(marketing)/about/route.swift") { _, _ in
+    router.add("/about", .get, source: "app/(marketing)/about/route.swift", middleware: [_middleware__omarketing_c]) { _, _ in
         GET()
     }
 }

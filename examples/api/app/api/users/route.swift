@@ -10,5 +10,7 @@ func GET() async throws -> Response {
 func POST(_ request: Request) async throws -> Response {
     let input = try await request.json(UserInput.self).validated()
     let user = try await Users.create(input)
+    // Once the response is out: the client does not wait for the audit log.
+    after { try await Audit.record("user.created", subject: String(user.id)) }
     return .json(user, status: .created, headers: ["Location": "/api/users/\(user.id)"])
 }

@@ -1,27 +1,14 @@
 import RouteHandlers
 
-// A public, read-only API that any web page may call (CORS). It sends no cookies and reads no credentials, so
-// `Access-Control-Allow-Origin: *` is safe and lets responses be cached once for every origin.
+// Readable from any origin: CORS comes from ../middleware.swift.
 
-/// GET /api/public/[...path]: `{"path":[…]}`, readable from any origin.
+/// Shared caches (the nginx in front, through the generated include) may serve a response for 60 seconds, then
+/// serve it stale while one request refreshes it.
+let revalidate = 60
+
+/// GET /api/public/[...path]: `{"path":[…]}`.
 func GET(_ request: Request, _ context: Context) -> Response {
-    .json(PathEcho(path: context.params.path), headers: ["Access-Control-Allow-Origin": "*"])
-}
-
-/// OPTIONS /api/public/[...path]: the CORS preflight, 204 with what a cross-origin request may use.
-func OPTIONS(_ request: Request) -> Response {
-    var headers: Headers = [
-        "Access-Control-Allow-Origin": "*",
-        "Access-Control-Allow-Methods": "GET, OPTIONS",
-        // Any header the page asks for: the API ignores request headers, so none of them needs to be refused.
-        "Access-Control-Allow-Headers": request.headers.get("Access-Control-Request-Headers") ?? "Content-Type",
-        // Seconds a browser may reuse this answer (Chromium caps it at 7200).
-        "Access-Control-Max-Age": "7200",
-        "Allow": "GET, HEAD, OPTIONS",
-    ]
-    // The answer depends on the requested headers, so caches must keep one per value.
-    headers.append("Vary", "Access-Control-Request-Headers")
-    return .empty(headers: headers)
+    .json(PathEcho(path: context.params.path))
 }
 
 struct PathEcho: Encodable, Sendable {

@@ -1,0 +1,73 @@
+import HTTPTypes
+
+extension MethodTable {
+    /// Builds ``chain``: the route's middleware around its method dispatch, under its `maxDuration`.
+    mutating func compile() {
+        let routeChain = middleware.wrapping(Self.dispatch(handlers: handlers, allowed: allowedMethods, config: config))
+        if let maxDuration = config.maxDuration {
+            chain = Self.limited(routeChain, to: maxDuration)
+        } else {
+            chain = routeChain
+        }
+    }
+
+    /// The chain to run for this route, compiling it when the table was built without a ``Router``.
+    var compiledChain: RouteHandler {
+        if let chain { return chain }
+        var copy = self
+        copy.compile()
+        return copy.chain ?? { _, _ in Response(status: .internalServerError) }
+    }
+
+    /// Picks the method's handler (HEAD and OPTIONS fall back as in Next.js; other methods get 405 with
+    /// `Allow`) and applies the route's body limit and revalidation.
+    static func dispatch(
+        handlers: [HTTPRequest.Method: RouteHandler], allowed: [String], config: RouteConfig
+    ) -> RouteHandler {
+        let allow = allowed.joined(separator: ", ")
+        let cacheControl = config.cacheControl
+        return { request, context in
+            var request = request
+            if let limit = config.bodyLimit {
+                guard request.body.count <= limit else { throw HTTPError.bodyTooLarge(limit: limit) }
+                request = request.limitingBody(to: limit)
+            }
+            var response: Response
+            if let handler = handlers[request.method] {
+                response = try await handler(request, context)
+            } else if request.method == .head, let get = handlers[.get] {
+                response = RouteResponder.droppingBody(try await get(request, context))
+            } else if request.method == .options {
+                return Response(status: .noContent, headers: ["Allow": allow])
+            } else {
+                throw HTTPError(
+                    .methodNotAllowed, "Method \(request.method) is not allowed for \(request.url.pathname).",
+                    headers: ["Allow": allow])
+            }
+            if let cacheControl, request.method == .get || request.method == .head,
+                (200..<300).contains(response.status.code), response.status.code != 206,
+                !response.headers.has("Cache-Control")
+            {
+                response.headers.set("Cache-Control", cacheControl)
+            }
+            return response
+        }
+    }
+
+    /// `chain` cancelled after `maxDuration`, answering 504; after-work scheduled by the request must finish
+    /// within the same time.
+    static func limited(_ chain: @escaping RouteHandler, to maxDuration: Duration) -> RouteHandler {
+        { request, context in
+            let deadline = ContinuousClock.now + maxDuration
+            AfterWork.current?.setDeadline(deadline)
+            do {
+                return try await withDeadline(deadline) { try await chain(request, context) }
+            } catch is DeadlineExceeded {
+                context.logger.error(
+                    "Handler cancelled: it ran past the route's maxDuration of \(maxDuration)",
+                    metadata: ["method": .string(request.method.rawValue), "path": .string(request.url.pathname)])
+                throw HTTPError(.gatewayTimeout, "The request took longer than this route's limit of \(maxDuration).")
+            }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import RouteHandlers
+
+// Forgot the function.
+let cors = CORSMiddleware()

@@ -1,0 +1,2 @@
+import RouteHandlers
+func GET() -> Response { .text("") }
