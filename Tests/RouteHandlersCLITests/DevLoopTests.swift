@@ -26,7 +26,9 @@ import Glibc
         let build = try await runCommand("/usr/bin/env", ["swift", "build", "--build-tests", "--package-path", package], seconds: 1800)
         try #require(build.status == 0, "swift build failed:\n\(String(decoding: build.output, as: UTF8.self))\(build.error)")
         let buildOutput = String(decoding: build.output, as: UTF8.self) + build.error
-        #expect(!buildOutput.contains("warning:"), "the new package builds without warnings:\n\(buildOutput)")
+        // Compiler warnings, that is (SwiftPM's notes on a dependency's unhandled files are not the package's).
+        let warnings = buildOutput.split(separator: "\n").filter { $0.contains(".swift:") && $0.contains(": warning:") }
+        #expect(warnings.isEmpty, "the new package compiles without warnings:\n\(warnings.joined(separator: "\n"))")
         let test = try await runCommand("/usr/bin/env", ["swift", "test", "--skip-build", "--package-path", package], seconds: 600)
         let testOutput = String(decoding: test.output, as: UTF8.self) + test.error
         try #require(test.status == 0, "swift test failed:\n\(testOutput)")
