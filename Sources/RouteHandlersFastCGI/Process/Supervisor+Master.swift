@@ -130,7 +130,9 @@ extension Supervisor {
             case SIGUSR1:
                 // logrotate's postrotate: each worker opens its access and slow logs again.
                 logger.info("Received SIGUSR1; the workers reopen their log files")
-                for worker in workers.values where worker.isServing { kill(worker.pid, SIGUSR1) }
+                for worker in workers.values where !worker.isRetiring {
+                    if worker.isServing { kill(worker.pid, SIGUSR1) } else { worker.reopenOwed = true }
+                }
             default:
                 if let first = stopSignal {
                     // Ctrl-C twice kills; another signal (a script's SIGTERM after the terminal's SIGINT) does not.
@@ -154,6 +156,10 @@ extension Supervisor {
             guard case .starting(_, let old) = worker.state else { return }
             worker.state = .serving
             logger.debug("Worker \(worker.pid) accepts connections")
+            if worker.reopenOwed {
+                worker.reopenOwed = false
+                kill(worker.pid, SIGUSR1)
+            }
             if old != nil { replacementIsReady(worker) }
         }
 

@@ -189,9 +189,10 @@ struct PackageTemplate {
         After=network.target
 
         [Service]
-        # Two worker processes on one socket, supervised and restarted if they die. Graceful stop on SIGTERM:
-        # requests in flight finish (up to --shutdown-timeout seconds).
-        ExecStart=/usr/local/bin/\(name) --listen /run/\(name)/\(name).sock --socket-group www-data --processes 2
+        # One worker process per CPU on one socket, supervised and restarted if they die. Graceful stop on SIGTERM:
+        # requests in flight finish (up to --shutdown-timeout seconds); `systemctl reload` swaps in a new build.
+        ExecStart=/usr/local/bin/\(name) --listen /run/\(name)/\(name).sock --socket-group www-data --processes auto
+        ExecReload=/bin/kill -HUP $MAINPID
         RuntimeDirectory=\(name)
         WorkingDirectory=/var/lib/\(name)
         StateDirectory=\(name)
@@ -231,8 +232,8 @@ struct PackageTemplate {
         `swift build`, completion, hover and jump-to-definition work for `RouteHandlers` in `route.swift`. Open this
         directory itself as the workspace folder.
 
-        Deploy: `swift build -c release`, then `deploy/\(name).service` (systemd, the supervisor with two worker
-        processes on a unix socket) and `deploy/nginx.conf` (the nginx server block in front of it).
+        Deploy: `swift build -c release`, then `deploy/\(name).service` (systemd, the supervisor with a worker
+        process per CPU on a unix socket) and `deploy/nginx.conf` (the nginx server block in front of it).
 
         """
     }
