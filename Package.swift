@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "RouteHandlersTesting", targets: ["RouteHandlersTesting"]),
         .library(name: "RouteHandlersOpenAPI", targets: ["RouteHandlersOpenAPI"]),
         .executable(name: "route-tree-gen", targets: ["route-tree-gen"]),
+        // The developer's command line: `route-handlers new`, `route-handlers dev`, `route-handlers routes`.
+        .executable(name: "route-handlers", targets: ["route-handlers"]),
         .plugin(name: "RouteTreePlugin", targets: ["RouteTreePlugin"]),
         .plugin(name: "RouteTablePlugin", targets: ["RouteTablePlugin"]),
     ],
@@ -79,6 +81,17 @@ let package = Package(
             ],
             path: "Sources/route-tree-gen"
         ),
+        // The developer's command line. Shares the generator's code through RouteTreeGenerator and serves its dev
+        // error page with the package's own FastCGI server.
+        .executableTarget(
+            name: "route-handlers",
+            dependencies: [
+                "RouteTreeGenerator", "RouteHandlers", "RouteHandlersFastCGI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/route-handlers"
+        ),
         // Compiles a target's app/ directory; use with `exclude: ["app"], plugins: ["RouteTreePlugin"]`.
         .plugin(
             name: "RouteTreePlugin",
@@ -140,6 +153,14 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+        // Drives the route-handlers command line as a user would: new, dev (nginx, rebuilds, the error page).
+        .testTarget(
+            name: "RouteHandlersCLITests",
+            dependencies: [
+                "route-handlers", "RouteTreeGenerator",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

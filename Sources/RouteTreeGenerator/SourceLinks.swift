@@ -3,14 +3,39 @@ import Foundation
 /// Symbolic links to route files, one per file with a name of its own.
 ///
 /// The compiler derives `#fileID` from the last component of a `#sourceLocation` path and warns when two paths
-/// of one module share it, which every pair of `route.swift` files would. Naming a link such as
-/// `app%2Fapi%2Fusers%2F[id]%2Froute.swift` instead keeps each `#fileID` unique while diagnostics, debuggers
-/// and crash reports still open the user's file, through the link.
+/// of one module share it, which every pair of `route.swift` files would; no compiler option silences that one
+/// warning. Naming a link after the file's whole display path, folders joined with `~`, such as
+/// `app~api~users~[id]~route.swift`, keeps each `#fileID` unique, while diagnostics, debuggers and crash reports
+/// still open the user's file through the link. ``BuildDiagnostic/mapped(_:)`` (used by `route-handlers dev` and
+/// `route-handlers diagnostics`) turns a link path in compiler output back into the file's own path.
 public enum SourceLinks {
-    /// The link's path for `entry` in `directory`: its display path with `%` and `/` percent-encoded.
+    /// Separates folders in a link's name; a literal `~` or `%` in a folder name is percent-encoded.
+    static let separator = "~"
+
+    /// The link's name for a display path such as `app/api/hello/route.swift`: `app~api~hello~route.swift`.
+    public static func linkName(displayPath: String) -> String {
+        displayPath.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "~", with: "%7E")
+            .replacingOccurrences(of: "/", with: separator)
+    }
+
+    /// The display path a link's name stands for (the inverse of ``linkName(displayPath:)``).
+    public static func displayPath(linkName: String) -> String {
+        linkName.replacingOccurrences(of: separator, with: "/").replacingOccurrences(of: "%7E", with: "~")
+            .replacingOccurrences(of: "%25", with: "%")
+    }
+
+    /// Whether `path` names a link made here: a file in a `route-sources` directory (the build plugin's).
+    public static func isLink(_ path: String) -> Bool {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().lastPathComponent == directoryName && url.pathExtension == "swift"
+    }
+
+    /// The name of the directory the build plugin keeps the links in.
+    public static let directoryName = "route-sources"
+
+    /// The link's path for `entry` in `directory`.
     public static func path(of entry: AppDirectory.Entry, in directory: String) -> String {
-        let name = entry.displayPath.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
-        return directory + "/" + name
+        directory + "/" + linkName(displayPath: entry.displayPath)
     }
 
     /// Creates or updates a link for each route file in `directory` and removes links to files that are gone.
