@@ -14,6 +14,8 @@ let package = Package(
         .package(name: "swift-route-handlers", path: ".."),
         // HMAC-SHA256 for webhook signatures, SHA-256 for uploaded files.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // PostgreSQL, used instead of SQLite when DATABASE_URL is set (several hosts sharing one database).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // SQLite (the system library, through pkg-config) for the example's users and posts.
@@ -30,6 +32,7 @@ let package = Package(
                 .product(name: "RouteHandlersFastCGI", package: "swift-route-handlers"),
                 "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "api",
             // nginx-routes.conf: the nginx include generated from app/ (route-tree-gen nginx), for nginx/run-example.
