@@ -82,6 +82,12 @@ let package = Package(
             dependencies: ["FixtureRoutes", "RouteHandlersFastCGI"],
             path: "Tests/Fixture"
         ),
+        // The same app as another build (/api/version answers "2"): what a deploy puts on disk in reload tests.
+        .executableTarget(
+            name: "route-handlers-fixture-v2",
+            dependencies: ["FixtureRoutes", "RouteHandlersFastCGI"],
+            path: "Tests/FixtureV2"
+        ),
         .target(
             name: "FixtureRoutes",
             dependencies: ["RouteHandlers"],
@@ -107,6 +113,7 @@ let package = Package(
             name: "RouteHandlersFastCGITests",
             dependencies: [
                 "RouteHandlersFastCGI", "RouteHandlers", "RouteHandlersTesting", "FixtureRoutes", "route-handlers-fixture",
+                "route-handlers-fixture-v2",
             ]
         ),
     ],

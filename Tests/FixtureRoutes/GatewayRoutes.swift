@@ -4,9 +4,11 @@ import RouteHandlers
 
 public struct TestFailure: Error {}
 
-/// Every route of the fixture app: the gateway routes under /api and the hello routes elsewhere.
-public func fixtureRouter() -> Router {
+/// Every route of the fixture app: the gateway and process routes under /api and the hello routes elsewhere.
+/// `version` tells builds apart (`/api/version`).
+public func fixtureRouter(version: String = "1") -> Router {
     var router = gatewayTestRouter()
+    addProcessRoutes(to: &router, version: version)
     addHelloRoutes(to: &router)
     return router
 }
@@ -27,7 +29,12 @@ public func gatewayTestRouter() -> Router {
     }
     router.get("/api/sleep") { request, _ in
         let milliseconds = request.url.searchParams.get("ms").flatMap { Int($0) } ?? 100
-        try await Task.sleep(for: .milliseconds(milliseconds))
+        do {
+            try await Task.sleep(for: .milliseconds(milliseconds))
+        } catch {
+            sleepCancellations.add(1, ordering: .relaxed)
+            throw error
+        }
         return .json(["slept": "\(milliseconds)ms"])
     }
     router.get("/api/stream") { _, _ in

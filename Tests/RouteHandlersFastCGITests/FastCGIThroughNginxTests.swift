@@ -96,7 +96,7 @@ struct FastCGIThroughNginxTests {
         }
     }
 
-    @Test func fiveHundredSleepingRequestsFinishWellUnderASecond() async throws {
+    @Test func fiveHundredSleepingRequestsFinishTogether() async throws {
         try await withServerBehindNginx(gatewayTestRouter()) { nginx, _ in
             // Two curl processes, 250 parallel connections each: 500 requests in flight at once.
             let started = Date()
@@ -117,7 +117,9 @@ struct FastCGIThroughNginxTests {
             let elapsed = Date().timeIntervalSince(started)
             #expect(results.count == 500)
             #expect(results.allSatisfy { $0 == "200" }, "statuses: \(Dictionary(grouping: results, by: { $0 }).mapValues(\.count))")
-            #expect(elapsed < 1.0, "500 requests sleeping 100 ms each took \(elapsed) s")
+            // One after another they would take 50 s; a loose bound, since the machine may be busy (speed is the
+            // benchmarks' job).
+            #expect(elapsed < 5.0, "500 requests sleeping 100 ms each took \(elapsed) s")
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Logging
 import RouteHandlers
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -65,6 +66,11 @@ public struct Application: Sendable {
         }
         Self.bootstrapLogging(environment: environment)
         let logger = Logger(label: "route-handlers")
+        if environment[Supervisor.workerVariable] == nil, (try? options.processCount(environment: environment)) ?? nil == nil,
+            ServerOptions.setting(options.maxMemory, environment, "ROUTE_HANDLERS_MAX_MEMORY") != nil
+        {
+            logger.warning("--max-memory needs a master (--processes); ignored")
+        }
 
         let responder: any HTTPResponder
         do {
@@ -78,24 +84,36 @@ public struct Application: Sendable {
                 // A worker started by a supervisor: the socket is on fd 0, whatever the arguments say.
                 var configuration = FastCGIServerConfiguration(address: .inherited(fd: 0))
                 try options.apply(to: &configuration, environment: environment)
-                await serve(configuration, responder: responder, logger: logger)
-            } else if let configuration = try options.configuration(environment: environment) {
-                let processes = try options.processCount(environment: environment)
-                if processes > 1 {
-                    exit(try supervise(configuration, processes: processes, logger: logger))
+                let channel = WorkerChannel.inherited(environment: environment)
+                var workerLogger = logger
+                workerLogger[metadataKey: "worker"] = "\(getpid())"
+                exit(await serve(configuration, responder: responder, logger: workerLogger, master: channel))
+            } else if let processes = try options.processCount(environment: environment) {
+                let configuration: FastCGIServerConfiguration
+                if let given = try options.configuration(environment: environment) {
+                    configuration = given
+                } else if let inherited = Self.inheritedSocket(environment: environment) {
+                    var fromParent = FastCGIServerConfiguration(address: .inherited(fd: inherited))
+                    try options.apply(to: &fromParent, environment: environment)
+                    configuration = fromParent
+                } else {
+                    throw ServerError(.invalidOption, "--processes needs a socket: --listen, --socket or --port, or one on fd 0 (spawn-fcgi).")
                 }
-                await serve(configuration, responder: responder, logger: logger)
+                let settings = try options.supervisorSettings(processes: processes, configuration: configuration, environment: environment)
+                exit(try supervise(configuration, settings: settings, logger: logger))
+            } else if let configuration = try options.configuration(environment: environment) {
+                exit(await serve(configuration, responder: responder, logger: logger, master: nil))
             } else if let inherited = Self.inheritedSocket(environment: environment) {
                 var configuration = FastCGIServerConfiguration(address: .inherited(fd: inherited))
                 try options.apply(to: &configuration, environment: environment)
-                await serve(configuration, responder: responder, logger: logger)
+                exit(await serve(configuration, responder: responder, logger: logger, master: nil))
             } else {
                 let name = arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "app"
                 var usage = "\(name): a route-handlers application, served by a web server through FastCGI or CGI.\n\n"
                 usage += "Start it with a socket to listen on, for example:\n"
-                usage += "  \(name) --listen /run/\(name).sock     (a unix socket, mode 0660)\n"
+                usage += "  \(name) --listen /run/\(name).sock --processes auto   (a unix socket, mode 0660; a master and a worker per CPU)\n"
                 usage += "  \(name) --listen 127.0.0.1:9000\n"
-                usage += "  spawn-fcgi -n -s /run/\(name).sock -- \(name)\n"
+                usage += "  spawn-fcgi -n -s /run/\(name).sock -- \(name) --processes auto\n"
                 usage += "or run it as a CGI script from a web server. '\(name) --help' lists every option.\n"
                 _ = CGIGateway.writeAll(Array(usage.utf8))
                 exit(64)
@@ -106,30 +124,60 @@ public struct Application: Sendable {
         exit(0)
     }
 
-    private func serve(_ configuration: FastCGIServerConfiguration, responder: any HTTPResponder, logger: Logger) async {
+    /// Serves until a termination signal; returns the exit status. A supervised worker (`master` set) tells its
+    /// master when it accepts connections and when it wants replacing, and stops if the master goes away.
+    private func serve(
+        _ configuration: FastCGIServerConfiguration, responder: any HTTPResponder, logger: Logger, master: WorkerChannel?
+    ) async -> Int32 {
         // Signal dispositions before libfcgi initialises, so it installs none of its own.
-        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT])
+        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2])
         Self.raiseOpenFileLimit(logger: logger)
+        var configuration = configuration
+        if let master {
+            configuration.onRetire = { reason in master.send(reason == .stuck ? .stuck : .maxRequests) }
+        } else if configuration.maxRequests != nil {
+            logger.warning("--max-requests needs a master (--processes); ignored")
+        }
         let server: FastCGIServer
         do {
             server = try FastCGIServer(configuration: configuration, responder: responder, logger: logger)
         } catch {
             Self.fail(error.message)
         }
+        let stopping = Atomic<Bool>(false)
         signals.onSignal { signal in
-            logger.info("Received signal \(signal); shutting down gracefully")
+            if signal == SIGHUP || signal == SIGUSR2 {
+                if master == nil { logger.warning("Received \(SignalHandler.name(signal)): reloading needs a master (--processes); ignored") }
+                return
+            }
+            if stopping.exchange(true, ordering: .relaxed) {
+                // Ctrl-C twice exits at once; a worker leaves that to its master (Ctrl-C reaches both).
+                if master == nil { exit(128 + signal) }
+                return
+            }
+            logger.info("Received \(SignalHandler.name(signal)); shutting down gracefully")
             server.shutdown()
         }
+        if let master {
+            master.onMasterExit {
+                logger.warning("The master process went away; shutting down gracefully")
+                server.shutdown()
+            }
+            master.send(.ready)
+        }
         await server.run()
+        // A handler stuck past --request-terminate-timeout: exit non-zero, so that a service manager restarts
+        // a process that serves alone.
+        return server.limits.isStuck.load(ordering: .relaxed) ? 75 : 0
     }
 
-    private func supervise(_ configuration: FastCGIServerConfiguration, processes: Int, logger: Logger) throws(ServerError) -> Int32 {
-        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT])
+    private func supervise(_ configuration: FastCGIServerConfiguration, settings: Supervisor.Settings, logger: Logger) throws(ServerError) -> Int32 {
+        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2])
         let listener = try ListeningSocket.open(
             configuration.address,
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: configuration.backlog)
-        return Supervisor(processes: processes, listener: listener, logger: logger).run(signals: signals)
+        return Supervisor(settings: settings, listener: listener, logger: logger).run(signals: signals)
     }
 
     /// Idle kept-alive connections cost no thread here, so nginx may keep hundreds per worker; each is a

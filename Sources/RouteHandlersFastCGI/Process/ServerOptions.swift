@@ -23,7 +23,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
         "Mode of the unix socket, in octal. Default 0660. [env: ROUTE_HANDLERS_SOCKET_MODE]", valueName: "mode"))
     public var socketMode: String?
 
-    @Option(name: [.customShort("U"), .customLong("socket-owner")], help: ArgumentHelp("Owner of the unix socket.", valueName: "user"))
+    @Option(name: [.customShort("U"), .customLong("socket-owner")], help: ArgumentHelp("Owner of the unix socket. [env: ROUTE_HANDLERS_SOCKET_OWNER]", valueName: "user"))
     public var socketOwner: String?
 
     @Option(name: [.customShort("G"), .customLong("socket-group")], help: ArgumentHelp(
@@ -40,14 +40,34 @@ public struct ServerOptions: ParsableArguments, Sendable {
     public var maxBodySize: String?
 
     @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp(
-        "Seconds a graceful shutdown waits for requests in flight. Default 30. [env: ROUTE_HANDLERS_SHUTDOWN_TIMEOUT]",
-        valueName: "seconds"))
-    public var shutdownTimeout: Int?
+        "How long a graceful shutdown waits for requests in flight: seconds or 1500ms, 2s, 1m. Default 30. [env: ROUTE_HANDLERS_SHUTDOWN_TIMEOUT]",
+        valueName: "duration"))
+    public var shutdownTimeout: String?
 
     @Option(name: .customLong("processes"), help: ArgumentHelp(
-        "Worker processes sharing the socket, supervised and restarted if they die (PHP-FPM's pm = static). Default 1: no supervisor. [env: ROUTE_HANDLERS_PROCESSES]",
+        "Worker processes under a master that restarts them, reloads them on SIGHUP/SIGUSR2 and recycles them (PHP-FPM's pm = static); auto = one per CPU. Without it, one process serves alone. [env: ROUTE_HANDLERS_PROCESSES]",
+        valueName: "count|auto"))
+    public var processes: String?
+
+    @Option(name: .customLong("request-timeout"), help: ArgumentHelp(
+        "Soft limit on a handler: past it its task is cancelled and the client gets 504. Default none. [env: ROUTE_HANDLERS_REQUEST_TIMEOUT]",
+        valueName: "duration"))
+    public var requestTimeout: String?
+
+    @Option(name: .customLong("request-terminate-timeout"), help: ArgumentHelp(
+        "Hard limit: a worker whose handler still runs this long after its request started stops taking connections and is replaced (PHP-FPM's request_terminate_timeout). Default none. [env: ROUTE_HANDLERS_REQUEST_TERMINATE_TIMEOUT]",
+        valueName: "duration"))
+    public var requestTerminateTimeout: String?
+
+    @Option(name: .customLong("max-requests"), help: ArgumentHelp(
+        "Replace a worker after about this many requests (plus up to 10% jitter), one worker at a time (PHP-FPM's pm.max_requests). Needs --processes. [env: ROUTE_HANDLERS_MAX_REQUESTS]",
         valueName: "count"))
-    public var processes: Int?
+    public var maxRequests: Int?
+
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Replace a worker whose resident memory grows past this size, such as 512m (uWSGI's reload-on-rss). Needs --processes. [env: ROUTE_HANDLERS_MAX_MEMORY]",
+        valueName: "size"))
+    public var maxMemory: String?
 
     @Option(name: .customLong("allowed-clients"), help: ArgumentHelp(
         "Comma-separated peer addresses allowed over TCP. [env: FCGI_WEB_SERVER_ADDRS]", valueName: "list"))
@@ -99,22 +119,46 @@ public struct ServerOptions: ParsableArguments, Sendable {
         if let size = maxBodySize ?? environment["ROUTE_HANDLERS_MAX_BODY_SIZE"] {
             configuration.maxBodySize = try Self.byteCount(size)
         }
-        let environmentTimeout = try Self.integer(environment, "ROUTE_HANDLERS_SHUTDOWN_TIMEOUT")
-        if let seconds = shutdownTimeout ?? environmentTimeout {
-            guard seconds >= 0 else { throw ServerError(.invalidOption, "--shutdown-timeout must not be negative.") }
-            configuration.shutdownTimeout = .seconds(seconds)
+        if let text = Self.setting(shutdownTimeout, environment, "ROUTE_HANDLERS_SHUTDOWN_TIMEOUT") {
+            configuration.shutdownTimeout = try Self.duration(text, option: "--shutdown-timeout")
+        }
+        if let text = Self.setting(requestTimeout, environment, "ROUTE_HANDLERS_REQUEST_TIMEOUT") {
+            let limit = try Self.duration(text, option: "--request-timeout")
+            configuration.requestTimeout = limit > .zero ? limit : nil
+        }
+        if let text = Self.setting(requestTerminateTimeout, environment, "ROUTE_HANDLERS_REQUEST_TERMINATE_TIMEOUT") {
+            let limit = try Self.duration(text, option: "--request-terminate-timeout")
+            configuration.requestTerminateTimeout = limit > .zero ? limit : nil
+        }
+        if let soft = configuration.requestTimeout, let hard = configuration.requestTerminateTimeout, hard < soft {
+            throw ServerError(.invalidOption, "--request-terminate-timeout must not be shorter than --request-timeout.")
+        }
+        let environmentMaxRequests = try Self.integer(environment, "ROUTE_HANDLERS_MAX_REQUESTS")
+        if let count = maxRequests ?? environmentMaxRequests {
+            guard count >= 0 else { throw ServerError(.invalidOption, "--max-requests must not be negative.") }
+            configuration.maxRequests = count > 0 ? count : nil
         }
         if let clients = allowedClients ?? environment["FCGI_WEB_SERVER_ADDRS"], !clients.isEmpty {
             configuration.allowedClients = clients.split(separator: ",").map { $0.filter { $0 != " " } }
         }
     }
 
-    /// How many supervised worker processes to run; 1 means this process serves by itself.
-    func processCount(environment: [String: String]) throws(ServerError) -> Int {
-        let fromEnvironment = try Self.integer(environment, "ROUTE_HANDLERS_PROCESSES")
-        let count = processes ?? fromEnvironment ?? 1
-        guard (1...256).contains(count) else { throw ServerError(.invalidOption, "--processes must be 1-256.") }
-        return count
+    /// How many worker processes a master supervises; `nil` when neither `--processes` nor
+    /// `ROUTE_HANDLERS_PROCESSES` is given, and the process serves alone.
+    func processCount(environment: [String: String]) throws(ServerError) -> Int? {
+        guard let text = Self.setting(processes, environment, "ROUTE_HANDLERS_PROCESSES") else { return nil }
+        return try Self.processCount(text)
+    }
+
+    /// The master's settings, for `processes` workers.
+    func supervisorSettings(processes: Int, configuration: FastCGIServerConfiguration, environment: [String: String]) throws(ServerError) -> Supervisor.Settings {
+        var settings = Supervisor.Settings(processes: processes)
+        settings.shutdownTimeout = configuration.shutdownTimeout
+        if let size = Self.setting(maxMemory, environment, "ROUTE_HANDLERS_MAX_MEMORY") {
+            let bytes = try Self.byteCount(size)
+            settings.maxMemory = bytes > 0 ? bytes : nil
+        }
+        return settings
     }
 
     private static func integer(_ environment: [String: String], _ name: String) throws(ServerError) -> Int? {

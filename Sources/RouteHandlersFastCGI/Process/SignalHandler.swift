@@ -4,23 +4,27 @@ import Dispatch
 import Glibc
 #endif
 
-/// Turns termination signals into a callback on a dispatch queue. A second signal while shutting down exits
-/// at once, as an operator pressing Ctrl-C twice expects.
+/// Turns signals into a callback on a dispatch queue, called for every signal received. The signals are
+/// ignored by the process until the callback is set, so that none arriving before can kill it.
 final class SignalHandler: @unchecked Sendable {
     private let queue = DispatchQueue(label: "route-handlers.signals")
     private var sources: [DispatchSourceSignal] = []
     private var handler: (@Sendable (Int32) -> Void)?
-    private var received = false
 
     static func install(_ signals: [Int32]) -> SignalHandler {
         let result = SignalHandler()
+        let registered = DispatchSemaphore(value: 0)
         for number in signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: result.queue)
-            source.setEventHandler { [result] in result.fire(number) }
+            source.setEventHandler { [result] in result.handler?(number) }
+            source.setRegistrationHandler { registered.signal() }
             source.resume()
             result.sources.append(source)
         }
+        // libdispatch registers a source later, on its own thread; until then the signal is ignored and lost
+        // (a worker told to stop right after it started would never stop). Return once they all listen.
+        for _ in signals { _ = registered.wait(timeout: .now() + 2) }
         return result
     }
 
@@ -28,9 +32,20 @@ final class SignalHandler: @unchecked Sendable {
         queue.sync { self.handler = handler }
     }
 
-    private func fire(_ number: Int32) {
-        if received { exit(128 + number) }
-        received = true
-        handler?(number)
+    static func name(_ number: Int32) -> String {
+        switch number {
+        case SIGHUP: "SIGHUP"
+        case SIGINT: "SIGINT"
+        case SIGQUIT: "SIGQUIT"
+        case SIGTERM: "SIGTERM"
+        case SIGUSR2: "SIGUSR2"
+        case SIGKILL: "SIGKILL"
+        case SIGABRT: "SIGABRT"
+        case SIGSEGV: "SIGSEGV"
+        case SIGBUS: "SIGBUS"
+        case SIGILL: "SIGILL"
+        case SIGTRAP: "SIGTRAP"
+        default: "signal \(number)"
+        }
     }
 }

@@ -18,6 +18,17 @@ public struct FastCGIServerConfiguration: Sendable {
     public var allowedClients: [String]?
     /// The listen backlog.
     public var backlog: Int32 = 1024
+    /// Soft limit on a handler (`--request-timeout`): past it, its task is cancelled and the client gets 504
+    /// problem+json. `nil`: none.
+    public var requestTimeout: Duration?
+    /// Hard limit (`--request-terminate-timeout`), from the request's start: a handler still running then makes
+    /// the process stop taking connections, to be replaced by its master. `nil`: none.
+    public var requestTerminateTimeout: Duration?
+    /// Requests after which a supervised worker asks its master for a replacement (`--max-requests`, with up to
+    /// 10% added at random so that workers do not all recycle at once). `nil`: never.
+    public var maxRequests: Int?
+    /// Tells a supervised worker's master that this process wants replacing.
+    var onRetire: (@Sendable (RetireReason) -> Void)?
 
     public init(address: ListenAddress) {
         self.address = address

@@ -38,7 +38,7 @@ extension FastCGIServer {
             let response: Response
             switch outcome {
             case .success(let request):
-                response = await responder.respond(to: request, requestID: requestID, logger: logger)
+                response = await respond(to: request, requestID: requestID, on: connection)
             case .failure(let error):
                 response = error.response
             }
@@ -77,8 +77,24 @@ extension FastCGIServer {
         let keep = !stopping.load(ordering: .relaxed)
         switch connection.finish(keepOpen: keep) {
         case .keepOpen:
-            connection.state.withLock { $0 = .idle }
-            armForRequest(connection)
+            // A shutdown that began meanwhile saw this connection busy and left it to finish here: close it (or
+            // serve the request already waiting on it) rather than leave it idle for the drain to wait on.
+            let shuttingDown = connection.state.withLock { state in
+                if stopping.load(ordering: .acquiring) {
+                    state = connection.hasPendingInput ? .reading : .closed
+                    return true
+                }
+                state = .idle
+                return false
+            }
+            if !shuttingDown {
+                armForRequest(connection)
+            } else if case .reading = connection.state.withLock({ $0 }) {
+                pool.submit { [self] in serve(connection) }
+            } else {
+                connection.closeDescriptor()
+                remove(connection)
+            }
         case .closed:
             remove(connection)
         }

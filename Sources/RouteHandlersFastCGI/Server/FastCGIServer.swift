@@ -36,6 +36,7 @@ public final class FastCGIServer: Sendable {
     /// Requests whose after() work is still running: a graceful shutdown waits for them too.
     let pendingAfterWork = Atomic<Int>(0)
     let started = Atomic<Bool>(false)
+    let limits: RequestLimits
 
     static let listenToken = UInt64.max
     static let wakeToken = UInt64.max - 1
@@ -47,6 +48,7 @@ public final class FastCGIServer: Sendable {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
+        self.limits = RequestLimits(configuration)
         let listener = try ListeningSocket.open(
             configuration.address,
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
@@ -73,10 +75,13 @@ public final class FastCGIServer: Sendable {
     public func run() async {
         precondition(!started.exchange(true, ordering: .relaxed), "FastCGIServer.run() called twice")
         logger.info("FastCGI server listening on \(boundAddress)")
+        limits.startWatchdog { [self] late in retireStuck(late) }
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
             _ = spawnThread(name: "fcgi-loop") { [self] in
                 eventLoop()
-                pool.shutdown()
+                limits.stopWatchdog()
+                // A handler stuck on its thread would never let the pool's threads be joined.
+                if !limits.isStuck.load(ordering: .acquiring) { pool.shutdown() }
                 close(epoll)
                 close(wakeFD)
                 continuation.resume()

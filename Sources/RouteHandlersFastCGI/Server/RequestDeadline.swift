@@ -1,0 +1,135 @@
+import Logging
+import RouteHandlers
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a worker asks its master to be replaced.
+enum RetireReason: Sendable {
+    /// It served its `--max-requests`: replace it when convenient, one worker at a time.
+    case maxRequests
+    /// A handler outlived `--request-terminate-timeout`: it has stopped taking connections; replace it now.
+    case stuck
+}
+
+/// The server's per-request limits: `--request-timeout` (cancel, 504), `--request-terminate-timeout` (a
+/// watchdog thread notices a handler that still runs and retires the process) and `--max-requests`.
+final class RequestLimits: Sendable {
+    let softDeadline: ResponseDeadline?
+    let terminateAfter: Duration?
+    /// This process's request budget: `--max-requests` plus up to 10% at random.
+    let maxRequests: Int?
+    private let served = Atomic<Int>(0)
+    private let inFlight = Mutex<[UInt64: InFlight]>([:])
+    private let nextToken = Atomic<UInt64>(0)
+    private let stopped = Atomic<Bool>(false)
+    /// Set once a handler has outlived the hard limit: its thread may never come back.
+    let isStuck = Atomic<Bool>(false)
+
+    /// A handler running, and the connection its answer is for.
+    struct InFlight: Sendable {
+        let started: ContinuousClock.Instant
+        let summary: String
+        let connection: FastCGIConnection
+        /// Its client has had an answer (504 at the soft limit) though the handler still runs.
+        var answered = false
+    }
+
+    init(_ configuration: FastCGIServerConfiguration) {
+        softDeadline = configuration.requestTimeout.map(ResponseDeadline.init)
+        terminateAfter = configuration.requestTerminateTimeout
+        maxRequests = configuration.maxRequests.map { $0 + Int.random(in: 0...($0 / 10)) }
+    }
+
+    var tracksHandlers: Bool { softDeadline != nil || terminateAfter != nil }
+
+    /// Counts a request; true exactly once, when this one reaches the budget.
+    func countRequest() -> Bool {
+        guard let maxRequests else { return false }
+        return served.add(1, ordering: .relaxed).newValue == maxRequests
+    }
+
+    func begin(_ summary: String, on connection: FastCGIConnection) -> UInt64 {
+        let token = nextToken.add(1, ordering: .relaxed).newValue
+        inFlight.withLock { $0[token] = InFlight(started: .now, summary: summary, connection: connection) }
+        return token
+    }
+
+    func answered(_ token: UInt64) {
+        inFlight.withLock { $0[token]?.answered = true }
+    }
+
+    func end(_ token: UInt64) {
+        _ = inFlight.withLock { $0.removeValue(forKey: token) }
+    }
+
+    /// Starts the watchdog thread when there is a hard limit; it calls `onStuck` once, with the handlers past
+    /// the limit.
+    func startWatchdog(onStuck: @escaping @Sendable (_ late: [InFlight]) -> Void) {
+        guard let terminateAfter else { return }
+        let period = min(terminateAfter / 4, .milliseconds(250))
+        let microseconds = UInt32(max(10_000, period.components.seconds * 1_000_000 + period.components.attoseconds / 1_000_000_000_000))
+        _ = spawnThread(name: "fcgi-watchdog") { [self] in
+            while !stopped.load(ordering: .relaxed), !isStuck.load(ordering: .relaxed) {
+                usleep(microseconds)
+                let now = ContinuousClock.now
+                let late = inFlight.withLock { table in table.values.filter { now - $0.started >= terminateAfter } }
+                if !late.isEmpty, !isStuck.exchange(true, ordering: .acquiringAndReleasing) {
+                    onStuck(late)
+                }
+            }
+        }
+    }
+
+    func stopWatchdog() {
+        stopped.store(true, ordering: .relaxed)
+    }
+}
+
+extension FastCGIServer {
+    /// The responder's answer to one request, within the configured time limits.
+    func respond(to request: Request, requestID: String, on connection: FastCGIConnection) async -> Response {
+        if limits.countRequest(), let retire = configuration.onRetire {
+            logger.info("Served \(limits.maxRequests ?? 0) requests (--max-requests); asking the master for a replacement")
+            retire(.maxRequests)
+        }
+        guard limits.tracksHandlers else {
+            return await responder.respond(to: request, requestID: requestID, logger: logger)
+        }
+        let summary = "\(request.method) \(request.url.pathname) (request id \(requestID))"
+        let token = limits.begin(summary, on: connection)
+        let handler: @Sendable () async -> Response = { [responder, logger, limits] in
+            defer { limits.end(token) }
+            return await responder.respond(to: request, requestID: requestID, logger: logger)
+        }
+        guard let deadline = limits.softDeadline else { return await handler() }
+        let response = await deadline.respond(requestID: requestID, executorPreference: pool, onTimeout: { [logger] in
+            logger.warning(
+                "Request timed out after \(ResponseDeadline.describe(deadline.limit)) (--request-timeout): \(summary); its handler was cancelled and the client answered 504",
+                metadata: ["request-id": .string(requestID)])
+        }, handler)
+        // Answered (504 if the handler still runs): its connection may carry other requests from now on.
+        limits.answered(token)
+        return response
+    }
+
+    /// The hard limit passed: stop taking connections, cut off the stuck requests still waiting for an answer
+    /// (nginx answers them 502 now rather than at the end of the drain), let the other requests finish, and have
+    /// the master start a replacement (or, alone, exit so that the service manager restarts the process).
+    func retireStuck(_ late: [RequestLimits.InFlight]) {
+        let now = ContinuousClock.now
+        let summaries = late.map { "\($0.summary), running for \(ResponseDeadline.describe(now - $0.started))" }
+        logger.error(
+            "A handler ignored cancellation and still runs past --request-terminate-timeout (\(ResponseDeadline.describe(limits.terminateAfter ?? .zero))): \(summaries.joined(separator: "; ")). This process stops taking connections and will be replaced.")
+        configuration.onRetire?(.stuck)
+        for connection in late.filter({ !$0.answered }).map(\.connection) {
+            connection.aborted.store(true, ordering: .relaxed)
+            // Shut down, not closed: the stuck handler still holds the descriptor, whose number must not be reused.
+            _ = Glibc.shutdown(connection.fd, Int32(SHUT_RDWR))
+            remove(connection)
+        }
+        shutdown()
+    }
+}
