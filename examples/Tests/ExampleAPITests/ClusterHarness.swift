@@ -76,6 +76,11 @@ final class ClusterHarness: @unchecked Sendable {
         try await request(path, method: method, headers: ["Content-Type: application/json"] + headers, body: Array(json.utf8))
     }
 
+    /// What host `index`'s app (its master and workers) wrote to stderr so far.
+    func log(ofHost index: Int) -> String {
+        (try? String(contentsOfFile: work + "/host\(index).log", encoding: .utf8)) ?? ""
+    }
+
     /// The script's output and each host's log, for failure messages.
     var logs: String {
         ([script.errorOutput] + (1...hosts).map { (try? String(contentsOfFile: work + "/host\($0).log", encoding: .utf8)) ?? "" })

@@ -6,8 +6,9 @@ import Testing
 import Glibc
 #endif
 
-/// The example on PostgreSQL across 3 hosts in network namespaces behind one nginx (nginx/run-cluster), and what
-/// happens when one host dies. Serialized: one cluster at a time owns 10.200.0.0/24.
+/// The example on PostgreSQL across 3 hosts in network namespaces behind one nginx (nginx/run-cluster): the
+/// contract through any host, one host killed under load, a rolling reload under load. Serialized: one cluster at
+/// a time owns 10.200.0.0/24. Skipped, with the reason, where network namespaces cannot be made (not root).
 @Suite(
     "Example API: cluster", .serialized, .timeLimit(.minutes(4)),
     .enabled(if: ClusterHarness.unavailable == nil, Comment(rawValue: ClusterHarness.unavailable ?? "")))
@@ -121,6 +122,56 @@ struct ClusterTests {
                 (try? await cluster.request("/api/hello"))?.header("X-Upstream") == victimAddress
             }
             #expect(rejoined, "\(cluster.logs)")
+        }
+    }
+
+    @Test func aRollingReloadUnderLoadFailsNothing() async throws {
+        try await withCluster { cluster in
+            let outcome = Locked(LoadOutcome())
+            let done = Locked(false)
+            let workers = 6
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<workers {
+                    group.addTask {
+                        var index = 0
+                        // Bounded: until the reloads are done, at most 2000 iterations per worker.
+                        while !done.withLock({ $0 }), index < 2000 {
+                            index += 1
+                            let created = try await cluster.send(
+                                "POST", "/api/users", json: #"{"name":"N","email":"r\#(worker)-\#(index)@example.com"}"#)
+                            if created.status == 201, let location = created.header("Location") {
+                                outcome.withLock { $0.created.append((location, "")) }
+                                let read = try await cluster.request(location)
+                                outcome.withLock { $0.reads.append((read.status, read.header("X-Upstream") ?? "")) }
+                            } else {
+                                outcome.withLock { $0.failedCreates.append((created.status, created.header("X-Upstream") ?? "")) }
+                            }
+                        }
+                    }
+                }
+                group.addTask {
+                    defer { done.withLock { $0 = true } }
+                    try await Task.sleep(for: .seconds(1))
+                    // One host after another, each reloaded (SIGHUP to its master, as `systemctl reload`) and
+                    // done before the next starts: a rolling deploy.
+                    for host in 1...cluster.hosts {
+                        let pid = try #require(cluster.appPID(ofHost: host))
+                        let before = cluster.log(ofHost: host).components(separatedBy: "Reload complete").count
+                        kill(pid, SIGHUP)
+                        let reloaded = await eventually(seconds: 60) {
+                            cluster.log(ofHost: host).components(separatedBy: "Reload complete").count > before
+                        }
+                        #expect(reloaded, "host \(host): \(cluster.log(ofHost: host))")
+                    }
+                    try await Task.sleep(for: .seconds(1))
+                }
+                try await group.waitForAll()
+            }
+            let result = outcome.withLock { $0 }
+            print("cluster rolling reload: \(result.created.count) created, \(result.reads.count) read, \(result.failedCreates.count) failed")
+            #expect(result.created.count > 20, "too little load to mean anything: \(result.created.count)")
+            #expect(result.failedCreates.isEmpty, "\(result.failedCreates)")
+            #expect(result.reads.allSatisfy { $0.status == 200 }, "\(result.reads.filter { $0.status != 200 })")
         }
     }
 }
