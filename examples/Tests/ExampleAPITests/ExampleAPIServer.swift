@@ -4,8 +4,9 @@ import Foundation
 import Glibc
 #endif
 
-/// The example-api executable on a unix socket in a temporary directory, with its own SQLite file, behind a
-/// real nginx: the way a user runs it. Both processes are stopped by pid.
+/// The example-api executable on a unix socket in a temporary directory, with its own SQLite file (or, with
+/// ``ExampleStore/postgres``, its own PostgreSQL database), behind a real nginx: the way a user runs it. Both
+/// processes are stopped by pid.
 final class ExampleAPIServer: @unchecked Sendable {
     /// The signing secret the app is started with.
     static let webhookSecret = "whsec_test_secret"
