@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 let package = Package(
     name: "swift-route-handlers",
     platforms: [.macOS(.v15)],
@@ -8,6 +14,7 @@ let package = Package(
         .library(name: "RouteHandlers", targets: ["RouteHandlers"]),
         .library(name: "RouteHandlersFastCGI", targets: ["RouteHandlersFastCGI"]),
         .library(name: "RouteHandlersTesting", targets: ["RouteHandlersTesting"]),
+        .library(name: "RouteHandlersOpenAPI", targets: ["RouteHandlersOpenAPI"]),
         .executable(name: "route-tree-gen", targets: ["route-tree-gen"]),
         .plugin(name: "RouteTreePlugin", targets: ["RouteTreePlugin"]),
         .plugin(name: "RouteTablePlugin", targets: ["RouteTablePlugin"]),
@@ -16,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         // libfcgi, found through pkg-config; the module map exposes fcgiapp.h only.
@@ -41,11 +52,24 @@ let package = Package(
                 "CFastCGI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
+        // The test client: in process, or live over FastCGI to a real server on a temporary unix socket.
         .target(
             name: "RouteHandlersTesting",
-            dependencies: ["RouteHandlers"]
+            dependencies: ["RouteHandlers", "RouteHandlersFastCGI"]
+        ),
+        // A swift-openapi-generator `ServerTransport`: generated `APIProtocol` handlers as routes of a Router.
+        .target(
+            name: "RouteHandlersOpenAPI",
+            dependencies: [
+                "RouteHandlers",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         // File-based routing: scans app/, validates it with RouteHandlers' own grammar, emits Swift. Build-time only.
         .target(
@@ -79,7 +103,10 @@ let package = Package(
         // The app the server tests start as a process (spawn-fcgi, --listen, the supervisor, CGI): not a product.
         .executableTarget(
             name: "route-handlers-fixture",
-            dependencies: ["FixtureRoutes", "RouteHandlersFastCGI"],
+            dependencies: [
+                "FixtureRoutes", "RouteHandlers", "RouteHandlersFastCGI",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/Fixture"
         ),
         // The same app as another build (/api/version answers "2"): what a deploy puts on disk in reload tests.
@@ -114,8 +141,27 @@ let package = Package(
             dependencies: [
                 "RouteHandlersFastCGI", "RouteHandlers", "RouteHandlersTesting", "FixtureRoutes", "route-handlers-fixture",
                 "route-handlers-fixture-v2",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+        .testTarget(
+            name: "RouteHandlersOpenAPITests",
+            dependencies: [
+                "RouteHandlersOpenAPI", "RouteHandlers", "RouteHandlersTesting",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]
         ),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The documentation plugin (`swift package generate-documentation`), only when asked for: it is not needed to build
+// or test, and every user of the package would otherwise resolve it. `.ci/docs` sets ROUTE_HANDLERS_DOCS; the
+// Swift Package Index sets SPI_GENERATE_DOCS.
+let environment = ProcessInfo.processInfo.environment
+if environment["ROUTE_HANDLERS_DOCS"] != nil || environment["SPI_GENERATE_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"))
+}

@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "example-api", targets: ["ExampleAPI"]),
         .executable(name: "hello-cgi", targets: ["HelloCGI"]),
+        .executable(name: "greeting-api", targets: ["GreetingAPI"]),
     ],
     dependencies: [
         .package(name: "swift-route-handlers", path: ".."),
@@ -16,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         // PostgreSQL, used instead of SQLite when DATABASE_URL is set (several hosts sharing one database).
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // greeting-api: its APIProtocol is generated from openapi.yaml at build time.
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
     ],
     targets: [
         // SQLite (the system library, through pkg-config) for the example's users and posts.
@@ -50,12 +54,31 @@ let package = Package(
             exclude: ["app"],
             plugins: [.plugin(name: "RouteTreePlugin", package: "swift-route-handlers")]
         ),
+        // An API generated from openapi.yaml by swift-openapi-generator's build plugin, served by
+        // RouteHandlersOpenAPI beside file-based routes (app/).
+        .executableTarget(
+            name: "GreetingAPI",
+            dependencies: [
+                .product(name: "RouteHandlers", package: "swift-route-handlers"),
+                .product(name: "RouteHandlersFastCGI", package: "swift-route-handlers"),
+                .product(name: "RouteHandlersOpenAPI", package: "swift-route-handlers"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            path: "openapi",
+            exclude: ["app"],
+            plugins: [
+                .plugin(name: "RouteTreePlugin", package: "swift-route-handlers"),
+                .plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator"),
+            ]
+        ),
         // The examples' contracts, through real nginx (and fcgiwrap for hello-cgi). Harness/ is the root
         // package's Tests/Harness, linked.
         .testTarget(
             name: "ExampleAPITests",
             dependencies: [
-                "ExampleAPI", "HelloCGI",
+                "ExampleAPI", "HelloCGI", "GreetingAPI",
+                // greeting-api's tests run in process and live over FastCGI.
+                .product(name: "RouteHandlersTesting", package: "swift-route-handlers"),
                 // Signs webhook requests to the example.
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -16,4 +16,20 @@ struct sockaddr;
 extern int accept4(int sockfd, struct sockaddr *addr, unsigned int *addrlen, int flags);
 extern int pthread_setname_np(unsigned long thread, const char *name);
 
+// The status page's scoreboard is shared memory that every worker writes its own slot of and any worker reads:
+// atomics on 64-bit words there (Swift's Atomic cannot be placed at an address in a mapping). No <stdint.h>:
+// unsigned long long is Swift's UInt64, and no header here may clash with the Glibc module.
+static inline unsigned long long rh_atomic_load(const unsigned long long *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void rh_atomic_store(unsigned long long *p, unsigned long long v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline unsigned long long rh_atomic_add(unsigned long long *p, unsigned long long v) { return __atomic_add_fetch(p, v, __ATOMIC_ACQ_REL); }
+static inline unsigned long long rh_atomic_sub(unsigned long long *p, unsigned long long v) { return __atomic_sub_fetch(p, v, __ATOMIC_ACQ_REL); }
+static inline int rh_atomic_cas(unsigned long long *p, unsigned long long expected, unsigned long long desired) {
+    return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+static inline void rh_atomic_max(unsigned long long *p, unsigned long long v) {
+    unsigned long long current = __atomic_load_n(p, __ATOMIC_RELAXED);
+    while (current < v && !__atomic_compare_exchange_n(p, &current, v, 1, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {}
+}
+extern int memfd_create(const char *name, unsigned int flags);
+
 #endif

@@ -12,12 +12,25 @@ import RouteHandlers
 /// }
 /// ```
 public struct TestClient: Sendable {
-    let responder: any HTTPResponder
+    let responder: (any HTTPResponder)?
     let logger: Logger
+    /// Set in ``TestingMode/live``: requests go over FastCGI to a real server.
+    let live: FastCGIClient?
 
+    /// A client that passes each request to `responder` in process (``TestingMode/router``).
     public init(responder: some HTTPResponder, logger: Logger = Logger(label: "route-handlers.test")) {
         self.responder = responder
         self.logger = logger
+        self.live = nil
+    }
+
+    /// The unix socket of the live server (``TestingMode/live``); `nil` in process.
+    public var socketPath: String? { live?.socketPath }
+
+    init(live: FastCGIClient, logger: Logger) {
+        self.responder = nil
+        self.logger = logger
+        self.live = live
     }
 
     /// Sends a request for `target` (a path with an optional query) and returns the whole response.
@@ -37,6 +50,9 @@ public struct TestClient: Sendable {
     /// - Throws: ``IncompleteResponse`` when a streamed body failed after its head was sent (a web server would
     ///   pass on a truncated response).
     public func execute(_ request: Request) async throws -> TestResponse {
+        guard let responder else {
+            return try await executeLive(request, client: live ?? FastCGIClient(socketPath: ""))
+        }
         let requestID = RequestID.next()
         let response = await responder.respond(to: request, requestID: requestID, logger: logger)
         let sink = CollectingSink()
@@ -91,7 +107,7 @@ public struct TestResponse: Sendable {
     public var headers: Headers
     /// The body as it was written, chunk by chunk (one chunk for a fixed body).
     public var chunks: [[UInt8]]
-    /// The request's ``after(_:)`` work, started when the response was complete.
+    /// The request's `after(_:)` work, started when the response was complete.
     var afterWork: Task<Void, Never>?
 
     /// A response as received; the test client makes these.
@@ -101,7 +117,7 @@ public struct TestResponse: Sendable {
         self.chunks = chunks
     }
 
-    /// Waits until the work the request scheduled with ``after(_:)`` has run (at once when there is none).
+    /// Waits until the work the request scheduled with `after(_:)` has run (at once when there is none).
     public func waitForAfterWork() async {
         await afterWork?.value
     }
@@ -124,10 +140,12 @@ public struct TestResponse: Sendable {
 }
 
 extension Router {
-    /// Freezes the router and runs `body` with a client for it.
+    /// Freezes the router and runs `body` with a client for it, in process or, with ``TestingMode/live``,
+    /// through the real FastCGI server on a temporary unix socket.
     public func test<T>(
-        configuration: RouteResponder.Configuration = .init(), _ body: (TestClient) async throws -> T
+        _ mode: TestingMode = .router, configuration: RouteResponder.Configuration = .init(),
+        _ body: (TestClient) async throws -> T
     ) async throws -> T {
-        try await body(TestClient(responder: responder(configuration: configuration)))
+        try await TestClient.run(mode, responder: responder(configuration: configuration), body)
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import RouteHandlers
 
-public struct TestFailure: Error {}
+public struct TestFailure: Error {
+    public init() {}
+}
 
 /// Every route of the fixture app: the gateway and process routes under /api and the hello routes elsewhere.
 /// `version` tells builds apart (`/api/version`).

@@ -20,8 +20,8 @@ if let url = environment("DATABASE_URL") {
         exit(64)
     }
 }
-if let postgres = currentStore as? PostgresStore {
-    postgres.start()
-}
-
-await Application(router: .app()).run()
+// With PostgreSQL, the client's connection pool runs as a service beside the server (under --processes, in each
+// worker), and is shut down after the server has drained.
+let postgres = currentStore as? PostgresStore
+postgres?.migrateAtStart()
+await Application(router: .app(), services: postgres.map { [$0.client] } ?? []).run()

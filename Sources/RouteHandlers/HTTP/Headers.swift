@@ -3,7 +3,7 @@ import HTTPTypes
 /// HTTP header fields with the Web `Headers` API: case-insensitive, case-preserving, ordered and multi-valued.
 ///
 /// Storage is swift-http-types' `HTTPFields`. A name that is not an HTTP token, or a value that contains CR, LF or
-/// NUL, is never stored: it is recorded in ``rejectedFields`` instead, and a response carrying such a field is
+/// NUL, is never stored: it is recorded in `rejectedFields` instead, and a response carrying such a field is
 /// refused by the server (500 and a log line) rather than sent with an altered or injected header.
 public struct Headers: Sendable, Hashable {
     /// The valid fields, in order.

@@ -4,7 +4,7 @@ public typealias MiddlewareNext = @Sendable (Request, Context) async throws -> R
 /// Code that runs around the handlers of a group of routes, in the shape of Hummingbird's `RouterMiddleware`.
 ///
 /// A middleware may answer on its own (never calling `next`), change the request or the context before `next`
-/// (``Context/locals`` carries typed values to the handlers), change the response after it, and catch what
+/// (``RouteContext/locals`` carries typed values to the handlers), change the response after it, and catch what
 /// `next` throws (``RouteContext/response(for:)`` turns any error into the response the client would get).
 ///
 /// ```swift

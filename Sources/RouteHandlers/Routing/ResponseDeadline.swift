@@ -23,8 +23,10 @@ public struct ResponseDeadline: Sendable {
     ///
     /// Cancelling the calling task cancels `respond`'s task (and waits for its answer, as without a deadline).
     /// - Parameters:
+    ///   - requestID: the request's id, named in the 504 problem.
     ///   - executorPreference: where `respond`'s task runs (an unstructured task does not inherit it).
     ///   - onTimeout: called once when the limit has passed, before the 504 is returned: to log what timed out.
+    ///   - respond: produces the response within the limit.
     public func respond(
         requestID: String, executorPreference: (any TaskExecutor)? = nil, onTimeout: @Sendable () -> Void = {},
         _ respond: @escaping @Sendable () async -> Response

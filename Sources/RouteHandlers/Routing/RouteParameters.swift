@@ -1,7 +1,8 @@
 /// The values a request's path gave a route's dynamic segments, by name.
 ///
 /// `params.id` reads a `[id]` segment; a catch-all's segments are read with ``segments(_:)``. A name that is not a
-/// Swift identifier reads as a raw identifier, `` params.`user-id` ``, or with ``get(_:)``. An optional catch-all
+/// Swift identifier, such as `user-id`, reads as a raw identifier (the name in backticks after `params.`), or with
+/// ``get(_:)``. An optional catch-all
 /// that matched no segment has no entry, so it reads as `nil`, as in Next.js.
 @dynamicMemberLookup
 public struct RouteParameters: Sendable, Hashable {

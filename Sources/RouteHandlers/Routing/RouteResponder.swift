@@ -100,6 +100,7 @@ public struct RouteResponder: Sendable {
         guard let pathname = stripBasePath(request.url.pathname) else { return .failure(notFound(request)) }
         do throws(HTTPError) {
             guard let match = try tree.resolve(pathname: pathname) else { return .failure(notFound(request)) }
+            RouteRecorder.current?.record(match.route.pattern)
             return .route(match.route.value, match.parameters)
         } catch {
             return .failure(error)

@@ -9,8 +9,8 @@ import HTTPTypes
 /// }
 /// ```
 ///
-/// Middleware is added with ``use(_:)`` (every request, including those that match no route) and
-/// ``use(_:_:)`` (the routes under a path prefix); see ``RouteMiddleware``.
+/// Middleware is added with `use(_:)` (every request, including those that match no route) and
+/// `use(_:_:)` (the routes under a path prefix); see ``RouteMiddleware``.
 ///
 /// Problems with patterns (an invalid segment, two routes for one URL) are collected and reported together by
 /// ``responder(configuration:)``.

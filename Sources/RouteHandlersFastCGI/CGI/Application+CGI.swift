@@ -37,8 +37,15 @@ extension Application {
         } catch {
             Self.fail("the route table is invalid:\n\(error)")
         }
-        let written = await CGIGateway.serve(
-            environment, mountPoint: mountPoint, responder: responder, maxBodySize: maxBodySize, logger: logger)
-        exit(written ? 0 : 1)
+        let request = environment
+        let limit = maxBodySize
+        do {
+            let written = try await withServices(logger: logger) {
+                await CGIGateway.serve(request, mountPoint: mountPoint, responder: responder, maxBodySize: limit, logger: logger)
+            }
+            exit(written ? 0 : 1)
+        } catch {
+            Self.fail("a service failed: \(error)")
+        }
     }
 }

@@ -23,6 +23,8 @@ struct GatewayRequest {
     var requestID: String
     /// `CONTENT_LENGTH`, when it is a number.
     var declaredLength: Int?
+    /// `REMOTE_USER` (HTTP authentication done by the web server), for the access log's `%u`.
+    var remoteUser: String?
 
     /// The method to answer with: the request's, or GET for a request too broken to have one.
     var method: HTTPRequest.Method {
@@ -34,6 +36,7 @@ struct GatewayRequest {
         for (name, value) in params { fields.take(name, value) }
         requestID = fields.requestID ?? RequestID.next()
         declaredLength = fields.contentLength.flatMap { Int($0) }
+        remoteUser = fields.remoteUser
         request = Result { () throws(HTTPError) in try fields.request(mount: mount) }
     }
 }
@@ -52,6 +55,7 @@ extension GatewayRequest {
         var serverName: String?
         var serverPort: String?
         var remoteAddress: String?
+        var remoteUser: String?
         var requestID: String?
         var headers = Headers()
         var contentType: String?
@@ -83,6 +87,7 @@ extension GatewayRequest {
             case "SERVER_NAME": serverName = value
             case "SERVER_PORT": serverPort = value
             case "REMOTE_ADDR": remoteAddress = value.isEmpty ? nil : value
+            case "REMOTE_USER": remoteUser = value.isEmpty ? nil : value
             case "REQUEST_ID": requestID = value.isEmpty ? nil : value
             case "CONTENT_TYPE" where !value.isEmpty: contentType = value
             case "CONTENT_LENGTH" where !value.isEmpty: contentLength = value

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Logging
 import RouteHandlers
+import ServiceLifecycle
 import Synchronization
 
 #if canImport(Glibc)
@@ -27,20 +28,30 @@ public struct Application: Sendable {
     /// Builds the responder from the path a CGI script is mounted at ("" when none), which the router strips
     /// before routing, and the environment (`ROUTE_HANDLERS_DEV`, `ROUTE_HANDLERS_TRUSTED_PROXIES`).
     let makeResponder: @Sendable (_ mountPoint: String, _ environment: [String: String]) throws -> any HTTPResponder
+    /// Run beside the server in one `ServiceGroup` (see ``init(router:configuration:services:)``).
+    let services: [any Service]
 
     /// Serves `router`. Run as a CGI script mounted at `SCRIPT_NAME` (such as `/cgi-bin/app`), it routes on
     /// what follows (`PATH_INFO`), under `configuration.basePath` if set.
-    public init(router: Router, configuration: RouteResponder.Configuration = .init()) {
+    ///
+    /// `services` (swift-service-lifecycle, such as postgres-nio's `PostgresClient`) run beside the server in
+    /// one `ServiceGroup`: on SIGTERM, SIGINT or SIGQUIT the server stops first and drains, then the services
+    /// shut down gracefully, in reverse order. Under `--processes N` every worker runs its own; as a CGI script
+    /// they run for the one request.
+    public init(router: Router, configuration: RouteResponder.Configuration = .init(), services: [any Service] = []) {
         self.makeResponder = { mountPoint, environment in
             var configuration = try configuration.applying(environment: environment)
             configuration.basePath = mountPoint + configuration.basePath
             return try router.responder(configuration: configuration)
         }
+        self.services = services
     }
 
-    /// Serves `responder`, which sees every request's full public path.
-    public init(responder: some HTTPResponder) {
+    /// Serves `responder`, which sees every request's full public path, with `services` beside it (see
+    /// ``init(router:configuration:services:)``).
+    public init(responder: some HTTPResponder, services: [any Service] = []) {
         self.makeResponder = { _, _ in responder }
+        self.services = services
     }
 
     /// Serves as the way the process was started tells (see ``Application``), until stopped by SIGTERM, SIGINT
@@ -84,6 +95,8 @@ public struct Application: Sendable {
                 // A worker started by a supervisor: the socket is on fd 0, whatever the arguments say.
                 var configuration = FastCGIServerConfiguration(address: .inherited(fd: 0))
                 try options.apply(to: &configuration, environment: environment)
+                configuration.scoreboard = Scoreboard.inherited(environment: environment)
+                configuration.masterPID = getppid()
                 let channel = WorkerChannel.inherited(environment: environment)
                 var workerLogger = logger
                 workerLogger[metadataKey: "worker"] = "\(getpid())"
@@ -130,7 +143,7 @@ public struct Application: Sendable {
         _ configuration: FastCGIServerConfiguration, responder: any HTTPResponder, logger: Logger, master: WorkerChannel?
     ) async -> Int32 {
         // Signal dispositions before libfcgi initialises, so it installs none of its own.
-        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2])
+        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGUSR1])
         Self.raiseOpenFileLimit(logger: logger)
         var configuration = configuration
         if let master {
@@ -144,8 +157,15 @@ public struct Application: Sendable {
         } catch {
             Self.fail(error.message)
         }
+        // The server alone, or in a ServiceGroup with the application's services: shutting it down starts either.
+        let lifecycle = ServerLifecycle(server: server, services: services, logger: logger)
         let stopping = Atomic<Bool>(false)
         signals.onSignal { signal in
+            if signal == SIGUSR1 {
+                logger.info("Received SIGUSR1; reopening the log files")
+                server.reopenLogs()
+                return
+            }
             if signal == SIGHUP || signal == SIGUSR2 {
                 if master == nil { logger.warning("Received \(SignalHandler.name(signal)): reloading needs a master (--processes); ignored") }
                 return
@@ -156,23 +176,37 @@ public struct Application: Sendable {
                 return
             }
             logger.info("Received \(SignalHandler.name(signal)); shutting down gracefully")
-            server.shutdown()
+            lifecycle.shutdown()
         }
         if let master {
             master.onMasterExit {
                 logger.warning("The master process went away; shutting down gracefully")
-                server.shutdown()
+                lifecycle.shutdown()
             }
             master.send(.ready)
         }
-        await server.run()
+        do {
+            try await lifecycle.run()
+        } catch {
+            Self.fail("a service failed: \(error)")
+        }
         // A handler stuck past --request-terminate-timeout: exit non-zero, so that a service manager restarts
         // a process that serves alone.
         return server.limits.isStuck.load(ordering: .relaxed) ? 75 : 0
     }
 
     private func supervise(_ configuration: FastCGIServerConfiguration, settings: Supervisor.Settings, logger: Logger) throws(ServerError) -> Int32 {
-        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2])
+        let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGUSR1])
+        // The workers open the logs: a path they cannot open is reported here, once, not by a crash loop.
+        for path in [configuration.accessLog, configuration.slowlog].compactMap({ $0 }) where path != "-" {
+            close(try LogFile.open(path))
+        }
+        var settings = settings
+        if configuration.statusPath != nil || configuration.slowlog != nil {
+            // Room for a replacement beside every worker, and for workers still exiting.
+            settings.scoreboard = Scoreboard.create(slots: settings.processes * 2 + 2)
+            if settings.scoreboard == nil { logger.warning("Cannot create the status scoreboard: \(String(cString: strerror(errno)))") }
+        }
         let listener = try ListeningSocket.open(
             configuration.address,
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),

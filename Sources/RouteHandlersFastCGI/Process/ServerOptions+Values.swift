@@ -39,3 +39,34 @@ extension ServerOptions {
         return value
     }
 }
+
+extension ServerOptions {
+    /// The status and ping paths, the access and slow logs.
+    func applyObservability(to configuration: inout FastCGIServerConfiguration, environment: [String: String]) throws(ServerError) {
+        for (option, name, value) in [
+            ("--status-path", "ROUTE_HANDLERS_STATUS_PATH", Self.setting(statusPath, environment, "ROUTE_HANDLERS_STATUS_PATH")),
+            ("--ping-path", "ROUTE_HANDLERS_PING_PATH", Self.setting(pingPath, environment, "ROUTE_HANDLERS_PING_PATH")),
+        ] {
+            guard let value else { continue }
+            guard value.hasPrefix("/"), !value.contains("?") else {
+                throw ServerError(.invalidOption, "\(option) (\(name)) must be a path such as /status, not \"\(value)\".")
+            }
+            if option == "--status-path" { configuration.statusPath = value } else { configuration.pingPath = value }
+        }
+        configuration.accessLog = Self.setting(accessLog, environment, "ROUTE_HANDLERS_ACCESS_LOG")
+        configuration.accessFormat = Self.setting(accessFormat, environment, "ROUTE_HANDLERS_ACCESS_FORMAT")
+        if let format = configuration.accessFormat {
+            do {
+                _ = try AccessLogFormat(format)
+            } catch {
+                throw ServerError(.invalidOption, "Invalid --access-format: \(error.message).")
+            }
+        }
+        configuration.slowlog = Self.setting(slowlog, environment, "ROUTE_HANDLERS_SLOWLOG")
+        if let text = Self.setting(slowlogTimeout, environment, "ROUTE_HANDLERS_SLOWLOG_TIMEOUT") {
+            let timeout = try Self.duration(text, option: "--slowlog-timeout")
+            guard timeout > .zero else { throw ServerError(.invalidOption, "--slowlog-timeout must be more than 0.") }
+            configuration.slowlogTimeout = timeout
+        }
+    }
+}

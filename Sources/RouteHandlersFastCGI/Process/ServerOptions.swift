@@ -69,6 +69,35 @@ public struct ServerOptions: ParsableArguments, Sendable {
         valueName: "size"))
     public var maxMemory: String?
 
+    @Option(name: .customLong("status-path"), help: ArgumentHelp(
+        "Answer this exact path with the pool's status, before routing (PHP-FPM's pm.status_path): text, ?json, ?openmetrics, ?html; ?full lists the workers. [env: ROUTE_HANDLERS_STATUS_PATH]",
+        valueName: "path"))
+    public var statusPath: String?
+
+    @Option(name: .customLong("ping-path"), help: ArgumentHelp(
+        "Answer this exact path with pong (PHP-FPM's ping.path). [env: ROUTE_HANDLERS_PING_PATH]", valueName: "path"))
+    public var pingPath: String?
+
+    @Option(name: .customLong("access-log"), help: ArgumentHelp(
+        "Write one line per request to this file (- for standard output); SIGUSR1 reopens it. [env: ROUTE_HANDLERS_ACCESS_LOG]",
+        valueName: "path"))
+    public var accessLog: String?
+
+    @Option(name: .customLong("access-format"), help: ArgumentHelp(
+        "The access log's format in PHP-FPM's % tokens, plus %{route}, %{request-id}, %{trace-id}. [env: ROUTE_HANDLERS_ACCESS_FORMAT]",
+        valueName: "format"))
+    public var accessFormat: String?
+
+    @Option(name: .customLong("slowlog"), help: ArgumentHelp(
+        "Log requests still running after --slowlog-timeout to this file; SIGUSR1 reopens it. [env: ROUTE_HANDLERS_SLOWLOG]",
+        valueName: "path"))
+    public var slowlog: String?
+
+    @Option(name: .customLong("slowlog-timeout"), help: ArgumentHelp(
+        "How long a request runs before the slow log records it, such as 1s or 500ms. Default 5s. [env: ROUTE_HANDLERS_SLOWLOG_TIMEOUT]",
+        valueName: "duration"))
+    public var slowlogTimeout: String?
+
     @Option(name: .customLong("allowed-clients"), help: ArgumentHelp(
         "Comma-separated peer addresses allowed over TCP. [env: FCGI_WEB_SERVER_ADDRS]", valueName: "list"))
     public var allowedClients: String?
@@ -138,6 +167,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
             guard count >= 0 else { throw ServerError(.invalidOption, "--max-requests must not be negative.") }
             configuration.maxRequests = count > 0 ? count : nil
         }
+        try applyObservability(to: &configuration, environment: environment)
         if let clients = allowedClients ?? environment["FCGI_WEB_SERVER_ADDRS"], !clients.isEmpty {
             configuration.allowedClients = clients.split(separator: ",").map { $0.filter { $0 != " " } }
         }

@@ -39,6 +39,7 @@ final class SignalHandler: @unchecked Sendable {
         case SIGQUIT: "SIGQUIT"
         case SIGTERM: "SIGTERM"
         case SIGUSR2: "SIGUSR2"
+        case SIGUSR1: "SIGUSR1"
         case SIGKILL: "SIGKILL"
         case SIGABRT: "SIGABRT"
         case SIGSEGV: "SIGSEGV"

@@ -116,6 +116,7 @@ extension Supervisor {
                 let pid = waitpid(-1, &status, WNOHANG)
                 if pid < 0, errno == EINTR { continue }
                 guard pid > 0 else { return }
+                settings.scoreboard?.release(pid: pid)
                 if let worker = workers.removeValue(forKey: pid) { workerExited(worker, status: status) }
             }
         }
@@ -126,6 +127,12 @@ extension Supervisor {
             switch number {
             case SIGHUP, SIGUSR2:
                 reload(signal: number)
+            case SIGUSR1:
+                // logrotate's postrotate: each worker opens its access and slow logs again.
+                logger.info("Received SIGUSR1; the workers reopen their log files")
+                for worker in workers.values where !worker.isRetiring {
+                    if worker.isServing { kill(worker.pid, SIGUSR1) } else { worker.reopenOwed = true }
+                }
             default:
                 if let first = stopSignal {
                     // Ctrl-C twice kills; another signal (a script's SIGTERM after the terminal's SIGINT) does not.
@@ -149,6 +156,10 @@ extension Supervisor {
             guard case .starting(_, let old) = worker.state else { return }
             worker.state = .serving
             logger.debug("Worker \(worker.pid) accepts connections")
+            if worker.reopenOwed {
+                worker.reopenOwed = false
+                kill(worker.pid, SIGUSR1)
+            }
             if old != nil { replacementIsReady(worker) }
         }
 

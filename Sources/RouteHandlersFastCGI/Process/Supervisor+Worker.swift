@@ -19,6 +19,9 @@ extension Supervisor {
         let started = ContinuousClock.now
         /// Queued for replacement (max requests, memory, reload).
         var queued = false
+        /// SIGUSR1 arrived while it was starting (it may already have opened the logs): sent once it is ready,
+        /// as before its signal handlers exist SIGUSR1 would kill it.
+        var reopenOwed = false
         /// When its control pipe closed (it is exiting).
         var controlClosed: ContinuousClock.Instant?
         /// The stop signal sent to it, and when: sent again each second until it exits, in case it arrived

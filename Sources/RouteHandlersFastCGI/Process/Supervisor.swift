@@ -32,6 +32,8 @@ struct Supervisor {
         /// How long a replacement must stay up once it accepts before the worker it replaces is stopped: one
         /// that exits at once aborts a reload instead of taking over.
         var probation: Duration = .milliseconds(500)
+        /// Shared with the workers for the status page; the master frees a worker's slot when it exits.
+        var scoreboard: Scoreboard?
 
         init(processes: Int) {
             self.processes = processes
@@ -64,7 +66,7 @@ struct Supervisor {
             return 1
         }
         let master = Master(
-            settings: settings, launcher: WorkerLauncher(executable: executable, listener: listener.fd),
+            settings: settings, launcher: WorkerLauncher(executable: executable, listener: listener.fd, scoreboard: settings.scoreboard?.fd),
             signalPipe: ends[0], logger: logger)
         logger.info("Supervising \(settings.processes) worker process(es) of \(executable) on \(listener.address)")
         // Stopping, the master closes its listener first: once the workers have closed theirs, a new connection

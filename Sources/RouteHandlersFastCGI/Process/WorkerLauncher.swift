@@ -8,6 +8,8 @@ import Glibc
 struct WorkerLauncher {
     let executable: String
     let listener: Int32
+    /// The status scoreboard's memfd, passed on as fd 4.
+    var scoreboard: Int32?
 
     struct Started {
         let pid: pid_t
@@ -32,13 +34,14 @@ struct WorkerLauncher {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, listener, 0)
         posix_spawn_file_actions_adddup2(&actions, ends[1], WorkerChannel.fd)
+        if let scoreboard { posix_spawn_file_actions_adddup2(&actions, scoreboard, Scoreboard.inheritedFD) }
         // Workers start with default signal handling; the master's ignored signals must not leak into them.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        for signal in [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGUSR1, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var empty = sigset_t()
         sigemptyset(&empty)
@@ -47,7 +50,9 @@ struct WorkerLauncher {
 
         let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
-        let environment = Self.workerEnvironment().map { strdup($0) } + [nil]
+        var variables = Self.workerEnvironment()
+        if scoreboard != nil { variables.append("\(Scoreboard.variable)=\(Scoreboard.inheritedFD)") }
+        let environment = variables.map { strdup($0) } + [nil]
         defer { environment.forEach { free($0) } }
 
         var pid: pid_t = 0
@@ -61,7 +66,7 @@ struct WorkerLauncher {
 
     /// The master's environment, marked as a worker's; systemd's socket-activation variables are the master's.
     private static func workerEnvironment() -> [String] {
-        let dropped = [Supervisor.workerVariable, WorkerChannel.variable, "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"]
+        let dropped = [Supervisor.workerVariable, WorkerChannel.variable, Scoreboard.variable, "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"]
         var result = ["\(Supervisor.workerVariable)=1", "\(WorkerChannel.variable)=\(WorkerChannel.fd)"]
         var cursor = environ
         while let entry = cursor.pointee {

@@ -27,6 +27,23 @@ public struct FastCGIServerConfiguration: Sendable {
     /// Requests after which a supervised worker asks its master for a replacement (`--max-requests`, with up to
     /// 10% added at random so that workers do not all recycle at once). `nil`: never.
     public var maxRequests: Int?
+    /// A request for this exact path gets the pool's status page, before routing (PHP-FPM's `pm.status_path`):
+    /// plain text, `?json`, `?openmetrics` or `?html`, `?full` for the per-worker list. `nil`: none.
+    public var statusPath: String?
+    /// A request for this exact path gets `pong` (PHP-FPM's `ping.path`). `nil`: none.
+    public var pingPath: String?
+    /// Where to write one line per request (`-`: standard output). `nil`: no access log.
+    public var accessLog: String?
+    /// The access log's format, in PHP-FPM's `%` tokens (see the README); `nil`: the default.
+    public var accessFormat: String?
+    /// Where to log requests still running after ``slowlogTimeout``. `nil`: no slow log.
+    public var slowlog: String?
+    /// How long a request may run before it is logged as slow (with ``slowlog``).
+    public var slowlogTimeout: Duration?
+    /// The scoreboard a master shares with its workers; a process serving alone makes its own.
+    var scoreboard: Scoreboard?
+    /// The master's pid, for `%P`.
+    var masterPID: Int32?
     /// Tells a supervised worker's master that this process wants replacing.
     var onRetire: (@Sendable (RetireReason) -> Void)?
 

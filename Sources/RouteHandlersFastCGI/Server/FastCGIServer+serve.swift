@@ -34,11 +34,22 @@ extension FastCGIServer {
         // connection for its next request before this thread runs again, and that must not be overwritten.
         connection.state.withLock { $0 = .busy(nil) }
         armForHangUp(connection)
+        let observation = observer?.begin(gateway)
         let task = Task(executorPreference: pool) { [self] in
             let response: Response
             switch outcome {
             case .success(let request):
-                response = await respond(to: request, requestID: requestID, on: connection)
+                if let observer, let observation {
+                    if let page = observer.answer(request, observation) {
+                        response = page
+                    } else {
+                        response = await observer.run(request, observation) {
+                            await self.respond(to: request, requestID: requestID, on: connection)
+                        }
+                    }
+                } else {
+                    response = await respond(to: request, requestID: requestID, on: connection)
+                }
             case .failure(let error):
                 response = error.response
             }
@@ -46,6 +57,7 @@ extension FastCGIServer {
             let afterWork = response.afterWork.flatMap { $0.isEmpty ? nil : $0 }
             if afterWork != nil { pendingAfterWork.add(1, ordering: .relaxed) }
             await write(response, for: method, on: connection, requestID: requestID)
+            if let observation { observer?.end(observation, response: response) }
             if let afterWork {
                 // A task of its own: it runs even when the client went away and cancelled this one.
                 Task(executorPreference: pool) { [self] in

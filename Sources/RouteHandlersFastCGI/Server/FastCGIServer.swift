@@ -1,6 +1,7 @@
 import CFastCGI
 import Logging
 import RouteHandlers
+import ServiceLifecycle
 import Synchronization
 
 #if canImport(Glibc)
@@ -19,7 +20,10 @@ import Glibc
 /// let server = try FastCGIServer(configuration: .init(address: .unix(path: "/run/app.sock")), responder: responder)
 /// await server.run()   // until shutdown() or a signal handled by the caller
 /// ```
-public final class FastCGIServer: Sendable {
+///
+/// It is a swift-service-lifecycle `Service`: in a `ServiceGroup`, a graceful shutdown stops it accepting and
+/// drains the requests in flight before its `run()` returns.
+public final class FastCGIServer: Service {
     public let configuration: FastCGIServerConfiguration
     /// The address actually listened on (a TCP port 0 resolved to the port the system chose).
     public let boundAddress: ListenAddress
@@ -37,6 +41,8 @@ public final class FastCGIServer: Sendable {
     let pendingAfterWork = Atomic<Int>(0)
     let started = Atomic<Bool>(false)
     let limits: RequestLimits
+    /// Status and ping pages, access and slow logs, metrics and tracing; `nil` when none is on.
+    let observer: RequestObserver?
 
     static let listenToken = UInt64.max
     static let wakeToken = UInt64.max - 1
@@ -54,6 +60,12 @@ public final class FastCGIServer: Sendable {
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: configuration.backlog)
         self.listener = listener
+        do {
+            observer = try RequestObserver.make(configuration, listener: listener, logger: logger)
+        } catch {
+            listener.close()
+            throw error
+        }
         if case .tcp(let host, 0) = configuration.address, let port = boundPort(of: listener.fd) {
             self.boundAddress = .tcp(host: host, port: port)
         } else {
@@ -70,22 +82,33 @@ public final class FastCGIServer: Sendable {
         register(fd: wakeFD, token: Self.wakeToken, events: EPOLLIN.rawValue, add: true)
     }
 
-    /// Serves until ``shutdown()``; returns once requests in flight have finished (or the shutdown timeout
-    /// passed) and every thread has stopped.
+    /// Serves until ``shutdown()``, a graceful shutdown of the `ServiceGroup` it runs in, or the cancellation of
+    /// its task; returns once requests in flight have finished (or the shutdown timeout passed) and every thread
+    /// has stopped. This is its `Service` conformance (swift-service-lifecycle).
     public func run() async {
         precondition(!started.exchange(true, ordering: .relaxed), "FastCGIServer.run() called twice")
         logger.info("FastCGI server listening on \(boundAddress)")
         limits.startWatchdog { [self] late in retireStuck(late) }
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            _ = spawnThread(name: "fcgi-loop") { [self] in
-                eventLoop()
-                limits.stopWatchdog()
-                // A handler stuck on its thread would never let the pool's threads be joined.
-                if !limits.isStuck.load(ordering: .acquiring) { pool.shutdown() }
-                close(epoll)
-                close(wakeFD)
-                continuation.resume()
+        // Both only start the drain: run() returns once the last request has been answered.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                    _ = spawnThread(name: "fcgi-loop") { [self] in
+                        eventLoop()
+                        limits.stopWatchdog()
+                        // A handler stuck on its thread would never let the pool's threads be joined.
+                        if !limits.isStuck.load(ordering: .acquiring) { pool.shutdown() }
+                        close(epoll)
+                        close(wakeFD)
+                        observer?.close()
+                        continuation.resume()
+                    }
+                }
+            } onGracefulShutdown: { [self] in
+                shutdown()
             }
+        } onCancel: { [self] in
+            shutdown()
         }
         logger.info("FastCGI server stopped")
     }
@@ -96,6 +119,11 @@ public final class FastCGIServer: Sendable {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
         var one: UInt64 = 1
         _ = Glibc.write(wakeFD, &one, 8)
+    }
+
+    /// Opens the access and slow logs again (SIGUSR1, after logrotate moved them).
+    public func reopenLogs() {
+        observer?.reopenLogs()
     }
 
     // MARK: - Event loop

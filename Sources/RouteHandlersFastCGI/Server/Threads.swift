@@ -5,7 +5,7 @@ import Glibc
 
 /// Starts a detached-from-Swift-concurrency OS thread. Blocking libfcgi calls run only on such threads, never on
 /// the cooperative pool.
-func spawnThread(name: String, _ body: @escaping @Sendable () -> Void) -> pthread_t {
+package func spawnThread(name: String, _ body: @escaping @Sendable () -> Void) -> pthread_t {
     final class Box {
         let name: String
         let body: @Sendable () -> Void

@@ -4,24 +4,42 @@ import Foundation
 import Glibc
 #endif
 
-/// A TCP port on 127.0.0.1 that was free a moment ago.
+/// A TCP port on 127.0.0.1 that is free now and that no other test of this process was given.
+///
+/// Not port 0's pick: the kernel hands a released port to the next asker, so two tests running at once could
+/// both start a server on it, and one test's requests would reach the other's. Ports come from a counter below
+/// the ephemeral range (where clients' own ports come from), at an offset per process.
 func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw HarnessError("socket failed") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    try PortAllocator.shared.next()
+}
+
+private final class PortAllocator: @unchecked Sendable {
+    static let shared = PortAllocator()
+    private let lock = NSLock()
+    private var candidate = 20_000 + Int(getpid() % 200) * 50
+
+    func next() throws -> Int {
+        try lock.withLock {
+            for _ in 0..<2_000 {
+                candidate = candidate >= 32_000 ? 20_000 : candidate + 1
+                if isBindable(candidate) { return candidate }
+            }
+            throw HarnessError("no free loopback port between 20000 and 32000")
+        }
     }
-    guard bound == 0 else { throw HarnessError("bind failed") }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+
+    private func isBindable(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
     }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 func canConnect(tcpPort port: Int) -> Bool {

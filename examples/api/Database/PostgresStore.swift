@@ -4,8 +4,10 @@ import RouteHandlers
 /// The shared store: PostgreSQL through a pool of connections (postgres-nio's `PostgresClient`), for several
 /// app hosts behind one nginx. No host keeps state another needs, so a write through one host is read through any.
 ///
-/// The client works only while ``run()`` runs (main.swift starts it). The schema is migrated by the first call
-/// (see ``PostgresSchema``); a failed migration is retried by the next.
+/// The client works only while it runs: main.swift hands it to the Application as a service
+/// (swift-service-lifecycle), which runs it beside the server and shuts it down after the last request. The schema
+/// is migrated at start and by the first call that finds it not done (see ``PostgresSchema``); a failed migration
+/// is retried by the next call.
 final class PostgresStore: Store {
     let client: PostgresClient
     let url: DatabaseURL
@@ -16,11 +18,6 @@ final class PostgresStore: Store {
         self.url = try DatabaseURL(url)
         self.logger = logger
         self.client = PostgresClient(configuration: self.url.configuration(), backgroundLogger: logger)
-    }
-
-    /// Runs the connection pool until the task running it is cancelled.
-    func run() async {
-        await client.run()
     }
 
     /// Creates or migrates the schema, once per process (again after a failure).
@@ -172,13 +169,10 @@ actor SchemaGate {
 }
 
 extension PostgresStore {
-    /// Starts the connection pool and the migration in the background, for the life of the process.
-    ///
-    /// A detached task rather than a `Service` under swift-service-lifecycle: the Application in this branch has
-    /// no services yet. The pool needs no orderly shutdown: the server exits after its last request, and
-    /// PostgreSQL ends the sessions of closed sockets.
-    func start() {
-        Task.detached { await self.run() }
+    /// Starts the migration in the background, so that the schema is ready before the first request needs it.
+    /// It waits for a connection, which the pool hands out once ``client`` runs as one of the Application's
+    /// services (main.swift).
+    func migrateAtStart() {
         Task.detached {
             do {
                 try await self.ready()

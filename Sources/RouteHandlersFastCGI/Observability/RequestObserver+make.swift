@@ -1,0 +1,63 @@
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension RequestObserver {
+    /// The observer `configuration` asks for (with metrics and tracing when bootstrapped); `nil` when nothing is
+    /// observed. Opens the log files: a path that cannot be opened is an error at start.
+    static func make(_ configuration: FastCGIServerConfiguration, listener: ListeningSocket, logger: Logger) throws(ServerError) -> RequestObserver? {
+        if configuration.slowlogTimeout != nil, configuration.slowlog == nil {
+            logger.warning("--slowlog-timeout needs --slowlog (a file to write slow requests to); ignored")
+        }
+        let metrics = RequestMetrics.ifBootstrapped()
+        let tracing = RequestTracing.ifBootstrapped()
+        guard configuration.statusPath != nil || configuration.pingPath != nil || configuration.accessLog != nil
+            || configuration.slowlog != nil || metrics != nil || tracing != nil
+        else { return nil }
+        let pool = String((CommandLine.arguments.first ?? "app").split(separator: "/").last ?? "app")
+
+        var slot: WorkerSlot?
+        var statusPage: StatusPage?
+        if configuration.statusPath != nil || configuration.slowlog != nil {
+            if let board = configuration.scoreboard ?? Scoreboard.create(slots: 1) {
+                slot = WorkerSlot.claim(in: board)
+                if slot == nil { logger.warning("The status scoreboard has no free slot; this worker's requests are not counted") }
+                var isTCP = false
+                if case .tcp = listener.address { isTCP = true } else if case .inherited = listener.address { isTCP = Self.isTCP(listener.fd) }
+                statusPage = StatusPage(board: board, pool: pool, listener: listener.fd, isTCP: isTCP)
+            } else {
+                logger.warning("Cannot create the status scoreboard: \(String(cString: strerror(errno)))")
+            }
+        }
+
+        var accessLog: AccessLog?
+        if let path = configuration.accessLog {
+            let format: AccessLogFormat
+            do {
+                format = try AccessLogFormat(configuration.accessFormat ?? AccessLogFormat.defaultFormat)
+            } catch {
+                throw ServerError(.invalidOption, "Invalid --access-format: \(error.message).")
+            }
+            accessLog = AccessLog(file: try LogFile(path: path), format: format, pool: pool, masterPID: configuration.masterPID ?? getpid())
+        }
+        var slowLog: SlowLog?
+        if let path = configuration.slowlog {
+            let timeout = configuration.slowlogTimeout ?? .seconds(5)
+            slowLog = SlowLog(file: try LogFile(path: path), timeout: timeout, onSlow: { [slot] in slot?.countSlow() })
+        }
+        return RequestObserver(
+            statusPath: configuration.statusPath, pingPath: configuration.pingPath, slot: slot, statusPage: statusPage,
+            accessLog: accessLog, slowLog: slowLog, metrics: metrics, tracing: tracing)
+    }
+
+    private static func isTCP(_ fd: Int32) -> Bool {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return result == 0 && (Int32(storage.ss_family) == AF_INET || Int32(storage.ss_family) == AF_INET6)
+    }
+}

@@ -1,0 +1,162 @@
+import CFastCGI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The pool's scoreboard, as PHP-FPM keeps one: shared memory (a memfd) that the master creates and passes to
+/// every worker, so that whichever worker answers the status page sees the whole pool.
+///
+/// A header of pool-wide words, a table of exited workers' per-route counts (the master folds a worker's slot
+/// in when it reaps it, so that totals never go back), then one slot per worker. A worker writes only its own
+/// slot (and the header's pool-wide gauges, atomically); anyone reads. Every shared word is a 64-bit atomic.
+final class Scoreboard: @unchecked Sendable {
+    /// Names the inherited descriptor in a worker's environment.
+    static let variable = "ROUTE_HANDLERS_SCOREBOARD_FD"
+    /// Where a worker finds the scoreboard (after the listener on 0 and the control pipe on 3).
+    static let inheritedFD: Int32 = 4
+    static let magic: UInt64 = 0x5248_5343_4F52_4531
+
+    enum Layout {
+        static let headerSize = 4096
+        static let entrySize = 128
+        /// Bytes of a route entry's key ("route\tmethod\tstatus"); longer keys are cut.
+        static let keyCapacity = entrySize - 32
+        static let retiredEntries = 512
+        static let slotEntries = 128
+        static let slotHeaderSize = 512
+        static let methodOffset = 104
+        static let methodCapacity = 16
+        static let uriOffset = 120
+        static let uriCapacity = 256
+        static let slotSize = slotHeaderSize + slotEntries * entrySize
+        static let retiredOffset = headerSize
+        static let slotsOffset = headerSize + retiredEntries * entrySize
+    }
+
+    /// Word indices in the header.
+    enum Pool: Int {
+        case magic = 0, slotCount, startTime, maxActiveProcesses, maxActiveRequests, maxListenQueue
+        case activeProcesses, activeRequests, retiredRequests, retiredSlowRequests, maxChildrenReached
+    }
+
+    /// Word indices in a worker's slot.
+    enum Worker: Int {
+        case pid = 0, startTime, requests, activeRequests, slowRequests
+        /// Odd while the request fields below are being written (a seqlock).
+        case sequence
+        case requestStart, requestEnd, contentLength, lastCPU, lastMemory, methodLength, uriLength
+    }
+
+    let fd: Int32
+    let base: UnsafeMutableRawPointer
+    let size: Int
+    let slotCount: Int
+
+    private init(fd: Int32, base: UnsafeMutableRawPointer, size: Int, slotCount: Int) {
+        self.fd = fd
+        self.base = base
+        self.size = size
+        self.slotCount = slotCount
+    }
+
+    /// A new scoreboard for up to `slots` workers at once, started now.
+    static func create(slots: Int) -> Scoreboard? {
+        let fd = memfd_create("route-handlers-scoreboard", 1 /* MFD_CLOEXEC */)
+        guard fd >= 0 else { return nil }
+        let size = Layout.slotsOffset + slots * Layout.slotSize
+        guard ftruncate(fd, off_t(size)) == 0, let base = map(fd, size) else {
+            close(fd)
+            return nil
+        }
+        let board = Scoreboard(fd: fd, base: base, size: size, slotCount: slots)
+        board.store(.slotCount, UInt64(slots))
+        board.store(.startTime, UInt64(time(nil)))
+        board.store(.magic, magic)
+        return board
+    }
+
+    /// The scoreboard a master handed this worker, if any.
+    static func inherited(environment: [String: String]) -> Scoreboard? {
+        guard let fd = environment[variable].flatMap({ Int32($0) }), fd > 2 else { return nil }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_size >= Layout.slotsOffset else { return nil }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        let size = Int(status.st_size)
+        guard let base = map(fd, size) else { return nil }
+        let header = base.assumingMemoryBound(to: UInt64.self)
+        let slots = Int(rh_atomic_load(header + Pool.slotCount.rawValue))
+        guard rh_atomic_load(header) == magic, Layout.slotsOffset + slots * Layout.slotSize <= size else {
+            munmap(base, size)
+            return nil
+        }
+        return Scoreboard(fd: fd, base: base, size: size, slotCount: slots)
+    }
+
+    private static func map(_ fd: Int32, _ size: Int) -> UnsafeMutableRawPointer? {
+        let pointer = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+        guard let pointer, pointer != MAP_FAILED else { return nil }
+        return pointer
+    }
+
+    // MARK: - Words
+
+    func word(_ field: Pool) -> UnsafeMutablePointer<UInt64> {
+        (base + field.rawValue * 8).assumingMemoryBound(to: UInt64.self)
+    }
+
+    func load(_ field: Pool) -> UInt64 { rh_atomic_load(word(field)) }
+    func store(_ field: Pool, _ value: UInt64) { rh_atomic_store(word(field), value) }
+
+    func slot(_ index: Int) -> UnsafeMutableRawPointer {
+        base + Layout.slotsOffset + index * Layout.slotSize
+    }
+
+    static func word(_ slot: UnsafeMutableRawPointer, _ field: Worker) -> UnsafeMutablePointer<UInt64> {
+        (slot + field.rawValue * 8).assumingMemoryBound(to: UInt64.self)
+    }
+
+    /// The `index`th route entry of a table starting at `table`.
+    static func entry(_ table: UnsafeMutableRawPointer, _ index: Int) -> RouteEntry {
+        RouteEntry(base: table + index * Layout.entrySize)
+    }
+
+    var retiredTable: UnsafeMutableRawPointer { base + Layout.retiredOffset }
+
+    static func entries(of slot: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        slot + Layout.slotHeaderSize
+    }
+}
+
+/// A per-route counter in shared memory: key length (0: unused; set last), count, 5xx count, total microseconds,
+/// then the key bytes.
+struct RouteEntry {
+    let base: UnsafeMutableRawPointer
+
+    private func word(_ index: Int) -> UnsafeMutablePointer<UInt64> {
+        (base + index * 8).assumingMemoryBound(to: UInt64.self)
+    }
+
+    var keyLength: Int { Int(rh_atomic_load(word(0))) }
+    var count: UnsafeMutablePointer<UInt64> { word(1) }
+    var errors: UnsafeMutablePointer<UInt64> { word(2) }
+    var micros: UnsafeMutablePointer<UInt64> { word(3) }
+
+    var key: String {
+        let length = min(keyLength, Scoreboard.Layout.keyCapacity)
+        return String(decoding: UnsafeRawBufferPointer(start: base + 32, count: length), as: UTF8.self)
+    }
+
+    /// Claims an unused entry for `key` (its bytes first, then the length that makes it visible).
+    func claim(_ key: String) {
+        let bytes = Array(key.utf8.prefix(Scoreboard.Layout.keyCapacity))
+        bytes.withUnsafeBytes { source in
+            if let start = source.baseAddress { (base + 32).copyMemory(from: start, byteCount: source.count) }
+        }
+        rh_atomic_store(word(0), UInt64(bytes.count))
+    }
+
+    static func key(route: String, method: String, status: Int) -> String {
+        "\(route)\t\(method)\t\(status)"
+    }
+}
