@@ -15,6 +15,8 @@ let package = Package(
         .package(name: "swift-route-handlers", path: ".."),
         // HMAC-SHA256 for webhook signatures, SHA-256 for uploaded files.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // PostgreSQL, used instead of SQLite when DATABASE_URL is set (several hosts sharing one database).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // greeting-api: its APIProtocol is generated from openapi.yaml at build time.
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
@@ -34,6 +36,7 @@ let package = Package(
                 .product(name: "RouteHandlersFastCGI", package: "swift-route-handlers"),
                 "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "api",
             // nginx-routes.conf: the nginx include generated from app/ (route-tree-gen nginx), for nginx/run-example.

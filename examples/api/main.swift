@@ -1,9 +1,27 @@
 import RouteHandlers
 import RouteHandlersFastCGI
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 // The example API. Started by spawn-fcgi (socket on fd 0), with --listen, or as a CGI script.
 // Its routes are the files under app/ (app/api/hello/route.swift answers GET /api/hello), compiled into
-// `Router.app()` by RouteTreePlugin at build time. Code the routes share lives beside app/: Database/ (SQLite, at
-// EXAMPLE_API_DATABASE, default ./example-api.sqlite, opened on first use), Models/, Webhooks/ (Stripe signatures,
-// with the secret from STRIPE_WEBHOOK_SECRET).
-await Application(router: .app()).run()
+// `Router.app()` by RouteTreePlugin at build time. Code the routes share lives beside app/: Database/ (the
+// store: PostgreSQL at DATABASE_URL when set, else SQLite at EXAMPLE_API_DATABASE, default ./example-api.sqlite,
+// opened on first use), Models/, Webhooks/ (Stripe signatures, with the secret from STRIPE_WEBHOOK_SECRET).
+
+if let url = environment("DATABASE_URL") {
+    do {
+        _ = try DatabaseURL(url)
+    } catch {
+        let message = "example-api: DATABASE_URL: \(error) (expected postgres://user:password@host:port/database)\n"
+        _ = message.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+        exit(64)
+    }
+}
+// With PostgreSQL, the client's connection pool runs as a service beside the server (under --processes, in each
+// worker), and is shut down after the server has drained.
+let postgres = currentStore as? PostgresStore
+postgres?.migrateAtStart()
+await Application(router: .app(), services: postgres.map { [$0.client] } ?? []).run()

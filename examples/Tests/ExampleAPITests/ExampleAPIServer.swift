@@ -4,8 +4,9 @@ import Foundation
 import Glibc
 #endif
 
-/// The example-api executable on a unix socket in a temporary directory, with its own SQLite file, behind a
-/// real nginx: the way a user runs it. Both processes are stopped by pid.
+/// The example-api executable on a unix socket in a temporary directory, with its own SQLite file (or, with
+/// ``ExampleStore/postgres``, its own PostgreSQL database), behind a real nginx: the way a user runs it. Both
+/// processes are stopped by pid.
 final class ExampleAPIServer: @unchecked Sendable {
     /// The signing secret the app is started with.
     static let webhookSecret = "whsec_test_secret"
@@ -96,10 +97,33 @@ final class ExampleAPIServer: @unchecked Sendable {
     var appLog: String { process.errorOutput }
 }
 
-/// Runs `body` with the example API behind nginx; always stops both and removes the directory.
-func withExampleAPI(environment: [String: String] = [:], _ body: (ExampleAPIServer) async throws -> Void) async throws {
+/// Where the example keeps its data in a test: the contract is the same on both.
+enum ExampleStore: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// A SQLite file in the test's directory (the default, as when DATABASE_URL is unset).
+    case sqlite
+    /// A new database on the test process's PostgreSQL server (``SharedPostgres``), through DATABASE_URL.
+    case postgres
+
+    var description: String { rawValue }
+
+    /// The app's environment for this store.
+    func environment() async throws -> [String: String] {
+        switch self {
+        case .sqlite: return [:]
+        case .postgres:
+            let server = try await SharedPostgres.server
+            return ["DATABASE_URL": server.url(database: try await server.createDatabase())]
+        }
+    }
+}
+
+/// Runs `body` with the example API behind nginx, on `store`; always stops both and removes the directory.
+func withExampleAPI(
+    store: ExampleStore = .sqlite, environment: [String: String] = [:], _ body: (ExampleAPIServer) async throws -> Void
+) async throws {
     let directory = try TemporaryDirectory()
-    let server = try await ExampleAPIServer.start(directory: directory.path, extra: environment)
+    let extra = try await store.environment().merging(environment) { $1 }
+    let server = try await ExampleAPIServer.start(directory: directory.path, extra: extra)
     defer { server.stop() }
     try await body(server)
 }

@@ -6,8 +6,8 @@ import Testing
 struct ExampleAdminTests {
     static let bearer = "Authorization: Bearer \(ExampleAPIServer.adminToken)"
 
-    @Test func everyAdminRouteNeedsTheBearerToken() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func everyAdminRouteNeedsTheBearerToken(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             for path in ["/api/admin/stats", "/api/admin/audit"] {
                 for headers in [[], ["Authorization: Bearer wrong"], ["Authorization: Basic YWRtaW46YWRtaW4="], ["Authorization: Bearer"]] {
                     let response = try await api.request(path, headers: headers)
@@ -22,8 +22,8 @@ struct ExampleAdminTests {
         }
     }
 
-    @Test func withoutAnAdminTokenTheAdminAPIIsClosedAndTheOperatorToldWhy() async throws {
-        try await withExampleAPI(environment: ["ADMIN_TOKEN": ""]) { api in
+    @Test(arguments: ExampleStore.allCases) func withoutAnAdminTokenTheAdminAPIIsClosedAndTheOperatorToldWhy(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store, environment: ["ADMIN_TOKEN": ""]) { api in
             let response = try await api.request("/api/admin/stats", headers: [Self.bearer])
             #expect(response.status == 500)
             #expect(response.header("Content-Type") == "application/problem+json")
@@ -33,8 +33,8 @@ struct ExampleAdminTests {
         }
     }
 
-    @Test func statsCountUsersAndPosts() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func statsCountUsersAndPosts(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             #expect(try await api.request("/api/admin/stats", headers: [Self.bearer]).text == #"{"posts":0,"users":0}"#)
             _ = try await api.send("POST", "/api/users", json: #"{"name":"Ada","email":"ada@example.com"}"#)
             _ = try await api.send("POST", "/api/users", json: #"{"name":"Alan","email":"alan@example.com"}"#)
@@ -46,8 +46,8 @@ struct ExampleAdminTests {
         }
     }
 
-    @Test func createdAndDeletedUsersAreAuditedNewestFirst() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func createdAndDeletedUsersAreAuditedNewestFirst(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             #expect(try await api.request("/api/admin/audit", headers: [Self.bearer]).text == "[]")
             let created = try await api.send("POST", "/api/users", json: #"{"name":"Ada","email":"ada@example.com"}"#)
             #expect(created.status == 201)

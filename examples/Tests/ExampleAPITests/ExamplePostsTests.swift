@@ -1,10 +1,10 @@
 import Testing
 
-/// /api/posts of the example, through nginx.
+/// /api/posts of the example, through nginx, on SQLite and on PostgreSQL.
 @Suite("Example API: posts", .timeLimit(.minutes(2)))
 struct ExamplePostsTests {
-    @Test func createsAndListsPostsOfExistingAuthors() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func createsAndListsPostsOfExistingAuthors(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             #expect(try await api.request("/api/posts").text == "[]")
             _ = try await api.send("POST", "/api/users", json: #"{"name":"Ada","email":"ada@example.com"}"#)
             let first = try await api.send("POST", "/api/posts", json: #"{"title":"Notes","body":"On the engine.","authorId":1}"#)
@@ -20,8 +20,8 @@ struct ExamplePostsTests {
         }
     }
 
-    @Test func anUnknownAuthorIs422() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func anUnknownAuthorIs422(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             for authorId in ["7", "0", "-3"] {
                 let response = try await api.send("POST", "/api/posts", json: #"{"title":"T","body":"B","authorId":\#(authorId)}"#)
                 #expect(response.status == 422, "\(authorId): \(response)")
@@ -31,8 +31,8 @@ struct ExamplePostsTests {
         }
     }
 
-    @Test func invalidBodiesAre400Or422NamingTheField() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func invalidBodiesAre400Or422NamingTheField(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             _ = try await api.send("POST", "/api/users", json: #"{"name":"Ada","email":"ada@example.com"}"#)
             let cases: [(body: String, status: Int, field: String)] = [
                 (#"{"body":"B","authorId":1}"#, 422, #""title""#),
@@ -51,8 +51,8 @@ struct ExamplePostsTests {
         }
     }
 
-    @Test func deletingAUserDeletesTheirPosts() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func deletingAUserDeletesTheirPosts(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             _ = try await api.send("POST", "/api/users", json: #"{"name":"Ada","email":"ada@example.com"}"#)
             _ = try await api.send("POST", "/api/users", json: #"{"name":"Bob","email":"bob@example.com"}"#)
             _ = try await api.send("POST", "/api/posts", json: #"{"title":"A","body":"","authorId":1}"#)

@@ -5,11 +5,11 @@ import Testing
 import Glibc
 #endif
 
-/// /api/users and /api/users/[id] of the example, through nginx, on SQLite.
+/// /api/users and /api/users/[id] of the example, through nginx, on SQLite and on PostgreSQL.
 @Suite("Example API: users", .timeLimit(.minutes(2)))
 struct ExampleUsersTests {
-    @Test func helloAnswersTheDocumentedJSON() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func helloAnswersTheDocumentedJSON(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             let response = try await api.request("/api/hello")
             #expect(response.status == 200)
             #expect(response.text == #"{"message":"Hello, World!"}"#)
@@ -17,8 +17,8 @@ struct ExampleUsersTests {
         }
     }
 
-    @Test func createsListsReadsReplacesAndDeletesUsers() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func createsListsReadsReplacesAndDeletesUsers(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             #expect(try await api.request("/api/users").text == "[]")
 
             let created = try await api.send("POST", "/api/users", json: #"{"name":"Ada Lovelace","email":"ada@example.com"}"#)
@@ -49,8 +49,8 @@ struct ExampleUsersTests {
         }
     }
 
-    @Test func fieldsAreTrimmedAndKeepTheirUnicode() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func fieldsAreTrimmedAndKeepTheirUnicode(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             let created = try await api.send("POST", "/api/users", json: #"{"name":"  Zoë 李 \u0000 ✓ ","email":" zoe@exämple.com\n"}"#)
             #expect(created.status == 201, "\(created)")
             let read = try await api.request("/api/users/1").json()
@@ -59,8 +59,8 @@ struct ExampleUsersTests {
         }
     }
 
-    @Test func unknownIdsAre404ForEveryMethod() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func unknownIdsAre404ForEveryMethod(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             for path in ["/api/users/42", "/api/users/abc", "/api/users/0", "/api/users/-1"] {
                 let get = try await api.request(path)
                 #expect(get.status == 404, "\(path)")
@@ -71,8 +71,8 @@ struct ExampleUsersTests {
         }
     }
 
-    @Test func invalidBodiesAre400Or422NamingTheField() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func invalidBodiesAre400Or422NamingTheField(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             let cases: [(body: String, status: Int, field: String)] = [
                 (#"{"name":"Ada"}"#, 422, #""email""#),
                 (#"{"email":"ada@example.com"}"#, 422, #""name""#),
@@ -105,8 +105,8 @@ struct ExampleUsersTests {
         }
     }
 
-    @Test func aDuplicateEmailIs409OnCreateAndReplace() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func aDuplicateEmailIs409OnCreateAndReplace(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             #expect(try await api.send("POST", "/api/users", json: #"{"name":"Ada","email":"ada@example.com"}"#).status == 201)
             #expect(try await api.send("POST", "/api/users", json: #"{"name":"Bob","email":"bob@example.com"}"#).status == 201)
             let duplicate = try await api.send("POST", "/api/users", json: #"{"name":"Other Ada","email":"ada@example.com"}"#)
@@ -121,8 +121,24 @@ struct ExampleUsersTests {
         }
     }
 
-    @Test func dataSurvivesKillDashNineAndARestart() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func concurrentCreatesOfOneEmailMakeOneUser(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
+            // The database's UNIQUE constraint decides, not a check before the insert: one 201, the rest 409.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await api.send("POST", "/api/users", json: #"{"name":"Twin \#(index)","email":"twin@example.com"}"#).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.sorted() == [201] + Array(repeating: 409, count: 19), "\(statuses)")
+            #expect(try await api.request("/api/users").jsonArray().count == 1)
+        }
+    }
+
+    @Test(arguments: ExampleStore.allCases) func dataSurvivesKillDashNineAndARestart(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             let created = try await api.send("POST", "/api/users", json: #"{"name":"Grace","email":"grace@example.com"}"#)
             #expect(created.status == 201)
             let replaced = try await api.send("PUT", "/api/users/1", json: #"{"name":"Grace Hopper","email":"grace@example.com"}"#)
@@ -148,8 +164,8 @@ struct ExampleUsersTests {
         }
     }
 
-    @Test func fiftyConcurrentCreatesAllLand() async throws {
-        try await withExampleAPI { api in
+    @Test(arguments: ExampleStore.allCases) func fiftyConcurrentCreatesAllLand(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<50 {
                     group.addTask {

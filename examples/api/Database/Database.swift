@@ -5,7 +5,7 @@ import Dispatch
 import Glibc
 #endif
 
-/// The example's SQLite database: one connection, used from one serial queue.
+/// The example's SQLite database (``SQLiteStore``'s): one connection, used from one serial queue.
 ///
 /// SQLite calls block (disk I/O, fsync, busy waits), so they run on that queue rather than on Swift's cooperative
 /// thread pool, and callers `await` them. One connection on one queue also serializes writes, so concurrent
@@ -23,9 +23,6 @@ final class Database: @unchecked Sendable {
     init(path: String) {
         self.path = path
     }
-
-    /// The database the routes use: `EXAMPLE_API_DATABASE`, or `example-api.sqlite` in the working directory.
-    static let shared = Database(path: environment("EXAMPLE_API_DATABASE") ?? "example-api.sqlite")
 
     /// Runs `body` with the connection on the database queue, inside a transaction: committed when `body`
     /// returns, rolled back when it throws.
