@@ -59,7 +59,7 @@ let package = Package(
             name: "RouteHandlersTesting",
             dependencies: ["RouteHandlers", "RouteHandlersFastCGI"]
         ),
-        // A swift-openapi-generator `ServerTransport`: generated `APIProtocol` handlers as routes of a Router.
+        // An OpenAPI `ServerTransport`: the handlers of a generated `APIProtocol` as routes of a Router.
         .target(
             name: "RouteHandlersOpenAPI",
             dependencies: [
