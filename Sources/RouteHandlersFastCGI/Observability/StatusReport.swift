@@ -1,3 +1,4 @@
+import RouteHandlers
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -146,25 +147,11 @@ struct StatusReport {
 
     func html(full: Bool) -> String {
         func table(_ fields: [(String, Value)]) -> String {
-            "<table>\n" + fields.map { "<tr><th>\(Self.escapeHTML($0.0))</th><td>\(Self.escapeHTML(Self.plain($0.1)))</td></tr>\n" }.joined()
+            "<table>\n" + fields.map { "<tr><th>\(escapeHTML($0.0))</th><td>\(escapeHTML(Self.plain($0.1)))</td></tr>\n" }.joined()
                 + "</table>\n"
         }
-        var out = "<!DOCTYPE html>\n<html><head><title>\(Self.escapeHTML(pool)) status</title></head><body>\n" + table(poolFields)
+        var out = "<!DOCTYPE html>\n<html><head><title>\(escapeHTML(pool)) status</title></head><body>\n" + table(poolFields)
         if full { out += snapshot.workers.map { "<hr>\n" + table(workerFields($0)) }.joined() }
         return out + "</body></html>\n"
-    }
-
-    static func escapeHTML(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -83,23 +83,23 @@ final class ErrorPage: HTTPResponder {
         var body = ""
         for (diagnostic, excerpt) in failure.errors {
             let location = "\(diagnostic.path):\(diagnostic.line)\(diagnostic.column.map { ":\($0)" } ?? "")"
-            body += "<section><h2><code>\(escape(location))</code></h2>\n<p class=\"message\">\(escape(diagnostic.message))</p>\n"
+            body += "<section><h2><code>\(escapeHTML(location))</code></h2>\n<p class=\"message\">\(escapeHTML(diagnostic.message))</p>\n"
             if !excerpt.lines.isEmpty {
                 body += "<pre>"
                 for line in excerpt.lines {
                     let mark = line.number == diagnostic.line ? " class=\"error-line\"" : ""
-                    body += "<span\(mark)><span class=\"number\">\(line.number)</span> \(escape(line.text))</span>\n"
+                    body += "<span\(mark)><span class=\"number\">\(line.number)</span> \(escapeHTML(line.text))</span>\n"
                 }
                 body += "</pre>\n"
             }
             body += "</section>\n"
         }
         if failure.errors.isEmpty, !failure.output.isEmpty {
-            body += "<pre>\(escape(failure.output))</pre>\n"
+            body += "<pre>\(escapeHTML(failure.output))</pre>\n"
         }
         return """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(escape(failure.title))</title>
+            <html lang="en"><head><meta charset="utf-8"><title>\(escapeHTML(failure.title))</title>
             <style>
             body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #222; }
             h1 { color: #b00020; } h2 { font-size: 1rem; margin-bottom: 0; } .message { margin-top: .25rem; font-weight: 600; }
@@ -107,25 +107,10 @@ final class ErrorPage: HTTPResponder {
             .number { color: #888; display: inline-block; min-width: 3ch; text-align: right; }
             .error-line { background: #fde7ea; display: block; }
             </style></head>
-            <body><h1>\(escape(failure.title))</h1>
-            <p>\(escape(detail(failure)))</p>
+            <body><h1>\(escapeHTML(failure.title))</h1>
+            <p>\(escapeHTML(detail(failure)))</p>
             \(body)</body></html>
 
             """
-    }
-
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 }
