@@ -145,11 +145,36 @@ bench_row() { # url connections backend_pid nginx_pid [wrk lua script]
 # a ÷ b with two decimals (n/a when either is not a positive number).
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 
-# One line naming the machine and its load, for the head of a results section.
+# One line naming the machine and the software every through-nginx benchmark uses.
 bench_machine() {
     echo "$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(uname -sr)," \
-        "nginx $(nginx -v 2>&1 | sed 's|.*/||'), wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}');" \
-        "load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u '+%H:%M') UTC"
+        "nginx $(nginx -v 2>&1 | sed 's|.*/||'), wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}')"
+}
+
+# Waits up to BENCH_IDLE_WAIT seconds (default 90) for the 1-minute load average to fall under 1 (a build just
+# before the run raises it), then prints it; warns when it did not.
+bench_wait_idle() {
+    local load waited=0 limit=${BENCH_IDLE_WAIT:-90}
+    while :; do
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        awk -v l="$load" 'BEGIN { exit !(l < 1.0) }' && break
+        [ "$waited" -lt "$limit" ] || break
+        [ "$waited" = 0 ] && echo "waiting up to $limit s for the load average ($load) to fall under 1" >&2
+        sleep 5; waited=$((waited + 5))
+    done
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    awk -v l="$load" 'BEGIN { exit !(l >= 1.0) }' &&
+        echo "warning: load average $load: something else is using the CPU, the figures will be noisy" >&2
+    echo "$load"
+}
+
+# The run's time and load, with a warning when the machine was busy before it started (load average 1 or more;
+# the load at the end includes the run's own wrk, nginx and backends, so it says little).
+bench_load_line() { # load at the start, load at the end
+    echo "Run at $(date -u '+%H:%M') UTC; load average $1 before the run ($2 at its end, its own load included)."
+    awk -v a="$1" 'BEGIN { exit !(a >= 1.0) }' &&
+        echo "**Noisy run**: something else was using the CPU; rerun on an idle machine before reading the figures."
+    return 0
 }
 
 # Replaces the section `name` of Benchmarks/RESULTS.md (between its markers) with the file given, or appends it.
