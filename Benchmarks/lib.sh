@@ -24,7 +24,10 @@ bench_stop() {
     for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
     for _ in $(seq 30); do
         alive=0
-        for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        # A child that exited stays a zombie (state Z) until waited for.
+        for pid in "$@"; do
+            [ "$(awk '{print $3}' /proc/"$pid"/stat 2>/dev/null || echo Z)" = Z ] || alive=1
+        done
         [ "$alive" = 0 ] && break
         sleep 0.1
     done
@@ -55,6 +58,7 @@ bench_tree() {
 # worker replaced during a row is still counted). Field numbers count from after the ")" of the command name.
 bench_ticks() {
     local total=0 pid stat rest
+    local -a f
     for pid in $(bench_tree "$1"); do
         stat=$(cat /proc/"$pid"/stat 2>/dev/null) || continue
         rest=${stat##*) }
