@@ -6,10 +6,11 @@ import Synchronization
 import Glibc
 #endif
 
-/// One I/O thread: its own epoll instance, the connections it accepted, and the Swift tasks of their handlers.
+/// One I/O thread: its own epoll instance, the connections it owns, and the Swift tasks of their handlers.
 ///
 /// Every loop's epoll holds the shared listening socket with `EPOLLEXCLUSIVE`, so a new connection wakes one
-/// waiting loop; the loop that accepts a connection owns it for life. When the connection is readable, the loop
+/// waiting loop; the connection then belongs to one loop for life (the server spreads them, see
+/// `FastCGIServer.acceptConnection`). When the connection is readable, the loop
 /// reads and checks its records; once a request is whole, the handler's task is enqueued on this same loop (it
 /// is the task's executor) and runs after the current batch of events, writing its response inline. A request
 /// never crosses threads, so no thread wakes another for it.
@@ -21,7 +22,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     let index: Int
     let epoll: Int32
     let wakeFD: Int32
-    /// The connections this loop accepted, by id (their epoll token). Read on every event by the loop; changed
+    /// The connections this loop owns, by id (their epoll token). Read on every event by the loop; changed
     /// when a connection opens or closes (from whichever thread closes it).
     let connections = Mutex<[UInt64: FastCGIConnection]>([:])
 

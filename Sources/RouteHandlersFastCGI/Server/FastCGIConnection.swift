@@ -7,7 +7,7 @@ import Glibc
 /// One connection from the web server: its state machine, the records read from it and not yet acted on, and
 /// the response being written to it.
 ///
-/// It belongs to the event loop that accepted it: that loop reads it and runs its handlers' tasks, so both
+/// It belongs to one event loop for life: that loop reads it and runs its handlers' tasks, so both
 /// locks are normally taken by one thread; others take them only to shut it down or to cut it off (the drain,
 /// the watchdog) or when a handler's code runs elsewhere (an unstructured task writing a streamed body).
 ///

@@ -11,7 +11,8 @@ import Glibc
 /// A FastCGI responder, for nginx (or any FastCGI web server).
 ///
 /// A few event loops (``FastCGIServerConfiguration/ioThreads``, one thread each) share the listening socket;
-/// the loop that accepts a connection owns it for life, in its own epoll instance, so a connection nginx keeps
+/// each connection belongs for life to one loop (the one that accepted it, or a less busy one), in that loop's
+/// own epoll instance, so a connection nginx keeps
 /// alive (`fastcgi_keep_conn on`) costs no thread while it waits, nor one still sending its request. When a
 /// connection has data, its loop reads it without blocking and checks its records (`RecordParser`) before
 /// storing anything; once a request is whole, its handler runs as a Swift task on that same loop (the task's
@@ -33,7 +34,7 @@ public final class FastCGIServer: Service {
     let responder: any HTTPResponder
     let logger: Logger
     let listener: ListeningSocket
-    /// The I/O threads' event loops; each owns the connections it accepted.
+    /// The I/O threads' event loops; each owns its connections.
     let loops: [EventLoop]
     let nextConnectionID = Atomic<UInt64>(1)
     let stopping = Atomic<Bool>(false)
@@ -142,10 +143,12 @@ public final class FastCGIServer: Service {
         }
     }
 
-    /// Accepts one connection, which `loop` then owns. One per wake-up, so that a burst of new connections
-    /// (nginx filling its keep-alive pool) spreads over the loops rather than landing on the first one awake;
-    /// the listener is level-triggered, so the next one is reported at once.
-    private func acceptConnection(on loop: EventLoop) {
+    /// Accepts one connection (the listener is level-triggered: the next one is reported at once). The loop
+    /// that accepted it owns it for life, unless another loop owns fewer: the
+    /// connection goes to that one's epoll instead (a system call, no wake-up of its own). Accepting alone would
+    /// not spread them: `EPOLLEXCLUSIVE` wakes the first loop waiting, so connections opened while the server is
+    /// quiet, as nginx fills its keep-alive pool, would all land on one loop and stay there under load.
+    private func acceptConnection(on acceptor: EventLoop) {
         while !stopping.load(ordering: .relaxed) {
             let fd = accept4(listener.fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
             if fd < 0 {
@@ -164,6 +167,7 @@ public final class FastCGIServer: Service {
                 continue
             }
             let id = nextConnectionID.add(1, ordering: .relaxed).newValue
+            let loop = leastBusy(preferring: acceptor)
             let connection = FastCGIConnection(id: id, fd: fd, loop: loop, maxParamsSize: configuration.maxParamsSize)
             loop.connections.withLock { $0[id] = connection }
             connection.armedEvents = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
@@ -172,6 +176,21 @@ public final class FastCGIServer: Service {
             if stopping.load(ordering: .acquiring) { shutDown(connection) }
             return
         }
+    }
+
+    /// `acceptor`, or the loop with the fewest connections when it has fewer.
+    private func leastBusy(preferring acceptor: EventLoop) -> EventLoop {
+        guard loops.count > 1 else { return acceptor }
+        var best = acceptor
+        var fewest = acceptor.connections.withLock { $0.count }
+        for loop in loops where loop !== acceptor {
+            let count = loop.connections.withLock { $0.count }
+            if count < fewest {
+                best = loop
+                fewest = count
+            }
+        }
+        return best
     }
 
     private func isAllowedClient(_ fd: Int32) -> Bool {
