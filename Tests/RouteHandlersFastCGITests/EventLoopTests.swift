@@ -131,6 +131,24 @@ struct EventLoopTests {
         // The blocking handler still had more than a second to go.
         #expect(freeTime < .seconds(1), "answered after \(freeTime)")
     }
+
+    @Test func aHandlerBlockingItsOnlyLoopIsStillAnswered504AtTheSoftLimit() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try InProcessServer(socketPath: directory.file("app.sock"), router: threadRouter()) {
+            $0.ioThreads = 1
+            $0.requestTimeout = .milliseconds(300)
+        }
+        let (status, elapsed) = try await offload { () -> (Int, Duration) in
+            let connection = try RawFastCGIConnection(unixPath: server.socketPath)
+            let started = ContinuousClock.now
+            let response = try connection.exchange(FCGI.request("GET", "/block"))
+            return (response.status, ContinuousClock.now - started)
+        }
+        await server.stop()
+        #expect(status == 504)
+        // The handler blocks for 1.5 s: the 504 came from a rescue thread, not after the loop was free again.
+        #expect(elapsed < .milliseconds(1300), "answered after \(elapsed)")
+    }
 }
 
 private final class Counts: Sendable {

@@ -34,4 +34,10 @@ extension EventLoop {
         }
         pthread_detach(thread)
     }
+
+    /// Waits up to `milliseconds` for a rescue thread still running this loop's jobs; whether none runs.
+    func waitForRescue(milliseconds: Int) -> Bool {
+        for _ in 0..<milliseconds where rescuing.load(ordering: .acquiring) { usleep(1000) }
+        return !rescuing.load(ordering: .acquiring)
+    }
 }

@@ -38,7 +38,7 @@ extension FastCGIServer {
         // than closed under it.
         if !limits.isStuck.load(ordering: .acquiring) {
             for thread in threads { pthread_join(thread, nil) }
-            for loop in loops { loop.close() }
+            for loop in loops where loop.waitForRescue(milliseconds: 1000) { loop.close() }
         }
         observer?.close()
     }
