@@ -71,12 +71,13 @@ struct EventLoopTests {
         }
     }
 
-    /// A router whose handlers say which thread runs them; `/block` holds its thread as a synchronous call would.
+    /// A router whose handlers say which thread runs them; `/block` holds its thread (`ms`, default 1500) as a
+    /// synchronous call would.
     private func threadRouter() -> Router {
         var router = Router()
         router.get("/thread") { _, _ in .json(["thread": currentThreadName()]) }
-        router.get("/block") { _, _ in
-            usleep(1_500_000)
+        router.get("/block") { request, _ in
+            usleep(UInt32(request.url.searchParams.get("ms").flatMap { Int($0) } ?? 1500) * 1000)
             return .json(["thread": currentThreadName()])
         }
         return router
@@ -118,7 +119,7 @@ struct EventLoopTests {
         let (blocked, free, freeTime) = try await offload { () -> (String, String, Duration) in
             let first = try RawFastCGIConnection(unixPath: server.socketPath)
             let second = try RawFastCGIConnection(unixPath: server.socketPath)
-            _ = first.send(FCGI.request("GET", "/block", keepConnection: true))
+            _ = first.send(FCGI.request("GET", "/block?ms=3000", keepConnection: true))
             usleep(200_000)
             let started = ContinuousClock.now
             let free = try threadName(second.exchange(FCGI.request("GET", "/thread", keepConnection: true)))
@@ -128,8 +129,8 @@ struct EventLoopTests {
         }
         await server.stop()
         #expect(blocked != free)
-        // The blocking handler still had more than a second to go.
-        #expect(freeTime < .seconds(1), "answered after \(freeTime)")
+        // The blocking handler still had more than two seconds to go.
+        #expect(freeTime < .seconds(2), "answered after \(freeTime)")
     }
 
     @Test func aHandlerBlockingItsOnlyLoopIsStillAnswered504AtTheSoftLimit() async throws {
@@ -141,13 +142,13 @@ struct EventLoopTests {
         let (status, elapsed) = try await offload { () -> (Int, Duration) in
             let connection = try RawFastCGIConnection(unixPath: server.socketPath)
             let started = ContinuousClock.now
-            let response = try connection.exchange(FCGI.request("GET", "/block"))
+            let response = try connection.exchange(FCGI.request("GET", "/block?ms=4000"))
             return (response.status, ContinuousClock.now - started)
         }
         await server.stop()
         #expect(status == 504)
-        // The handler blocks for 1.5 s: the 504 came from a rescue thread, not after the loop was free again.
-        #expect(elapsed < .milliseconds(1300), "answered after \(elapsed)")
+        // The handler blocks for 4 s: the 504 came from a rescue thread, not after the loop was free again.
+        #expect(elapsed < .seconds(3), "answered after \(elapsed)")
     }
 }
 
