@@ -85,8 +85,11 @@ extension FastCGIServer {
                 if sent, !connection.controlQueue.isEmpty { return nil }
                 // A shutdown may have begun meanwhile: a request already waiting on the connection is served, then
                 // it closes, rather than being left idle for the drain to wait on.
+                let keepOpen = !stopping.load(ordering: .acquiring)
+                // Pending input only matters to a connection about to close (its `ioctl` is not free).
+                let closing = !keepOpen || connection.machine.closeWhenDone
                 let action = connection.machine.responseFinished(
-                    sent: sent, keepOpen: !stopping.load(ordering: .acquiring), pendingInput: connection.hasPendingInput)
+                    sent: sent, keepOpen: keepOpen, pendingInput: closing && connection.hasPendingInput)
                 connection.parser.requestFinished()
                 connection.task = nil
                 return (action, settleDescriptor(connection))
