@@ -31,12 +31,14 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// Jobs enqueued from the loop's own thread, run from `localHead` on. Touched only by that thread.
     private var local: [UnownedJob] = []
     private var localHead = 0
+    /// Jobs run so far (loop thread only); published to `progress` (a plain store) before each.
+    private var jobsRun: UInt64 = 0
     /// Jobs from other threads, and whether the loop has stopped taking them.
     let remote = Mutex<RemoteQueue>(RemoteQueue())
     /// Set while the loop is in (or about to enter) a blocking `epoll_wait`: whoever clears it writes the eventfd.
     private let sleeping = Atomic<Bool>(false)
     private let exitRequested = Atomic<Bool>(false)
-    /// Rounds of jobs run: a loop whose count stands still while jobs wait for it is held by a job that blocks.
+    /// Rounds and jobs run: a loop whose count stands still while jobs wait for it is held by a job that blocks.
     let progress = Atomic<UInt64>(0)
     /// `progress` when the watchdog last looked (see `EventLoop+Rescue.swift`).
     let progressSeen = Atomic<UInt64>(0)
@@ -171,7 +173,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     /// Runs up to ``jobBatch`` jobs: those from other threads are moved to the local queue first.
     private func runJobs(spare: inout [UnownedJob]) {
-        progress.add(1, ordering: .relaxed)
+        jobsRun &+= 1
+        progress.store(jobsRun, ordering: .relaxed)
         remote.withLock { queue in
             if !queue.jobs.isEmpty { swap(&queue.jobs, &spare) }
         }
@@ -186,6 +189,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             let job = local[localHead]
             localHead += 1
             ran += 1
+            jobsRun &+= 1
+            progress.store(jobsRun, ordering: .relaxed)
             job.runSynchronously(on: executor)
         }
         if localHead == local.count {
