@@ -32,13 +32,15 @@ public struct ResponseDeadline: Sendable {
         _ respond: @escaping @Sendable () async -> Response
     ) async -> Response {
         let first = FirstAnswer()
-        let handler = Task(executorPreference: executorPreference) {
-            first.offer(await respond())
-        }
         let limit = limit
+        // The timer first: on an executor that runs jobs in order on one thread (a server's event loop), it
+        // must have started sleeping before a handler that blocks that thread runs.
         let timer = Task(executorPreference: executorPreference) {
             try? await Task.sleep(for: limit)
             first.offer(nil)
+        }
+        let handler = Task(executorPreference: executorPreference) {
+            first.offer(await respond())
         }
         let answer = await withTaskCancellationHandler {
             await withCheckedContinuation { first.wait($0) }

@@ -31,7 +31,8 @@ public struct ServerOptions: ParsableArguments, Sendable {
     public var socketGroup: String?
 
     @Option(name: .customLong("io-threads"), help: ArgumentHelp(
-        "Threads that run handlers and write responses. [env: ROUTE_HANDLERS_IO_THREADS]", valueName: "count"))
+        "Event loops (threads), each serving its connections' requests start to finish. Default: one per core, at least 2; raise it when handlers block. [env: ROUTE_HANDLERS_IO_THREADS]",
+        valueName: "count"))
     public var ioThreads: Int?
 
     @Option(name: .customLong("max-body-size"), help: ArgumentHelp(

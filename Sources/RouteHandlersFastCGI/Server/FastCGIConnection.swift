@@ -7,15 +7,21 @@ import Glibc
 /// One connection from the web server: its state machine, the records read from it and not yet acted on, and
 /// the response being written to it.
 ///
+/// It belongs to one event loop for life: that loop reads it and runs its handlers' tasks, so both
+/// locks are normally taken by one thread; others take them only to shut it down or to cut it off (the drain,
+/// the watchdog) or when a handler's code runs elsewhere (an unstructured task writing a streamed body).
+///
 /// Two locks, neither held across a blocking call (there are none: the socket is read and written with
-/// `MSG_DONTWAIT`): `lock` guards the input side and the state (held by whoever reads and parses, the event loop
-/// or a pool thread); `writeLock` guards the response's output. A writer takes `lock` inside `writeLock`; the
+/// `MSG_DONTWAIT`): `lock` guards the input side and the state (held by whoever reads and parses);
+/// `writeLock` guards the response's output. A writer takes `lock` inside `writeLock`; the
 /// event loop only ever *tries* `writeLock` inside `lock`, to answer management records at once; when a
 /// response is part-way out, the answer is queued for its writer to send. A writer whose peer does not read
 /// waits in epoll (`EPOLLOUT`) as a suspended task, holding no thread.
 final class FastCGIConnection: @unchecked Sendable {
     let id: UInt64
     let fd: Int32
+    /// The loop that owns it: its epoll instance, and the executor of its handlers' tasks.
+    let loop: EventLoop
     let lock = PlainLock()
     let writeLock = PlainLock()
 
@@ -45,9 +51,10 @@ final class FastCGIConnection: @unchecked Sendable {
     private var outputSent = 0
     private(set) var writeFailed = false
 
-    init(id: UInt64, fd: Int32, maxParamsSize: Int) {
+    init(id: UInt64, fd: Int32, loop: EventLoop, maxParamsSize: Int) {
         self.id = id
         self.fd = fd
+        self.loop = loop
         self.parser = RecordParser(maxParamsSize: maxParamsSize)
     }
 

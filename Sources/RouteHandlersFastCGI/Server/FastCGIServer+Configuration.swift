@@ -7,8 +7,11 @@ public struct FastCGIServerConfiguration: Sendable {
     /// Owner and group of a unix socket this server creates (`listen.owner`, `listen.group`), when set.
     public var socketOwner: String?
     public var socketGroup: String?
-    /// Threads that write responses (and run the handlers' tasks). Handlers do not run on them, so a few suffice.
-    public var ioThreads: Int = max(4, 2 * Int(ProcessorCount.online))
+    /// Event loops, one thread each: a loop owns its connections and runs their requests start to finish (read,
+    /// handler, response), so a request never waits for another thread to wake. Default: one per core (at
+    /// least 2), since more loops than cores only add switching between them. A handler that blocks its thread
+    /// holds its loop's other connections until it returns: raise this when handlers make blocking calls.
+    public var ioThreads: Int = max(2, Int(ProcessorCount.online))
     /// The largest request body accepted, in bytes; larger ones are answered 413. Default 10 MiB.
     public var maxBodySize: Int = 10 * 1024 * 1024
     /// The largest params stream (the request's CGI variables: headers, URL, server variables) accepted, in

@@ -14,8 +14,8 @@ extension FastCGIServer {
 
     /// Reads what has arrived on `connection`, acts on each complete record (starting a handler once a request
     /// is whole, answering management records, refusing what breaks the protocol) and arms epoll for what the
-    /// connection waits for next. Never blocks: runs on the event loop when the connection is readable or hung
-    /// up, or on a pool thread when a response is done and the next request is already buffered.
+    /// connection waits for next. Never blocks: runs on the connection's event loop when it is readable or hung
+    /// up, or when a response is done and the next request is already buffered.
     func drive(_ connection: FastCGIConnection, events: UInt32 = EPOLLIN.rawValue, fromEpoll: Bool = false) {
         let hangUp = events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
         let readable = hangUp || events & EPOLLIN.rawValue != 0
@@ -205,11 +205,11 @@ extension FastCGIServer {
         // A registration still armed with the same events needs no system call (the common case after a
         // response: busy and idle both wait for input).
         if events != 0, connection.armedEvents != events {
-            register(fd: connection.fd, token: connection.id, events: events | EPOLLONESHOT.rawValue, add: false)
+            connection.loop.register(fd: connection.fd, token: connection.id, events: events | EPOLLONESHOT.rawValue, add: false)
             connection.armedEvents = events
         }
         guard connection.machine.state == .closed else { return false }
-        epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
+        epoll_ctl(connection.loop.epoll, EPOLL_CTL_DEL, connection.fd, nil)
         _ = Glibc.close(connection.fd)
         connection.descriptorClosed = true
         return true

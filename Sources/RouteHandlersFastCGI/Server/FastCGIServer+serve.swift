@@ -4,10 +4,10 @@ import RouteHandlers
 
 /// Reading a request, running its handler, writing its response.
 extension FastCGIServer {
-    /// Starts the handler of a request that has arrived whole, as a task on the pool (called with the
-    /// connection's lock held; the task touches the connection again only once its response is written).
+    /// Starts the handler of a request that has arrived whole, as a task on the connection's loop (called with
+    /// the connection's lock held; the task touches the connection again only once its response is written).
     func startHandler(for pending: PendingRequest, on connection: FastCGIConnection) -> Task<Void, Never> {
-        Task(executorPreference: pool) { [self] in
+        Task(executorPreference: connection.loop) { [self] in
             let gateway = GatewayRequest(params: FastCGIConnection.decodeParameters(pending.params))
             let outcome: Result<Request, HTTPError>
             if pending.bodyTooLarge {
@@ -47,7 +47,7 @@ extension FastCGIServer {
             if let observation { observer?.end(observation, response: response) }
             if let afterWork {
                 // A task of its own: it runs even when the client went away and cancelled this one.
-                Task(executorPreference: pool) { [self] in
+                Task(executorPreference: connection.loop) { [self] in
                     await afterWork.run()
                     pendingAfterWork.subtract(1, ordering: .releasing)
                 }
@@ -85,8 +85,11 @@ extension FastCGIServer {
                 if sent, !connection.controlQueue.isEmpty { return nil }
                 // A shutdown may have begun meanwhile: a request already waiting on the connection is served, then
                 // it closes, rather than being left idle for the drain to wait on.
+                let keepOpen = !stopping.load(ordering: .acquiring)
+                // Pending input only matters to a connection about to close (its `ioctl` is not free).
+                let closing = !keepOpen || connection.machine.closeWhenDone
                 let action = connection.machine.responseFinished(
-                    sent: sent, keepOpen: !stopping.load(ordering: .acquiring), pendingInput: connection.hasPendingInput)
+                    sent: sent, keepOpen: keepOpen, pendingInput: closing && connection.hasPendingInput)
                 connection.parser.requestFinished()
                 connection.task = nil
                 return (action, settleDescriptor(connection))

@@ -10,12 +10,14 @@ import Glibc
 
 /// A FastCGI responder, for nginx (or any FastCGI web server).
 ///
-/// One event-loop thread owns the listening socket and every connection in epoll, so a connection nginx keeps
+/// A few event loops (``FastCGIServerConfiguration/ioThreads``, one thread each) share the listening socket;
+/// each connection belongs for life to one loop (the one that accepted it, or a less busy one), in that loop's
+/// own epoll instance, so a connection nginx keeps
 /// alive (`fastcgi_keep_conn on`) costs no thread while it waits, nor one still sending its request. When a
-/// connection has data, the loop reads it without blocking and checks its records (`RecordParser`) before
-/// storing anything; once a request is whole, its handler runs as a Swift task on the pool (its task
-/// executor): awaiting holds no thread, and the response is written by a pool thread, inline when the handler
-/// finished there.
+/// connection has data, its loop reads it without blocking and checks its records (`RecordParser`) before
+/// storing anything; once a request is whole, its handler runs as a Swift task on that same loop (the task's
+/// executor), which writes the response inline: a request never hops threads. Awaiting holds no thread; a
+/// handler that blocks holds its loop (see ``FastCGIServerConfiguration/ioThreads``).
 ///
 /// ```swift
 /// let server = try FastCGIServer(configuration: .init(address: .unix(path: "/run/app.sock")), responder: responder)
@@ -32,12 +34,12 @@ public final class FastCGIServer: Service {
     let responder: any HTTPResponder
     let logger: Logger
     let listener: ListeningSocket
-    let pool: WorkerPool
-    let epoll: Int32
-    let wakeFD: Int32
-    let connections = Mutex<[UInt64: FastCGIConnection]>([:])
+    /// The I/O threads' event loops; each owns its connections.
+    let loops: [EventLoop]
     let nextConnectionID = Atomic<UInt64>(1)
     let stopping = Atomic<Bool>(false)
+    /// Wakes the thread that drains a shutdown: when it starts, and whenever a connection closes meanwhile.
+    let drainSignal = ConditionLock()
     /// Requests whose after() work is still running: a graceful shutdown waits for them too.
     let pendingAfterWork = Atomic<Int>(0)
     let started = Atomic<Bool>(false)
@@ -48,9 +50,8 @@ public final class FastCGIServer: Service {
     let observer: RequestObserver?
 
     static let listenToken = UInt64.max
-    static let wakeToken = UInt64.max - 1
 
-    /// Opens the listening socket and starts the I/O threads; requests are served once ``run()`` is called.
+    /// Opens the listening socket and the event loops; requests are served once ``run()`` is called.
     /// - Throws: ``ServerError`` when the socket cannot be opened (the path is taken, the port in use, ...).
     public init(configuration: FastCGIServerConfiguration, responder: some HTTPResponder, logger: Logger = Logger(label: "route-handlers.fastcgi")) throws(ServerError) {
         // A web server that goes away must not kill the process with SIGPIPE.
@@ -64,29 +65,28 @@ public final class FastCGIServer: Service {
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: configuration.backlog)
         self.listener = listener
+        var loops: [EventLoop] = []
         do {
+            for index in 0..<max(1, configuration.ioThreads) { loops.append(try EventLoop(index: index)) }
             observer = try RequestObserver.make(configuration, listener: listener, logger: logger)
         } catch {
+            for loop in loops { loop.close() }
             listener.close()
             throw error
         }
+        self.loops = loops
         if case .tcp(let host, 0) = configuration.address, let port = boundPort(of: listener.fd) {
             self.boundAddress = .tcp(host: host, port: port)
         } else {
             self.boundAddress = listener.address
         }
-        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-        wakeFD = eventfd(0, Int32(EFD_CLOEXEC) | Int32(EFD_NONBLOCK))
-        guard epoll >= 0, wakeFD >= 0 else {
-            listener.close()
-            throw systemError(.socketFailed, "Cannot create the event loop")
-        }
-        pool = WorkerPool(threadCount: configuration.ioThreads)
         var limit = rlimit()
         let connections = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 ? String(min(UInt64(limit.rlim_cur), 1 << 20)) : "1024"
         managementValues = [("FCGI_MAX_CONNS", connections), ("FCGI_MAX_REQS", connections), ("FCGI_MPXS_CONNS", "0")]
-        register(fd: listener.fd, token: Self.listenToken, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, add: true)
-        register(fd: wakeFD, token: Self.wakeToken, events: EPOLLIN.rawValue, add: true)
+        // A new connection wakes one waiting loop, not all of them.
+        for loop in loops {
+            loop.register(fd: listener.fd, token: Self.listenToken, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, add: true)
+        }
     }
 
     /// Serves until ``shutdown()``, a graceful shutdown of the `ServiceGroup` it runs in, or the cancellation of
@@ -95,19 +95,20 @@ public final class FastCGIServer: Service {
     public func run() async {
         precondition(!started.exchange(true, ordering: .relaxed), "FastCGIServer.run() called twice")
         logger.info("FastCGI server listening on \(boundAddress)")
-        limits.startWatchdog { [self] late in retireStuck(late) }
+        limits.startWatchdog(tick: { [loops] in
+            for loop in loops { loop.rescueIfBlocked() }
+        }, onStuck: { [self] late in retireStuck(late) })
+        let threads = loops.map { loop in
+            spawnThread(name: "fcgi-loop-\(loop.index)") { [self] in
+                loop.run(onEvent: { token, events in handle(token, events, on: loop) }, logger: logger)
+            }
+        }
         // Both only start the drain: run() returns once the last request has been answered.
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-                    _ = spawnThread(name: "fcgi-loop") { [self] in
-                        eventLoop()
-                        limits.stopWatchdog()
-                        // A handler stuck on its thread would never let the pool's threads be joined.
-                        if !limits.isStuck.load(ordering: .acquiring) { pool.shutdown() }
-                        close(epoll)
-                        close(wakeFD)
-                        observer?.close()
+                    _ = spawnThread(name: "fcgi-drain") { [self] in
+                        drainOnShutdown(threads: threads)
                         continuation.resume()
                     }
                 }
@@ -124,8 +125,7 @@ public final class FastCGIServer: Service {
     /// Safe to call from any thread, any number of times.
     public func shutdown() {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        var one: UInt64 = 1
-        _ = Glibc.write(wakeFD, &one, 8)
+        drainSignal.withLock { drainSignal.signal() }
     }
 
     /// Opens the access and slow logs again (SIGUSR1, after logrotate moved them).
@@ -133,88 +133,32 @@ public final class FastCGIServer: Service {
         observer?.reopenLogs()
     }
 
-    // MARK: - Event loop
+    // MARK: - Events (on a loop's thread)
 
-    private func eventLoop() {
-        let capacity = 256
-        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
-        defer { events.deallocate() }
-        var deadline: ContinuousClock.Instant?
-        var forced = false
-        while true {
-            if stopping.load(ordering: .acquiring) {
-                if deadline == nil {
-                    deadline = .now + configuration.shutdownTimeout
-                    beginShutdown()
-                }
-                if connections.withLock({ $0.isEmpty }), pendingAfterWork.load(ordering: .acquiring) == 0 { return }
-                if let current = deadline, ContinuousClock.now >= current {
-                    if forced { return }
-                    forced = true
-                    deadline = .now + .seconds(3)
-                    forceClose()
-                }
-            }
-            let timeout: Int32 = stopping.load(ordering: .relaxed) ? 50 : -1
-            let count = epoll_wait(epoll, events, Int32(capacity), timeout)
-            guard count >= 0 else {
-                if errno == EINTR { continue }
-                logger.critical("epoll_wait failed: \(String(cString: strerror(errno)))")
-                return
-            }
-            for index in 0..<Int(count) {
-                let event = events[index]
-                switch event.data.u64 {
-                case Self.listenToken: acceptConnections()
-                case Self.wakeToken:
-                    var value: UInt64 = 0
-                    _ = read(wakeFD, &value, 8)
-                default: connectionReady(id: event.data.u64, events: event.events)
-                }
-            }
+    private func handle(_ token: UInt64, _ events: UInt32, on loop: EventLoop) {
+        if token == Self.listenToken {
+            acceptConnection(on: loop)
+        } else if let connection = loop.connections.withLock({ $0[token] }) {
+            drive(connection, events: events, fromEpoll: true)
         }
     }
 
-    /// Stops listening and closes the connections that wait for a request; busy ones close when done. An idle
-    /// connection whose next request has already arrived is served, not cut off.
-    private func beginShutdown() {
-        epoll_ctl(epoll, EPOLL_CTL_DEL, listener.fd, nil)
-        listener.close()
-        for connection in connections.withLock({ Array($0.values) }) {
-            let (action, closed) = connection.lock.withLock {
-                let action = connection.machine.shutdown(pendingInput: connection.hasPendingInput)
-                return (action, settleDescriptor(connection))
-            }
-            if closed { forget(connection) }
-            if action == .serveBuffered { drive(connection) }
-        }
-        logger.info("Shutting down; waiting for \(connections.withLock { $0.count }) request(s) in flight")
-    }
-
-    /// After the shutdown timeout: cancel handlers and cut connections so that blocked reads and writes return.
-    private func forceClose() {
-        let open = connections.withLock { Array($0.values) }
-        logger.warning("Shutdown timeout: cutting off \(open.count) request(s)")
-        for connection in open {
-            connection.lock.withLock {
-                guard !connection.descriptorClosed else { return }
-                connection.task?.cancel()
-                connection.cut()
-            }
-        }
-    }
-
-    private func acceptConnections() {
-        while true {
+    /// Accepts one connection (the listener is level-triggered: the next one is reported at once). The loop
+    /// that accepted it owns it for life, unless another loop owns fewer: the
+    /// connection goes to that one's epoll instead (a system call, no wake-up of its own). Accepting alone would
+    /// not spread them: `EPOLLEXCLUSIVE` wakes the first loop waiting, so connections opened while the server is
+    /// quiet, as nginx fills its keep-alive pool, would all land on one loop and stay there under load.
+    private func acceptConnection(on acceptor: EventLoop) {
+        while !stopping.load(ordering: .relaxed) {
             let fd = accept4(listener.fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
             if fd < 0 {
                 switch errno {
                 case EINTR, ECONNABORTED, EPROTO: continue
-                case EAGAIN, EWOULDBLOCK: return
                 case EMFILE, ENFILE:
                     logger.error("Cannot accept a connection: too many open files")
                     return
                 default:
+                    // EAGAIN: another loop took it.
                     return
                 }
             }
@@ -223,11 +167,30 @@ public final class FastCGIServer: Service {
                 continue
             }
             let id = nextConnectionID.add(1, ordering: .relaxed).newValue
-            let connection = FastCGIConnection(id: id, fd: fd, maxParamsSize: configuration.maxParamsSize)
-            connections.withLock { $0[id] = connection }
+            let loop = leastBusy(preferring: acceptor)
+            let connection = FastCGIConnection(id: id, fd: fd, loop: loop, maxParamsSize: configuration.maxParamsSize)
+            loop.connections.withLock { $0[id] = connection }
             connection.armedEvents = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
-            register(fd: fd, token: id, events: connection.armedEvents | EPOLLONESHOT.rawValue, add: true)
+            loop.register(fd: fd, token: id, events: connection.armedEvents | EPOLLONESHOT.rawValue, add: true)
+            // A shutdown that began meanwhile may have missed it.
+            if stopping.load(ordering: .acquiring) { shutDown(connection) }
+            return
         }
+    }
+
+    /// `acceptor`, or the loop with the fewest connections when it has fewer.
+    private func leastBusy(preferring acceptor: EventLoop) -> EventLoop {
+        guard loops.count > 1 else { return acceptor }
+        var best = acceptor
+        var fewest = acceptor.connections.withLock { $0.count }
+        for loop in loops where loop !== acceptor {
+            let count = loop.connections.withLock { $0.count }
+            if count < fewest {
+                best = loop
+                fewest = count
+            }
+        }
+        return best
     }
 
     private func isAllowedClient(_ fd: Int32) -> Bool {
@@ -239,26 +202,13 @@ public final class FastCGIServer: Service {
         return true
     }
 
-    private func connectionReady(id: UInt64, events: UInt32) {
-        guard let connection = connections.withLock({ $0[id] }) else { return }
-        drive(connection, events: events, fromEpoll: true)
-    }
-
     // MARK: - Epoll registration
-
-    func register(fd: Int32, token: UInt64, events: UInt32, add: Bool) {
-        var event = epoll_event()
-        event.events = events
-        event.data.u64 = token
-        epoll_ctl(epoll, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &event)
-    }
 
     /// Forgets a connection whose descriptor is closed.
     func forget(_ connection: FastCGIConnection) {
-        connections.withLock { _ = $0.removeValue(forKey: connection.id) }
+        connection.loop.connections.withLock { _ = $0.removeValue(forKey: connection.id) }
         if stopping.load(ordering: .relaxed) {
-            var one: UInt64 = 1
-            _ = Glibc.write(wakeFD, &one, 8)
+            drainSignal.withLock { drainSignal.signal() }
         }
     }
 }

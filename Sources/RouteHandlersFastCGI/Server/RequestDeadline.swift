@@ -65,15 +65,19 @@ final class RequestLimits: Sendable {
         _ = inFlight.withLock { $0.removeValue(forKey: token) }
     }
 
-    /// Starts the watchdog thread when there is a hard limit; it calls `onStuck` once, with the handlers past
-    /// the limit.
-    func startWatchdog(onStuck: @escaping @Sendable (_ late: [InFlight]) -> Void) {
-        guard let terminateAfter else { return }
-        let period = min(terminateAfter / 4, .milliseconds(250))
+    /// Starts the watchdog thread when there is a time limit: a few times a second it calls `tick` (which
+    /// rescues event loops held by a blocking handler, so that the soft limit's 504 still goes out), and with a
+    /// hard limit it calls `onStuck` once, with the handlers past it.
+    func startWatchdog(tick: @escaping @Sendable () -> Void, onStuck: @escaping @Sendable (_ late: [InFlight]) -> Void) {
+        guard tracksHandlers else { return }
+        let shortest = [terminateAfter, softDeadline?.limit].compactMap { $0 }.min() ?? .seconds(1)
+        let period = min(shortest / 4, .milliseconds(250))
         let microseconds = UInt32(max(10_000, period.components.seconds * 1_000_000 + period.components.attoseconds / 1_000_000_000_000))
         _ = spawnThread(name: "fcgi-watchdog") { [self] in
-            while !stopped.load(ordering: .relaxed), !isStuck.load(ordering: .relaxed) {
+            while !stopped.load(ordering: .relaxed) {
                 usleep(microseconds)
+                tick()
+                guard let terminateAfter, !isStuck.load(ordering: .relaxed) else { continue }
                 let now = ContinuousClock.now
                 let late = inFlight.withLock { table in table.values.filter { now - $0.started >= terminateAfter } }
                 if !late.isEmpty, !isStuck.exchange(true, ordering: .acquiringAndReleasing) {
@@ -105,7 +109,7 @@ extension FastCGIServer {
             return await responder.respond(to: request, requestID: requestID, logger: logger)
         }
         guard let deadline = limits.softDeadline else { return await handler() }
-        let response = await deadline.respond(requestID: requestID, executorPreference: pool, onTimeout: { [logger] in
+        let response = await deadline.respond(requestID: requestID, executorPreference: connection.loop, onTimeout: { [logger] in
             logger.warning(
                 "Request timed out after \(ResponseDeadline.describe(deadline.limit)) (--request-timeout): \(summary); its handler was cancelled and the client answered 504",
                 metadata: ["request-id": .string(requestID)])

@@ -26,7 +26,7 @@ package func spawnThread(name: String, _ body: @escaping @Sendable () -> Void) -
     return thread
 }
 
-/// A mutex and condition variable, for the job queue's blocking wait (which `Synchronization.Mutex` lacks).
+/// A mutex and condition variable, for a thread that waits (which `Synchronization.Mutex` cannot).
 final class ConditionLock: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -52,6 +52,16 @@ final class ConditionLock: @unchecked Sendable {
     /// Waits for a signal; call with the lock held (inside `withLock`).
     func wait() {
         pthread_cond_wait(condition, mutex)
+    }
+
+    /// Waits for a signal or `milliseconds` to pass; call with the lock held (inside `withLock`).
+    func wait(milliseconds: Int) {
+        var deadline = timespec()
+        clock_gettime(CLOCK_REALTIME, &deadline)
+        let nanoseconds = Int(deadline.tv_nsec) + milliseconds * 1_000_000
+        deadline.tv_sec += nanoseconds / 1_000_000_000
+        deadline.tv_nsec = nanoseconds % 1_000_000_000
+        _ = pthread_cond_timedwait(condition, mutex, &deadline)
     }
 
     func signal() {
