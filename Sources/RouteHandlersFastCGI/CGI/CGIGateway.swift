@@ -43,6 +43,7 @@ public enum CGIGateway {
             case .success(var request):
                 // CGI hosts need not close stdin after the body: read exactly CONTENT_LENGTH bytes.
                 request.body = RequestBody(bytes: readStandardInput(count: declared))
+                request.bodyLimit = maxBodySize
                 response = await responder.respond(to: request, requestID: gateway.requestID, logger: logger)
             case .failure(let error):
                 response = error.response
