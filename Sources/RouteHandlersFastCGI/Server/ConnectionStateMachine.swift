@@ -174,6 +174,9 @@ struct ConnectionStateMachine: Equatable, Sendable {
     mutating func abortRequested() -> Action {
         guard state == .busy else { return .none }
         abortedByWebServer = true
+        // No more stdin comes for an aborted request: nothing to drain after its response.
+        bodyArriving = false
+        bodyPaused = false
         return .cancelHandler(hangUp: false)
     }
 
