@@ -56,6 +56,10 @@ public struct Request: Sendable {
     /// - Throws: ``HTTPError`` 413 as soon as the body is larger than ``bodyLimit`` (never a truncated body);
     ///   for a streamed body, the error that ended it (the web server went away, the task was cancelled) or
     ///   ``RequestBodyStreamError/alreadyRead`` after ``bodyChunks`` consumed it.
+    // The readers are never inlined: with cross-module optimization, a streamed body's collecting inlined into a
+    // handler's coroutine crashed the release compiler (Swift 6.x CoroSplit, signal 11, on the example's POST
+    // handlers that decode JSON).
+    @inline(never)
     public func bytes() async throws -> [UInt8] {
         switch body.storage {
         case .buffered(let bytes):
@@ -67,6 +71,7 @@ public struct Request: Sendable {
     }
 
     /// The body decoded as UTF-8; invalid sequences become U+FFFD, as in the Web API.
+    @inline(never)
     public func text() async throws -> String {
         String(decoding: try await bytes(), as: UTF8.self)
     }
@@ -74,12 +79,14 @@ public struct Request: Sendable {
     /// The body decoded as JSON into `type`.
     /// - Throws: ``HTTPError`` 400 when the body is not JSON, 422 when it is JSON of the wrong shape (naming the
     ///   field that did not fit).
+    @inline(never)
     public func json<T: Decodable>(_ type: T.Type = T.self) async throws -> T {
         try JSONBody.decode(type, from: try await bytes())
     }
 
     /// The body decoded as JSON of any shape.
     /// - Throws: ``HTTPError`` 400 when the body is not JSON.
+    @inline(never)
     public func json() async throws -> JSONValue {
         try JSONBody.decode(JSONValue.self, from: try await bytes())
     }
