@@ -24,7 +24,7 @@ private func noted(_ token: String) -> String? {
 /// Routes that read their body as a stream.
 private func streamingRouter() -> Router {
     var router = Router()
-    router.add("/count", .post, config: RouteConfig(bodyLimit: 1 << 30)) { request, _ in
+    router.add("/count", .post, config: RouteConfig(bodyLimit: 1 << 30, requestBuffering: false)) { request, _ in
         var size = 0
         for try await chunk in request.bodyChunks {
             if size == 0 { note(request, "first chunk") }
@@ -32,13 +32,17 @@ private func streamingRouter() -> Router {
         }
         return .json(["size": size])
     }
-    router.add("/small", .post, config: RouteConfig(bodyLimit: 100 * 1024)) { request, _ in
+    router.add("/small", .post, config: RouteConfig(bodyLimit: 100 * 1024, requestBuffering: false)) { request, _ in
         var size = 0
         for try await chunk in request.bodyChunks { size += chunk.count }
         return .json(["size": size])
     }
-    router.add("/early", .post, config: RouteConfig(bodyLimit: 1 << 30)) { _, _ in .text("early") }
-    router.post("/wait") { request, _ in
+    router.add("/early", .post, config: RouteConfig(bodyLimit: 1 << 30, requestBuffering: false)) { _, _ in .text("early") }
+    // A route that does not stream gets the body collected first: code written for a body in memory works.
+    router.post("/buffered") { request, _ in
+        .json(["size": request.body.bytes.count, "streamed": request.body.isStreamed ? 1 : 0])
+    }
+    router.add("/wait", .post, config: RouteConfig(requestBuffering: false)) { request, _ in
         note(request, "reading")
         do {
             return .json(["size": try await request.bytes().count])
@@ -102,6 +106,31 @@ struct StreamedBodyTests {
             #expect(response.text == #"{"size":163840}"#)
             // Kept: the next request on the same connection is served.
             #expect(try await offload { try connection.exchange(FCGI.request("GET", "/hello", keepConnection: true)) }.text == "hello")
+        }
+    }
+
+    @Test func aRouteThatDoesNotStreamGetsItsBodyWholeAndItsLimit() async throws {
+        try await withServer { socket, _ in
+            let connection = try RawFastCGIConnection(unixPath: socket)
+            // Split over several sends: the gateway streams it, the route gets it collected.
+            #expect(connection.send(Self.head("/buffered", length: 3 * 8192) + Self.stdin(8192)))
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(connection.send(Self.stdin(8192)))
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(connection.send(Self.stdin(8192) + FCGI.record(FCGI.stdin, id: 1)))
+            let response = try await offload { try ReceivedResponse.parse(connection.readResponse()?.stdout ?? []) }
+            #expect(response.status == 200)
+            #expect(response.text == #"{"size":24576,"streamed":0}"#)
+            // Over the global limit (64 KiB here), without a declared length: 413, never a truncated body.
+            let second = try RawFastCGIConnection(unixPath: socket)
+            #expect(second.send(Self.head("/buffered", keep: false)))
+            let sender = Task.detached {
+                for _ in 0..<16 where second.send(Self.stdin(8192)) {}
+                _ = second.send(FCGI.record(FCGI.stdin, id: 1))
+            }
+            let rejected = try await offload { try ReceivedResponse.parse(second.readResponse(seconds: 20)?.stdout ?? []) }
+            #expect(rejected.status == 413)
+            await sender.value
         }
     }
 

@@ -29,10 +29,12 @@ public struct RouteConfig: Sendable, Hashable {
     /// or a declared `Content-Length`) gets 413 before the handler runs; a streamed one makes its readers throw
     /// 413 as soon as the bytes pass the limit.
     public var bodyLimit: Int?
-    /// Whether nginx reads the whole body before passing the request on (`nil`: nginx's default, on). `false`
-    /// writes `fastcgi_request_buffering off` into the generated nginx include, so that an upload streams
-    /// through to ``Request/bodyChunks`` without nginx keeping it in a temporary file first. The app itself
-    /// streams a body that is still arriving either way.
+    /// Whether the route gets its body whole (`nil`, `true`: the default) or as a stream (`false`). `false`
+    /// hands the route's middleware and handler a body that is still arriving (read it with
+    /// ``Request/bodyChunks`` or the asynchronous readers, not `request.body.bytes`), and writes
+    /// `fastcgi_request_buffering off` into the generated nginx include, so that an upload streams from the
+    /// client to the handler without nginx keeping it in a temporary file first. Other routes get a body that
+    /// arrived in pieces collected first, up to their limit.
     public var requestBuffering: Bool?
 
     public init(revalidate: Revalidate? = nil, maxDuration: Duration? = nil, bodyLimit: Int? = nil, requestBuffering: Bool? = nil) {
