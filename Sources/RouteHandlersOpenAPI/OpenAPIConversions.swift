@@ -4,11 +4,16 @@ import RouteHandlers
 
 extension Request {
     /// The body as the generated code reads it, chunk by chunk (``bodyChunks``, which enforces the body limit
-    /// with a 413); `nil` when the request has none.
+    /// with a 413); `nil` when the request has none. A streamed body streams through (read once); a buffered
+    /// one can be read again.
     var openAPIBody: HTTPBody? {
-        guard !body.isEmpty else { return nil }
         let length = headers.get("Content-Length").flatMap { Int64($0) }.map(HTTPBody.Length.known) ?? .unknown
-        return HTTPBody(bodyChunks, length: length, iterationBehavior: .multiple)
+        guard body.isStreamed else {
+            guard !body.isEmpty else { return nil }
+            return HTTPBody(bodyChunks, length: length, iterationBehavior: .multiple)
+        }
+        if case .known(0) = length { return nil }
+        return HTTPBody(bodyChunks, length: length, iterationBehavior: .single)
     }
 }
 

@@ -45,7 +45,8 @@ public final class OpenAPITransport: ServerTransport {
             throw RouteError(.invalidSegment, "OpenAPI path \(path): a parameter must be a whole segment, such as /files/{name}.")
         }
         _ = try RoutePattern(pattern)
-        router.add(pattern, method, source: "OpenAPI \(method) \(path)") { request, context in
+        // The operation reads its body as an `HTTPBody` stream: it gets it as it arrives.
+        router.add(pattern, method, source: "OpenAPI \(method) \(path)", config: RouteConfig(requestBuffering: false)) { request, context in
             let metadata = ServerRequestMetadata(pathParameters: context.params.openAPIPathParameters)
             do {
                 let (response, body) = try await handler(request.head, request.openAPIBody, metadata)

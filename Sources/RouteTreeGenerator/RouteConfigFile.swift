@@ -1,6 +1,7 @@
 import RouteHandlers
 
-/// The segment config of a `route.swift`: its top-level `let revalidate`, `let maxDuration` and `let bodyLimit`,
+/// The segment config of a `route.swift`: its top-level `let revalidate`, `maxDuration`, `bodyLimit` and
+/// `requestBuffering`,
 /// read as literals at build time (they also go into the generated nginx include), with a build error for an
 /// unknown or misspelt name and for a value of the wrong type.
 struct RouteConfigFile {
@@ -9,6 +10,7 @@ struct RouteConfigFile {
         ("revalidate", "a whole number of seconds or false"),
         ("maxDuration", "a whole number of seconds, at least 1"),
         ("bodyLimit", "a number of bytes or a size such as \"512k\", \"2m\" or \"1g\""),
+        ("requestBuffering", "true or false"),
     ]
 
     /// Next.js options with no counterpart: an error rather than a silently ignored setting.
@@ -80,6 +82,9 @@ struct RouteConfigFile {
             if let number, number >= 0 { config.bodyLimit = number; return nil }
             guard value.count == 1, value[0].kind == .string, let bytes = Self.size(value[0].text) else { return ", not \(written)" }
             config.bodyLimit = bytes
+        case "requestBuffering":
+            guard written == "true" || written == "false" else { return ", not \(written)" }
+            config.requestBuffering = written == "true"
         default:
             return nil
         }

@@ -15,7 +15,8 @@ extension RouteTreeGenerator {
     }
 
     /// An nginx include (for a `server` block) with a `location` per route whose segment config nginx must know:
-    /// `client_max_body_size` from `bodyLimit`, `fastcgi_read_timeout` from `maxDuration`, the cache from
+    /// `client_max_body_size` from `bodyLimit`, `fastcgi_request_buffering` from `requestBuffering`,
+    /// `fastcgi_read_timeout` from `maxDuration`, the cache from
     /// `revalidate`. Routes that would otherwise be caught by such a location (a more specific one, such as
     /// `/api/users/me` beside `/api/users/[id]`) get a plain location before it, so nginx picks the route the app
     /// picks. Everything else goes to the site's `location /`.
@@ -42,6 +43,10 @@ extension RouteTreeGenerator {
             text += "    include \(options.passInclude);\n"
             if let bodyLimit = route.config.bodyLimit {
                 text += "    client_max_body_size \(bodyLimit);\n"
+            }
+            if let buffering = route.config.requestBuffering {
+                if !buffering { text += "    # The body streams through to the app as it arrives.\n" }
+                text += "    fastcgi_request_buffering \(buffering ? "on" : "off");\n"
             }
             if let maxDuration = route.config.maxDuration {
                 text += "    # maxDuration plus a margin: the app answers 504 itself first.\n"

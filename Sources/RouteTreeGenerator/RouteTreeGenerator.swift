@@ -155,6 +155,7 @@ extension RouteConfig {
         }
         if let maxDuration { parts.append("maxDuration=\(maxDuration.components.seconds)s") }
         if let bodyLimit { parts.append("bodyLimit=\(bodyLimit)") }
+        if let requestBuffering { parts.append("requestBuffering=\(requestBuffering)") }
         return parts.joined(separator: " ")
     }
 }

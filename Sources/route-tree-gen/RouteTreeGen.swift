@@ -63,7 +63,7 @@ struct Routes: ParsableCommand {
 
 struct Nginx: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Writes an nginx include with a location per route whose segment config nginx must know (bodyLimit, maxDuration, revalidate).")
+        abstract: "Writes an nginx include with a location per route whose segment config nginx must know (bodyLimit, requestBuffering, maxDuration, revalidate).")
 
     @Argument(help: "The app/ directory.")
     var appDirectory: String

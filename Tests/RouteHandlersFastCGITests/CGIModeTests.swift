@@ -41,6 +41,21 @@ struct CGIModeTests {
         #expect(echoed.header("Content-Length") == String(body.count))
     }
 
+    @Test func aBodyOver64KiBIsStreamedFromStdinWhole() async throws {
+        // Past the buffered size: a thread reads stdin as the handler consumes it.
+        let body = (0..<(3 << 20)).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+        var environment = mounted("POST", "/cgi-bin/hello-cgi/echo")
+        environment["CONTENT_TYPE"] = "text/plain"
+        let result = try await CGIScript.run(script, environment: environment, body: body)
+        #expect(result.exitStatus == 0)
+        #expect(result.response.status == 200)
+        #expect(try Array(EchoedRequest(result.response).body.utf8) == body)
+        // A host whose stdin ends before CONTENT_LENGTH: 400, not a truncated body.
+        environment["CONTENT_LENGTH"] = String(body.count + 10)
+        let short = try await CGIScript.run(script, environment: environment, body: body)
+        #expect(short.response.status == 400)
+    }
+
     @Test func aHeaderTheHostJoinedArrivesIntact() async throws {
         let environment = mounted(
             "GET", "/cgi-bin/hello-cgi/echo", headers: ["HTTP_X_DUP": "a, b", "HTTP_ACCEPT": "text/html, application/json;q=0.9"])

@@ -1,8 +1,10 @@
 import HTTPTypes
+import Logging
 import OpenAPIRuntime
 import RouteHandlers
 import RouteHandlersOpenAPI
 import RouteHandlersTesting
+import Synchronization
 import Testing
 
 /// The transport, driven the way generated `registerHandlers(on:)` code drives it, beside ordinary routes, in
@@ -97,6 +99,35 @@ struct OpenAPITransportTests {
             #expect(boom.headers.get("Content-Type") == "application/problem+json")
             #expect(!boom.text.contains("Unexpected"))
         }
+    }
+
+    @Test func aStreamedRequestBodyStreamsThroughToTheOperation() async throws {
+        let seen = Mutex(0)
+        var router = Router()
+        try router.openAPI(prefix: "/api") { transport in
+            try transport.register({ _, body, _ in
+                var size = 0
+                for try await chunk in body ?? HTTPBody() {
+                    size += chunk.count
+                    seen.withLock { $0 = size }
+                }
+                return (HTTPResponse(status: .ok), HTTPBody("\(size)"))
+            }, method: .post, path: "/count")
+        }
+        let responder = try router.responder()
+        let stream = RequestBodyStream()
+        let request = Request(method: .post, "/api/count", body: RequestBody(stream: stream))
+        let answer = Task { await responder.respond(to: request, requestID: "1", logger: Logger(label: "test")) }
+        stream.append([1, 2, 3])
+        // The operation reads the first bytes while the rest has not arrived.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while seen.withLock({ $0 }) < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(seen.withLock { $0 } == 3)
+        stream.append([4])
+        stream.finish()
+        let response = await answer.value
+        #expect(response.status == .ok)
+        #expect(response.body.bytes == Array("4".utf8))
     }
 
     @Test func refusesAPathThatCannotBeARoute() throws {

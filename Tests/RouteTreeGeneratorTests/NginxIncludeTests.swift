@@ -41,6 +41,19 @@ import Testing
         #expect(!text[dynamic.upperBound...].prefix { $0 != "}" }.contains("fastcgi_cache"))
     }
 
+    @Test func anUploadRouteStreamsThroughNginx() throws {
+        let text = try Self.include(["upload/route.swift": "let bodyLimit = \"4g\"\nlet requestBuffering = false\n" + get])
+        #expect(text.contains("""
+            location = /upload {
+                include route-handlers-fastcgi.conf;
+                client_max_body_size 4294967296;
+                # The body streams through to the app as it arrives.
+                fastcgi_request_buffering off;
+            }
+            """))
+        #expect(text.contains("# /upload (app/upload/route.swift): bodyLimit=4294967296 requestBuffering=false"))
+    }
+
     @Test func moreSpecificRoutesAComputedLocationWouldCatchGetPlainOnesFirst() throws {
         let text = try Self.include([
             "users/[id]/route.swift": "let bodyLimit = 1024\n" + get,

@@ -3,7 +3,7 @@ import RouteHandlers
 import RouteTreeGenerator
 import Testing
 
-/// `let revalidate`, `maxDuration` and `bodyLimit` in a route.swift, as the generator reads them.
+/// `let revalidate`, `maxDuration`, `bodyLimit` and `requestBuffering` in a route.swift, as the generator reads them.
 @Suite struct RouteConfigParsingTests {
     static func config(_ declarations: String) throws -> RouteConfig {
         let tree = try TemporaryApp(["x/route.swift": declarations + "\n" + get])
@@ -22,6 +22,8 @@ import Testing
         #expect(try Self.config(#"let bodyLimit = "2MB""#) == RouteConfig(bodyLimit: 2 * 1024 * 1024))
         #expect(try Self.config(#"let bodyLimit = "1g""#) == RouteConfig(bodyLimit: 1 << 30))
         #expect(try Self.config(#"let bodyLimit = "100""#) == RouteConfig(bodyLimit: 100))
+        #expect(try Self.config("let requestBuffering = false") == RouteConfig(requestBuffering: false))
+        #expect(try Self.config("let requestBuffering: Bool = true") == RouteConfig(requestBuffering: true))
         #expect(try Self.config("let revalidate = 5\nlet maxDuration = 2; let bodyLimit = 10")
             == RouteConfig(revalidate: .seconds(5), maxDuration: .seconds(2), bodyLimit: 10))
     }
@@ -38,7 +40,7 @@ import Testing
         for source in [
             "let revalidate = -1", "let revalidate = true", "let revalidate = 1.5", "let maxDuration = \"2\"",
             "let maxDuration = computeIt()", #"let bodyLimit = "2 tb""#, #"let bodyLimit = "99999999999999999999g""#,
-            "var bodyLimit = 10", "let revalidate =",
+            "var bodyLimit = 10", "let revalidate =", "let requestBuffering = \"off\"", "let requestBuffering = 0",
         ] {
             let tree = try TemporaryApp(["x/route.swift": source + "\n" + get])
             let diagnostics = tree.diagnostics()

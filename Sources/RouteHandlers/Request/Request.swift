@@ -10,8 +10,10 @@ public struct Request: Sendable {
     /// The client's address as the web server saw it (`REMOTE_ADDR`), if known. See ``ip`` for the client
     /// behind trusted proxies.
     public var remoteAddress: String?
-    /// The largest body this request's readers accept, below the gateway's global limit; `nil` for no limit of
-    /// its own. Set per route with ``bodyLimit(_:_:)``.
+    /// The largest body this request's readers accept; `nil` for no limit. A gateway starts it at its global
+    /// limit (`--max-body-size`, 10 MiB by default); a route's ``RouteConfig/bodyLimit`` replaces it (so a route
+    /// may accept more, such as an upload route's 4 GiB), and ``limitingBody(to:)`` or ``bodyLimit(_:_:)``
+    /// lower it.
     public var bodyLimit: Int?
     /// The proxies whose forwarding headers ``ip`` believes; the responder sets them from its configuration.
     public var trustedProxies: TrustedProxies = .none
@@ -49,14 +51,27 @@ public struct Request: Sendable {
         return type.isEmpty ? nil : type.lowercased()
     }
 
-    /// The body's bytes. They stay available: every reader can run any number of times, in any order.
-    /// - Throws: ``HTTPError`` 413 when the body is larger than ``bodyLimit``.
+    /// The body's bytes. They stay available: every reader can run any number of times, in any order. A
+    /// streamed body is collected as it arrives, and kept.
+    /// - Throws: ``HTTPError`` 413 as soon as the body is larger than ``bodyLimit`` (never a truncated body);
+    ///   for a streamed body, the error that ended it (the web server went away, the task was cancelled) or
+    ///   ``RequestBodyStreamError/alreadyRead`` after ``bodyChunks`` consumed it.
+    // The readers are never inlined: with cross-module optimization, a streamed body's collecting inlined into a
+    // handler's coroutine crashed the release compiler (Swift 6.x CoroSplit, signal 11, on the example's POST
+    // handlers that decode JSON).
+    @inline(never)
     public func bytes() async throws -> [UInt8] {
-        try checkBodyLimit()
-        return body.bytes
+        switch body.storage {
+        case .buffered(let bytes):
+            if let limit = bodyLimit, bytes.count > limit { throw HTTPError.bodyTooLarge(limit: limit) }
+            return bytes
+        case .streamed(let stream):
+            return try await stream.collect(limit: bodyLimit)
+        }
     }
 
     /// The body decoded as UTF-8; invalid sequences become U+FFFD, as in the Web API.
+    @inline(never)
     public func text() async throws -> String {
         String(decoding: try await bytes(), as: UTF8.self)
     }
@@ -64,12 +79,14 @@ public struct Request: Sendable {
     /// The body decoded as JSON into `type`.
     /// - Throws: ``HTTPError`` 400 when the body is not JSON, 422 when it is JSON of the wrong shape (naming the
     ///   field that did not fit).
+    @inline(never)
     public func json<T: Decodable>(_ type: T.Type = T.self) async throws -> T {
         try JSONBody.decode(type, from: try await bytes())
     }
 
     /// The body decoded as JSON of any shape.
     /// - Throws: ``HTTPError`` 400 when the body is not JSON.
+    @inline(never)
     public func json() async throws -> JSONValue {
         try JSONBody.decode(JSONValue.self, from: try await bytes())
     }

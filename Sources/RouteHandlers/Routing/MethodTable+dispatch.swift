@@ -3,7 +3,17 @@ import HTTPTypes
 extension MethodTable {
     /// Builds ``chain``: the route's middleware around its method dispatch, under its `maxDuration`.
     mutating func compile() {
-        let routeChain = middleware.wrapping(Self.dispatch(handlers: handlers, allowed: allowedMethods, config: config))
+        var routeChain = middleware.wrapping(Self.dispatch(handlers: handlers, allowed: allowedMethods, config: config))
+        if let limit = config.bodyLimit {
+            // The route's limit replaces the gateway's (it may be larger, for uploads) before the route's
+            // middleware run, which may still lower it.
+            let inner = routeChain
+            routeChain = { request, context in
+                var request = request
+                request.bodyLimit = limit
+                return try await inner(request, context)
+            }
+        }
         if let maxDuration = config.maxDuration {
             chain = Self.limited(routeChain, to: maxDuration)
         } else {
@@ -20,18 +30,14 @@ extension MethodTable {
     }
 
     /// Picks the method's handler (HEAD and OPTIONS fall back as in Next.js; other methods get 405 with
-    /// `Allow`) and applies the route's body limit and revalidation.
+    /// `Allow`), answers 413 for a body known to be over the request's limit, and applies revalidation.
     static func dispatch(
         handlers: [HTTPRequest.Method: RouteHandler], allowed: [String], config: RouteConfig
     ) -> RouteHandler {
         let allow = allowed.joined(separator: ", ")
         let cacheControl = config.cacheControl
         return { request, context in
-            var request = request
-            if let limit = config.bodyLimit {
-                guard request.body.count <= limit else { throw HTTPError.bodyTooLarge(limit: limit) }
-                request = request.limitingBody(to: limit)
-            }
+            try request.checkBodyLimitEarly()
             var response: Response
             if let handler = handlers[request.method] {
                 response = try await handler(request, context)

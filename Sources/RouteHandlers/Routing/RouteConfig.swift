@@ -4,7 +4,8 @@
 /// ```swift
 /// let revalidate = 60        // shared caches may keep a GET for 60 s
 /// let maxDuration = 2        // cancel the handler and answer 504 after 2 s
-/// let bodyLimit = "2m"       // 413 above 2 MiB
+/// let bodyLimit = "2m"       // 413 above 2 MiB (replaces the server's --max-body-size, larger or smaller)
+/// let requestBuffering = false // nginx passes the body on as it arrives (fastcgi_request_buffering off)
 /// ```
 ///
 /// The route-tree generator checks the names and types at build time and also writes them into the nginx
@@ -23,16 +24,27 @@ public struct RouteConfig: Sendable, Hashable {
     /// How long the route's handler (and its route-level middleware and after-work) may run before it is
     /// cancelled and the client gets 504.
     public var maxDuration: Duration?
-    /// The largest request body the route accepts, in bytes; larger ones get 413 before the handler runs.
+    /// The largest request body the route accepts, in bytes. It replaces the server's global limit
+    /// (`--max-body-size`), so it may be larger (an upload route) or smaller. A body known to be larger (buffered,
+    /// or a declared `Content-Length`) gets 413 before the handler runs; a streamed one makes its readers throw
+    /// 413 as soon as the bytes pass the limit.
     public var bodyLimit: Int?
+    /// Whether the route gets its body whole (`nil`, `true`: the default) or as a stream (`false`). `false`
+    /// hands the route's middleware and handler a body that is still arriving (read it with
+    /// ``Request/bodyChunks`` or the asynchronous readers, not `request.body.bytes`), and writes
+    /// `fastcgi_request_buffering off` into the generated nginx include, so that an upload streams from the
+    /// client to the handler without nginx keeping it in a temporary file first. Other routes get a body that
+    /// arrived in pieces collected first, up to their limit.
+    public var requestBuffering: Bool?
 
-    public init(revalidate: Revalidate? = nil, maxDuration: Duration? = nil, bodyLimit: Int? = nil) {
+    public init(revalidate: Revalidate? = nil, maxDuration: Duration? = nil, bodyLimit: Int? = nil, requestBuffering: Bool? = nil) {
         self.revalidate = revalidate
         self.maxDuration = maxDuration
         self.bodyLimit = bodyLimit
+        self.requestBuffering = requestBuffering
     }
 
-    public var isEmpty: Bool { revalidate == nil && maxDuration == nil && bodyLimit == nil }
+    public var isEmpty: Bool { revalidate == nil && maxDuration == nil && bodyLimit == nil && requestBuffering == nil }
 
     /// The `Cache-Control` a successful GET or HEAD gets when its handler set none. As Next.js 15 does, the
     /// response may be served stale while it is refreshed for a year minus its freshness.

@@ -69,6 +69,7 @@ public struct RouteResponder: Sendable {
                 context.params = parameters
                 context.route = methods.route
             }
+            request = try await Self.bufferingBody(of: request, for: context.target)
             let routed = context
             response = try await AfterWork.$current.withValue(afterWork) { try await chain(request, routed) }
         } catch let error as HTTPError {
@@ -86,6 +87,22 @@ public struct RouteResponder: Sendable {
         }
         response.afterWork = afterWork
         return response
+    }
+
+    /// A streamed body is collected (under the route's limit, 413 above it) before any middleware runs, unless the
+    /// matched route reads its body as a stream (`requestBuffering = false`): middleware and handlers written for
+    /// a body in memory (`request.body.bytes`) keep working whatever way the body arrived.
+    private static func bufferingBody(of request: Request, for target: Target?) async throws -> Request {
+        guard request.body.isStreamed else { return request }
+        var request = request
+        if case .route(let methods, _) = target {
+            if methods.config.requestBuffering == false { return request }
+            if let limit = methods.config.bodyLimit { request.bodyLimit = limit }
+        }
+        // A declared length over the limit is refused before waiting for the bytes.
+        try request.checkBodyLimitEarly()
+        request.body = RequestBody(bytes: try await request.bytes())
+        return request
     }
 
     /// Where routing sends a request, decided before any middleware runs.

@@ -8,7 +8,8 @@ import Glibc
 /// Serves one request as a CGI script: parameters from the environment, the body from stdin, the response
 /// (`Status:` line, headers, blank line, body) on stdout.
 public enum CGIGateway {
-    /// The largest request body accepted by default (10 MiB, as the FastCGI server's); larger ones get 413.
+    /// The largest request body accepted by default (10 MiB, as the FastCGI server's); larger ones get 413. A
+    /// route's own `bodyLimit` replaces it. A body over 64 KiB is streamed from stdin as the handler reads it.
     public static let defaultMaxBodySize = 10 * 1024 * 1024
 
     /// Whether the process was started by a CGI host: `GATEWAY_INTERFACE` and `REQUEST_METHOD` are set.
@@ -34,19 +35,15 @@ public enum CGIGateway {
         _ environment: CGIEnvironment, mountPoint: String?, responder: some HTTPResponder, maxBodySize: Int, logger: Logger
     ) async -> Bool {
         let gateway = GatewayRequest(params: environment.params, mount: mountPoint)
-        let declared = gateway.declaredLength ?? 0
         let response: Response
-        if declared > maxBodySize {
-            response = HTTPError.bodyTooLarge(limit: maxBodySize).response
-        } else {
-            switch gateway.request {
-            case .success(var request):
-                // CGI hosts need not close stdin after the body: read exactly CONTENT_LENGTH bytes.
-                request.body = RequestBody(bytes: readStandardInput(count: declared))
-                response = await responder.respond(to: request, requestID: gateway.requestID, logger: logger)
-            case .failure(let error):
-                response = error.response
-            }
+        switch gateway.request {
+        case .success(var request):
+            // The global limit is the request's; a route's own replaces it (413 for a declared length above).
+            request.body = CGIStandardInput.body(count: gateway.declaredLength ?? 0)
+            request.bodyLimit = maxBodySize
+            response = await responder.respond(to: request, requestID: gateway.requestID, logger: logger)
+        case .failure(let error):
+            response = error.response
         }
         let outcome = await ResponseWriter.write(
             response, method: gateway.method, requestID: gateway.requestID, logger: logger, to: StandardOutputSink())
@@ -63,24 +60,6 @@ public enum CGIGateway {
             await afterWork.run()
         }
         return outcome == .complete
-    }
-
-    private static func readStandardInput(count: Int) -> [UInt8] {
-        guard count > 0 else { return [] }
-        var body = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let got = body.withUnsafeMutableBytes { read(0, $0.baseAddress! + filled, count - filled) }
-            if got > 0 {
-                filled += got
-            } else if got < 0, errno == EINTR {
-                continue
-            } else {
-                break
-            }
-        }
-        body.removeLast(count - filled)
-        return body
     }
 
     static func writeAll(_ bytes: [UInt8]) -> Bool {

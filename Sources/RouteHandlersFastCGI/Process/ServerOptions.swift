@@ -36,7 +36,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
     public var ioThreads: Int?
 
     @Option(name: .customLong("max-body-size"), help: ArgumentHelp(
-        "Largest request body accepted, such as 10m or 512k; larger ones get 413. Default 10m. [env: ROUTE_HANDLERS_MAX_BODY_SIZE]",
+        "Largest request body accepted, such as 10m or 512k; larger ones get 413. A route's own bodyLimit replaces it. Default 10m. [env: ROUTE_HANDLERS_MAX_BODY_SIZE]",
         valueName: "size"))
     public var maxBodySize: String?
 

@@ -10,6 +10,14 @@
 ///  closed ◀────────────────────────────────────────────┘
 /// ```
 ///
+/// A request whose body is still arriving when its params end goes `reading → busy` at once
+/// (``bodyStreamStarted()``): the handler runs while `FCGI_STDIN` feeds its body stream (``bodyArriving``).
+/// The stream's back-pressure pauses reading (``pauseBody()``, ``resumeBody()``: epoll keeps only hang-up);
+/// the end of stdin (``requestArrived()``) clears it. A response that completes before the body did goes
+/// `busy → draining`: the rest of stdin is read and dropped, then the connection is idle again (or closes, as
+/// after any request the web server did not ask to keep), so a peer still sending is never cut off mid-write.
+/// Only a 413 for a body that passed its limit while the handler streamed it closes at once.
+///
 /// A connection in `idle` or `reading` costs no thread: it waits in epoll and is read when bytes arrive.
 struct ConnectionStateMachine: Equatable, Sendable {
     enum State: Equatable, Sendable {
@@ -19,6 +27,8 @@ struct ConnectionStateMachine: Equatable, Sendable {
         case reading
         /// A handler runs or its response is being written.
         case busy
+        /// The response is sent; the rest of the request's body is still arriving and is dropped.
+        case draining
         case closed
     }
 
@@ -61,12 +71,16 @@ struct ConnectionStateMachine: Equatable, Sendable {
     /// The web server aborted the request in flight (`FCGI_ABORT_REQUEST`): a response cut short still ends
     /// with `END_REQUEST`, and the connection stays.
     private(set) var abortedByWebServer = false
+    /// Busy while the request's body is still arriving (streamed to the handler).
+    private(set) var bodyArriving = false
+    /// The body stream holds as much as it may: stop reading until the handler consumed some.
+    private(set) var bodyPaused = false
 
     var interest: Interest {
         switch state {
         case .closed: .nothing
         case .busy where hungUp: .nothing
-        case .busy where inputPaused: .hangUpOnly
+        case .busy where inputPaused || bodyPaused: .hangUpOnly
         default: .input
         }
     }
@@ -77,13 +91,45 @@ struct ConnectionStateMachine: Equatable, Sendable {
         keepConnection = keep
     }
 
+    /// The request's stdin ended: start its handler, or (its body streamed) end the body.
     mutating func requestArrived() -> Action {
+        if state == .busy, bodyArriving {
+            bodyArriving = false
+            bodyPaused = false
+            return .none
+        }
         guard state == .reading else { return .none }
+        startBusy()
+        return .startHandler
+    }
+
+    /// The params ended and the body is still arriving: start the handler now, with a streamed body.
+    mutating func bodyStreamStarted() -> Action {
+        guard state == .reading else { return .none }
+        startBusy()
+        bodyArriving = true
+        return .startHandler
+    }
+
+    /// The body stream is over its high-water mark: stop reading (hang-up is still watched).
+    mutating func pauseBody() {
+        if state == .busy, bodyArriving { bodyPaused = true }
+    }
+
+    /// The handler drained the body stream: read again. Returns whether reading was paused.
+    mutating func resumeBody() -> Bool {
+        guard bodyPaused else { return false }
+        bodyPaused = false
+        return true
+    }
+
+    private mutating func startBusy() {
         state = .busy
         responseComplete = false
         inputPaused = false
         abortedByWebServer = false
-        return .startHandler
+        bodyArriving = false
+        bodyPaused = false
     }
 
     /// The request being read was aborted or refused (unknown role) before a handler ran; its `END_REQUEST`
@@ -103,7 +149,7 @@ struct ConnectionStateMachine: Equatable, Sendable {
     /// The web server closed its side (read returned 0, or `EPOLLRDHUP`/`EPOLLHUP`/`EPOLLERR`).
     mutating func endOfInput() -> Action {
         switch state {
-        case .idle, .reading: return close()
+        case .idle, .reading, .draining: return close()
         case .busy:
             guard !hungUp else { return .none }
             hungUp = true
@@ -115,7 +161,7 @@ struct ConnectionStateMachine: Equatable, Sendable {
     /// The stream broke (the parser refused a record): drop the request, and the connection once it is done.
     mutating func protocolError() -> Action {
         switch state {
-        case .idle, .reading: return close()
+        case .idle, .reading, .draining: return close()
         case .busy:
             broken = true
             closeWhenDone = true
@@ -128,6 +174,9 @@ struct ConnectionStateMachine: Equatable, Sendable {
     mutating func abortRequested() -> Action {
         guard state == .busy else { return .none }
         abortedByWebServer = true
+        // No more stdin comes for an aborted request: nothing to drain after its response.
+        bodyArriving = false
+        bodyPaused = false
         return .cancelHandler(hangUp: false)
     }
 
@@ -138,10 +187,21 @@ struct ConnectionStateMachine: Equatable, Sendable {
 
     /// The response is sent (`sent` false when the web server went away or the response had to be cut off).
     /// `keepOpen` false: the server is shutting down; a request already arrived (`pendingInput`, or one waiting
-    /// behind this one) is served first, then the connection closes.
-    mutating func responseFinished(sent: Bool, keepOpen: Bool, pendingInput: Bool = false) -> Action {
+    /// behind this one) is served first, then the connection closes. `closeIfBodyArriving`: the response was a
+    /// 413 for a body that passed its limit while streaming; rather than read the rest of it, close.
+    mutating func responseFinished(sent: Bool, keepOpen: Bool, pendingInput: Bool = false, closeIfBodyArriving: Bool = false) -> Action {
         guard state == .busy else { return .none }
         abortedByWebServer = false
+        let bodyWasArriving = bodyArriving
+        bodyArriving = false
+        bodyPaused = false
+        if bodyWasArriving {
+            guard !closeIfBodyArriving, sent, !hungUp, !broken else { return close() }
+            state = .draining
+            responseComplete = false
+            if !keepOpen { closeWhenDone = true }
+            return .none
+        }
         guard sent, keepConnection, !hungUp, !broken else { return close() }
         if !keepOpen || closeWhenDone {
             guard inputPaused || pendingInput else { return close() }
@@ -156,6 +216,14 @@ struct ConnectionStateMachine: Equatable, Sendable {
         return closeWhenDone ? .serveBuffered : .none
     }
 
+    /// The rest of the body of a request already answered has arrived (or the web server aborted it).
+    mutating func bodyDrained() -> Action {
+        guard state == .draining else { return .none }
+        guard keepConnection, !closeWhenDone else { return close() }
+        state = .idle
+        return .none
+    }
+
     /// A graceful shutdown began: idle connections close unless a request has already arrived on them
     /// (`pendingInput`), which is served first; busy and reading ones close when their request is done.
     mutating func shutdown(pendingInput: Bool) -> Action {
@@ -164,7 +232,7 @@ struct ConnectionStateMachine: Equatable, Sendable {
             guard pendingInput else { return close() }
             closeWhenDone = true
             return .serveBuffered
-        case .reading, .busy:
+        case .reading, .busy, .draining:
             closeWhenDone = true
             return .none
         case .closed:

@@ -32,8 +32,10 @@ final class FastCGIConnection: @unchecked Sendable {
     var input: [UInt8] = []
     /// The current request's params stream, validated record by record.
     var params: [UInt8] = []
+    /// The current request's body while it is read whole before the handler starts (the common small request).
     var body: [UInt8] = []
-    var bodyTooLarge = false
+    /// The current request's body stream, fed by its stdin records while the handler runs, until stdin ends.
+    var bodyStream: RequestBodyStream?
     var task: Task<Void, Never>?
     var descriptorClosed = false
     /// The events the one-shot epoll registration is armed with (0: disarmed, an event was delivered).

@@ -1,5 +1,6 @@
 import CLinux
 import Logging
+import RouteHandlers
 
 #if canImport(Glibc)
 import Glibc
@@ -114,6 +115,10 @@ extension FastCGIServer {
             switch event {
             case .needMore, .pipelined:
                 if event == .pipelined { connection.machine.pauseInput() }
+                // Params complete, body still to come: the handler starts now and reads it as it arrives.
+                if connection.parser.phase == .stdin, connection.machine.state == .reading {
+                    apply(connection.machine.bodyStreamStarted(), to: connection)
+                }
                 return nil
             case .invalid(let failure):
                 return failure.description
@@ -123,32 +128,42 @@ extension FastCGIServer {
                 connection.machine.requestBegan(keepConnection: keep)
                 connection.params.removeAll(keepingCapacity: true)
                 connection.body = []
-                connection.bodyTooLarge = false
+                connection.bodyStream = nil
             case .params(let range):
                 connection.params.append(contentsOf: connection.input[base + range.lowerBound..<base + range.upperBound])
             case .paramsEnd:
                 // The params are parsed once, by the request's task (`GatewayRequest`); the body limit is
-                // enforced on the bytes that arrive, whatever `CONTENT_LENGTH` says.
+                // enforced by the body's readers (the route may set its own), whatever `CONTENT_LENGTH` says.
                 continue
             case .stdin(let range):
-                guard !connection.bodyTooLarge else { continue }
-                guard connection.body.count + range.count <= configuration.maxBodySize else {
-                    // Over the limit: the rest is read and dropped, and the request answered 413 once it ends.
-                    connection.bodyTooLarge = true
-                    connection.body = []
-                    continue
+                let bytes = connection.input[base + range.lowerBound..<base + range.upperBound]
+                if let stream = connection.bodyStream {
+                    if !stream.append(Array(bytes)) { connection.machine.pauseBody() }
+                } else if connection.machine.state == .reading {
+                    // Read whole within this one pass (at most what one read holds): the buffered fast path.
+                    connection.body.append(contentsOf: bytes)
                 }
-                connection.body.append(contentsOf: connection.input[base + range.lowerBound..<base + range.upperBound])
             case .stdinEnd:
                 // Answers owed so far (a refused second id) go out before the response can start.
                 if !control.isEmpty {
                     guard connection.sendControl(control) else { return "it does not read the answers to its management records" }
                     control = []
                 }
-                apply(connection.machine.requestArrived(), to: connection)
+                connection.bodyStream?.finish()
+                connection.bodyStream = nil
+                if connection.machine.state == .draining {
+                    // The rest of a body whose request was answered early: done, the connection is free.
+                    connection.parser.requestFinished()
+                    apply(connection.machine.bodyDrained(), to: connection)
+                } else {
+                    apply(connection.machine.requestArrived(), to: connection)
+                }
             case .abort:
                 if connection.machine.state == .busy {
                     apply(connection.machine.abortRequested(), to: connection)
+                } else if connection.machine.state == .draining {
+                    // Already answered: nothing more to send for it.
+                    apply(connection.machine.bodyDrained(), to: connection)
                 } else {
                     // Aborted before its handler ran: end it at once.
                     RecordEncoder.appendEndRequest(requestID: connection.parser.requestID, status: .requestComplete, to: &control)
@@ -181,13 +196,13 @@ extension FastCGIServer {
             // Closing happens in `settleDescriptor`; buffered input is served by the caller.
             break
         case .startHandler:
-            let request = PendingRequest(
-                requestID: connection.parser.requestID, params: connection.params, body: connection.body,
-                bodyTooLarge: connection.bodyTooLarge)
+            let body = connection.machine.bodyArriving ? RequestBody(stream: makeBodyStream(for: connection)) : RequestBody(bytes: connection.body)
+            let request = PendingRequest(requestID: connection.parser.requestID, params: connection.params, body: body)
             connection.params = []
             connection.body = []
             connection.task = startHandler(for: request, on: connection)
         case .cancelHandler:
+            failBody(of: connection)
             connection.task?.cancel()
         }
     }
@@ -245,10 +260,10 @@ extension FastCGIServer {
     }
 }
 
-/// A request that has arrived whole, handed from the record layer to its handler.
+/// A request whose params have arrived (and its body, or the stream that delivers it), handed from the record
+/// layer to its handler.
 struct PendingRequest: Sendable {
     var requestID: UInt16
     var params: [UInt8]
-    var body: [UInt8]
-    var bodyTooLarge: Bool
+    var body: RequestBody
 }

@@ -4,20 +4,18 @@ import RouteHandlers
 
 /// Reading a request, running its handler, writing its response.
 extension FastCGIServer {
-    /// Starts the handler of a request that has arrived whole, as a task on the connection's loop (called with
-    /// the connection's lock held; the task touches the connection again only once its response is written).
+    /// Starts the handler of a request whose params have arrived (its body whole, or streamed), as a task on the
+    /// connection's loop (called with the connection's lock held; the task touches the connection again only once
+    /// its response is written).
     func startHandler(for pending: PendingRequest, on connection: FastCGIConnection) -> Task<Void, Never> {
         Task(executorPreference: connection.loop) { [self] in
             let gateway = GatewayRequest(params: FastCGIConnection.decodeParameters(pending.params))
-            let outcome: Result<Request, HTTPError>
-            if pending.bodyTooLarge {
-                outcome = .failure(HTTPError.bodyTooLarge(limit: configuration.maxBodySize))
-            } else {
-                outcome = gateway.request.map { request in
-                    var request = request
-                    request.body = RequestBody(bytes: pending.body)
-                    return request
-                }
+            // The global limit is the request's; a route's own replaces it. Readers enforce it as bytes arrive.
+            let outcome = gateway.request.map { request in
+                var request = request
+                request.body = pending.body
+                request.bodyLimit = configuration.maxBodySize
+                return request
             }
             let requestID = gateway.requestID
             let method = gateway.method
@@ -61,13 +59,17 @@ extension FastCGIServer {
         let sink = FastCGIResponseSink(connection: connection, server: self)
         // The head may be out: the only honest signal left for a response cut off is closing without END_REQUEST.
         let cutOff = await ResponseWriter.write(response, method: method, requestID: requestID, logger: logger, to: sink) == .incomplete
-        await complete(connection, cutOff: cutOff)
+        let closedMidBody = await complete(connection, cutOff: cutOff, status: response.status.code)
+        if closedMidBody {
+            logger.warning("Answered 413 to request \(requestID) while its body was still arriving; closed the connection rather than read the rest")
+        }
     }
 
     /// End the request (`FCGI_END_REQUEST`), then wait for the next one, serve the one already buffered, or
     /// close. A response cut off (`cutOff`) gets no `END_REQUEST` (unless the web server aborted it): the web
-    /// server sees the connection close and knows the response is incomplete.
-    private func complete(_ connection: FastCGIConnection, cutOff: Bool) async {
+    /// server sees the connection close and knows the response is incomplete. A body still arriving is dropped;
+    /// returns whether the connection closed for a 413 (`status`) instead of reading the rest of it.
+    private func complete(_ connection: FastCGIConnection, cutOff: Bool, status: Int) async -> Bool {
         let aborted = connection.lock.withLock {
             connection.machine.responseCompleting()
             connection.parser.responseEnding()
@@ -80,19 +82,22 @@ extension FastCGIServer {
             sent = await drain(connection)
         }
         while true {
-            let outcome = connection.lock.withLock { () -> (action: ConnectionStateMachine.Action, closed: Bool)? in
+            let outcome = connection.lock.withLock { () -> (action: ConnectionStateMachine.Action, closed: Bool, midBody: Bool)? in
                 // Management answers queued meanwhile go out before the connection is handed back.
                 if sent, !connection.controlQueue.isEmpty { return nil }
+                let closeMidBody = endBody(of: connection, status: status)
                 // A shutdown may have begun meanwhile: a request already waiting on the connection is served, then
                 // it closes, rather than being left idle for the drain to wait on.
                 let keepOpen = !stopping.load(ordering: .acquiring)
                 // Pending input only matters to a connection about to close (its `ioctl` is not free).
                 let closing = !keepOpen || connection.machine.closeWhenDone
                 let action = connection.machine.responseFinished(
-                    sent: sent, keepOpen: keepOpen, pendingInput: closing && connection.hasPendingInput)
-                connection.parser.requestFinished()
+                    sent: sent, keepOpen: keepOpen, pendingInput: closing && connection.hasPendingInput,
+                    closeIfBodyArriving: closeMidBody)
+                // Draining: the parser stays on this request's stdin until it ends, so it is told apart from the next.
+                if connection.machine.state != .draining { connection.parser.requestFinished() }
                 connection.task = nil
-                return (action, settleDescriptor(connection))
+                return (action, settleDescriptor(connection), closeMidBody && action == .close)
             }
             guard let outcome else {
                 sent = await drain(connection)
@@ -100,7 +105,7 @@ extension FastCGIServer {
             }
             if outcome.closed { forget(connection) }
             if outcome.action == .serveBuffered { drive(connection) }
-            return
+            return outcome.midBody
         }
     }
 }
