@@ -18,9 +18,19 @@ package struct ResponseHead: Sendable {
         for field in headers.fields {
             append(field.name.rawName, field.value, to: &out)
         }
-        append("Status", "\(status.code) \(Self.reasonPhrase(status))", to: &out)
-        out.append(contentsOf: "\r\n".utf8)
+        out.append(contentsOf: "Status: ".utf8)
+        Self.appendDecimal(status.code, to: &out)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: Self.reasonPhrase(status).utf8)
+        out.append(contentsOf: "\r\n\r\n".utf8)
         return out
+    }
+
+    private static func appendDecimal(_ code: Int, to out: inout [UInt8]) {
+        guard (100...999).contains(code) else { return out.append(contentsOf: String(code).utf8) }
+        out.append(UInt8(ascii: "0") + UInt8(code / 100))
+        out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(code % 10))
     }
 
     private static func reasonPhrase(_ status: HTTPResponse.Status) -> String {

@@ -73,7 +73,8 @@ package enum ResponseWriter {
             if field.name == .transferEncoding || field.name == .connection { continue }
             headers.fields.append(field)
         }
-        if let length { headers.set("Content-Length", String(length)) }
+        // Every Content-Length field was left out above when there is a length: appending is setting.
+        if let length { headers.fields.append(HTTPField(name: .contentLength, value: String(length))) }
         if response.body.isStream, !headers.has("X-Accel-Buffering") { headers.set("X-Accel-Buffering", "no") }
         return ResponseHead(status: response.status, headers: headers, sendsBody: method != .head && !forbidsBody)
     }

@@ -3,7 +3,7 @@
     /// Resolves `.` and `..` segments (also when percent-encoded, as WHATWG URL parsing does) and keeps
     /// everything else as sent. Empty segments are kept; routing skips them.
     package static func removingDotSegments(_ path: Substring) -> String {
-        guard path.contains(".") else { return path.isEmpty ? "/" : String(path) }
+        guard path.utf8.contains(UInt8(ascii: ".")) else { return path.isEmpty ? "/" : String(path) }
         var output: [Substring] = []
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         for (offset, segment) in segments.enumerated() where offset > 0 || !segment.isEmpty {

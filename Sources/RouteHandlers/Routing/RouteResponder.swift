@@ -56,7 +56,7 @@ public struct RouteResponder: Sendable {
     /// Answers one request.
     public func respond(to request: Request, requestID: String = RequestID.next(), logger: Logger) async -> Response {
         var logger = logger
-        logger[metadataKey: "request-id"] = .string(requestID)
+        logger.handler = RequestLogHandler.wrapping(logger.handler, requestID: requestID)
         var request = request
         request.trustedProxies = configuration.trustedProxies
         let afterWork = AfterWork(requestID: requestID, logger: logger)

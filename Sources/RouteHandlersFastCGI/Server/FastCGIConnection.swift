@@ -102,23 +102,6 @@ final class FastCGIConnection: @unchecked Sendable {
         return ioctl(fd, UInt(FIONREAD), &pending) == 0 && pending > 0
     }
 
-    /// The request's parameters as name/value pairs, in the order the web server sent them. A value stops at
-    /// a NUL byte, as the C-string environment of a CGI program (and libfcgi) has it.
-    static func decodeParameters(_ params: [UInt8]) -> [(name: String, value: String)] {
-        var result: [(name: String, value: String)] = []
-        result.reserveCapacity(32)
-        params.withUnsafeBytes { bytes in
-            try? NameValuePairs.forEach(in: bytes) { pair in
-                let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[pair.name]), as: UTF8.self)
-                let valueBytes = UnsafeRawBufferPointer(rebasing: bytes[pair.value])
-                let end = valueBytes.firstIndex(of: 0) ?? valueBytes.count
-                let value = String(decoding: UnsafeRawBufferPointer(rebasing: valueBytes[0..<end]), as: UTF8.self)
-                result.append((name, value))
-            }
-        }
-        return result
-    }
-
     // MARK: - Management answers
 
     /// Sends `bytes` now if no response is part-way out, else leaves them for the response's writer. Never

@@ -9,7 +9,7 @@ extension FastCGIServer {
     /// its response is written).
     func startHandler(for pending: PendingRequest, on connection: FastCGIConnection) -> Task<Void, Never> {
         Task(executorPreference: connection.loop) { [self] in
-            let gateway = GatewayRequest(params: FastCGIConnection.decodeParameters(pending.params))
+            let gateway = GatewayRequest(paramStream: pending.params)
             // The global limit is the request's; a route's own replaces it. Readers enforce it as bytes arrive.
             let outcome = gateway.request.map { request in
                 var request = request
