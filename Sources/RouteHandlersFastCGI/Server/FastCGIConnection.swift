@@ -38,7 +38,8 @@ final class FastCGIConnection: @unchecked Sendable {
     var bodyStream: RequestBodyStream?
     var task: Task<Void, Never>?
     var descriptorClosed = false
-    /// The events the one-shot epoll registration is armed with (0: disarmed, an event was delivered).
+    /// The events the edge-triggered epoll registration waits for (0: to be armed again, which also makes epoll
+    /// report input already waiting).
     var armedEvents: UInt32 = 0
     /// Management answers waiting for the writer that holds `writeLock`.
     var controlQueue: [UInt8] = []

@@ -26,8 +26,6 @@ extension FastCGIServer {
         var hangUpLogged = false
         var writer: UnsafeContinuation<Void, Never>?
         let closed = connection.lock.withLock { () -> Bool in
-            // An event was delivered: the one-shot registration is disarmed.
-            if fromEpoll { connection.armedEvents = 0 }
             if writable {
                 writer = connection.writableWaiter
                 connection.writableWaiter = nil
@@ -36,12 +34,15 @@ extension FastCGIServer {
             var endOfInput = false
             var budget = 4 * 1024 * 1024
             var control: [UInt8] = []
+            var read = FastCGIConnection.ReadResult.drained
             while true {
-                var read = FastCGIConnection.ReadResult.drained
+                read = .drained
                 if connection.machine.interest == .input {
                     let before = connection.input.count
                     read = connection.readAvailable(limit: Self.inputLimit)
                     budget -= connection.input.count - before
+                    // The peer hung up: the socket is read to its end, and no later event would say so again.
+                    if hangUp, read == .drained { read = .endOfInput }
                 } else if hangUp {
                     read = .endOfInput
                 }
@@ -64,6 +65,9 @@ extension FastCGIServer {
             if connection.machine.state == .busy, connection.input.count >= Self.inputLimit {
                 connection.machine.pauseInput()
             }
+            // Edge-triggered: epoll reports only bytes that arrive from now on. Reading stopped short of an empty
+            // socket, so arm again (epoll_ctl checks readiness) rather than wait for bytes that may never come.
+            if read == .full { connection.armedEvents = 0 }
             // Answers go out even to a connection about to close (an aborted or refused request that did not
             // ask to keep it is answered, then closed).
             if !control.isEmpty, !connection.descriptorClosed, !connection.sendControl(control) {
@@ -217,10 +221,11 @@ extension FastCGIServer {
         case .hangUpOnly: events |= EPOLLRDHUP.rawValue
         case .nothing: break
         }
-        // A registration still armed with the same events needs no system call (the common case after a
-        // response: busy and idle both wait for input).
+        // Edge-triggered and kept armed: a registration with the same events needs no system call (the common
+        // case: busy and idle both wait for input, so a request costs no epoll_ctl). Waiting for nothing leaves
+        // the registration as it is; the state machine ignores what it reports meanwhile.
         if events != 0, connection.armedEvents != events {
-            connection.loop.register(fd: connection.fd, token: connection.id, events: events | EPOLLONESHOT.rawValue, add: false)
+            connection.loop.register(fd: connection.fd, token: connection.id, events: events | EPOLLET.rawValue, add: false)
             connection.armedEvents = events
         }
         guard connection.machine.state == .closed else { return false }

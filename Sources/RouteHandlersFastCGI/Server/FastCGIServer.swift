@@ -171,7 +171,7 @@ public final class FastCGIServer: Service {
             let connection = FastCGIConnection(id: id, fd: fd, loop: loop, maxParamsSize: configuration.maxParamsSize)
             loop.connections.withLock { $0[id] = connection }
             connection.armedEvents = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
-            loop.register(fd: fd, token: id, events: connection.armedEvents | EPOLLONESHOT.rawValue, add: true)
+            loop.register(fd: fd, token: id, events: connection.armedEvents | EPOLLET.rawValue, add: true)
             // A shutdown that began meanwhile may have missed it.
             if stopping.load(ordering: .acquiring) { shutDown(connection) }
             return
