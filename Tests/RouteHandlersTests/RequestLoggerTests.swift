@@ -34,11 +34,20 @@ import Testing
         logger[metadataKey: "request-id"] = "r2"
         logger[metadataKey: "user"] = "ana"
         #expect(logger.handler.metadata == ["app": "shop", "request-id": "r2", "user": "ana"])
-        // Wrapping again replaces the id rather than nesting.
-        logger.handler = RequestLogHandler.wrapping(logger.handler, requestID: "r3")
-        #expect(logger.handler.metadata == ["app": "shop", "request-id": "r3", "user": "ana"])
         logger.handler.metadata = ["only": "this"]
         #expect(logger[metadataKey: "request-id"] == nil)
         #expect(logger.handler.metadata == ["only": "this"])
+    }
+
+    @Test func aResponderInsideAnotherLogsWithItsOwnID() {
+        let log = LogCapture()
+        var logger = log.logger
+        logger.handler = RequestLogHandler.wrapping(logger.handler, requestID: "outer")
+        logger.info("first")
+        logger.handler = RequestLogHandler.wrapping(logger.handler, requestID: "inner")
+        #expect(logger[metadataKey: "request-id"] == "inner")
+        #expect(logger.handler.metadata == ["request-id": "inner"])
+        logger.info("second")
+        #expect(log.lines.map { $0.metadata["request-id"] } == ["outer", "inner"])
     }
 }

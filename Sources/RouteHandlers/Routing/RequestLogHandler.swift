@@ -11,13 +11,10 @@ struct RequestLogHandler: LogHandler {
     private var base: any LogHandler
     private var requestID: Logger.Metadata.Value?
 
-    /// Wraps `base`; a handler that is already a request's gets the new id instead of a second wrapper.
+    /// Wraps `base`. A handler that is already a request's (a responder inside another) is wrapped again: the
+    /// outer id is the one messages get, and no dynamic cast is paid per request to unwrap it.
     static func wrapping(_ base: any LogHandler, requestID: String) -> RequestLogHandler {
-        if var handler = base as? RequestLogHandler {
-            handler.requestID = .string(requestID)
-            return handler
-        }
-        return RequestLogHandler(base: base, requestID: .string(requestID))
+        RequestLogHandler(base: base, requestID: .string(requestID))
     }
 
     private init(base: any LogHandler, requestID: Logger.Metadata.Value?) {
