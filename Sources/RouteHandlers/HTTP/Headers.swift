@@ -69,6 +69,13 @@ public struct Headers: Sendable, Hashable {
         fields.append(field)
     }
 
+    /// Adds a field the library knows to be valid (a predefined name, a literal value) unless one with that name
+    /// is present: no parsing or validation on the hot path of every response.
+    package mutating func setDefault(_ name: HTTPField.Name, _ value: String) {
+        guard !fields.contains(name) else { return }
+        fields.append(HTTPField(name: name, value: value))
+    }
+
     public mutating func delete(_ name: String) {
         guard let name = HTTPField.Name(name) else { return }
         fields[name] = nil

@@ -36,21 +36,21 @@ extension Response {
     /// A JSON response, throwing when `value` cannot be encoded.
     public static func json(encoding value: some Encodable, status: HTTPResponse.Status = .ok, headers: Headers = [:]) throws -> Response {
         var headers = headers
-        if !headers.has("Content-Type") { headers.set("Content-Type", "application/json") }
+        headers.setDefault(.contentType, "application/json")
         return Response(status: status, headers: headers, body: ResponseBody(bytes: try JSONBody.encode(value)))
     }
 
     /// A plain text response (`text/plain; charset=utf-8` unless `headers` names another type).
     public static func text(_ text: String, status: HTTPResponse.Status = .ok, headers: Headers = [:]) -> Response {
         var headers = headers
-        if !headers.has("Content-Type") { headers.set("Content-Type", "text/plain; charset=utf-8") }
+        headers.setDefault(.contentType, "text/plain; charset=utf-8")
         return Response(status: status, headers: headers, body: ResponseBody(text))
     }
 
     /// A response with raw bytes (`application/octet-stream` unless `headers` names another type).
     public static func bytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: Headers = [:]) -> Response {
         var headers = headers
-        if !headers.has("Content-Type") { headers.set("Content-Type", "application/octet-stream") }
+        headers.setDefault(.contentType, "application/octet-stream")
         return Response(status: status, headers: headers, body: ResponseBody(bytes: bytes))
     }
 
