@@ -67,6 +67,7 @@ package enum ResponseWriter {
             length = method == .head ? response.headers.get("Content-Length").flatMap { Int($0) } : bytes.count
         }
         var headers = Headers()
+        headers.fields.reserveCapacity(response.headers.fields.count + 2)
         for field in response.headers.fields {
             if field.name == .contentLength, length != nil || forbidsBody { continue }
             // Hop-by-hop fields belong to the web server's connection with the client, not to this response.

@@ -18,11 +18,18 @@ extension GatewayRequest {
         var remoteAddress: String?
         var remoteUser: String?
         var requestID: String?
-        var headers = Headers()
+        var headers = Fields.emptyHeaders()
         var contentType: String?
         var contentLength: String?
         var sentContentLength = false
         var headerContent: [(String, String)] = []
+
+        /// Room for a browser's usual headers from the start, not grown one field at a time.
+        private static func emptyHeaders() -> Headers {
+            var headers = Headers()
+            headers.fields.reserveCapacity(16)
+            return headers
+        }
 
         mutating func take(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
             if name.starts(with: "HTTP_") {
