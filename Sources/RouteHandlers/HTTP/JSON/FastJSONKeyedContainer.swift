@@ -1,57 +1,66 @@
 /// A JSON object being written; its members are put in key order when it closes.
 struct FastJSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let encoder: FastJSONEncoder
-    let frame: FastJSONEncoder.Ref
+    let frame: FastJSONState.Ref
 
     /// Not tracked: reading it gives up (see ``FastJSONValueEncoder``).
     var codingPath: [any CodingKey] {
-        encoder.failed = true
+        encoder.giveUp()
         return []
     }
 
     private func begin(_ key: Key) throws {
-        try encoder.beginMember(of: frame, key: key.stringValue)
+        let name = key.stringValue
+        try encoder.state.pointee.beginMember(of: frame, key: name)
     }
 
     mutating func encodeNil(forKey key: Key) throws {
         try begin(key)
-        encoder.writeNull()
+        encoder.state.pointee.writeNull()
     }
 
     mutating func encode(_ value: Bool, forKey key: Key) throws {
         try begin(key)
-        encoder.writeBool(value)
+        encoder.state.pointee.writeBool(value)
     }
 
     mutating func encode(_ value: String, forKey key: Key) throws {
         try begin(key)
-        encoder.writeString(value)
+        encoder.state.pointee.writeString(value)
     }
 
     mutating func encode(_ value: Double, forKey key: Key) throws {
         try begin(key)
-        try encoder.writeDouble(value)
+        try encoder.state.pointee.writeDouble(value)
     }
 
     mutating func encode(_ value: Float, forKey key: Key) throws {
         try begin(key)
-        try encoder.writeFloat(value)
+        try encoder.state.pointee.writeFloat(value)
     }
 
-    mutating func encode(_ value: Int, forKey key: Key) throws { try encodeInteger(value, key) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { try encodeInteger(value, key) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { try encodeInteger(value, key) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { try encodeInteger(value, key) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { try encodeInteger(value, key) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { try encode(signed: Int64(value), key) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { try encode(signed: Int64(value), key) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { try encode(signed: Int64(value), key) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { try encode(signed: Int64(value), key) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { try encode(signed: value, key) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { try encode(unsigned: UInt64(value), key) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { try encode(unsigned: UInt64(value), key) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { try encode(unsigned: UInt64(value), key) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { try encode(unsigned: UInt64(value), key) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { try encode(unsigned: value, key) }
+
     @available(macOS 15.0, *)
-    mutating func encode(_ value: Int128, forKey key: Key) throws { try encodeInteger(value, key) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { try encodeInteger(value, key) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { try encodeInteger(value, key) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { try encodeInteger(value, key) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { try encodeInteger(value, key) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { try encodeInteger(value, key) }
+    mutating func encode(_ value: Int128, forKey key: Key) throws {
+        try begin(key)
+        encoder.state.pointee.writeInteger(describing: value)
+    }
+
     @available(macOS 15.0, *)
-    mutating func encode(_ value: UInt128, forKey key: Key) throws { try encodeInteger(value, key) }
+    mutating func encode(_ value: UInt128, forKey key: Key) throws {
+        try begin(key)
+        encoder.state.pointee.writeInteger(describing: value)
+    }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try begin(key)
@@ -61,16 +70,19 @@ struct FastJSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type, forKey key: Key
     ) -> KeyedEncodingContainer<NestedKey> {
-        KeyedEncodingContainer(FastJSONKeyedContainer<NestedKey>(encoder: encoder, frame: nested(key, keyed: true)))
+        let name = key.stringValue
+        let nested = encoder.state.pointee.nestedContainer(in: frame, key: name, keyed: true)
+        return KeyedEncodingContainer(FastJSONKeyedContainer<NestedKey>(encoder: encoder, frame: nested))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        FastJSONUnkeyedContainer(encoder: encoder, frame: nested(key, keyed: false))
+        let name = key.stringValue
+        return FastJSONUnkeyedContainer(encoder: encoder, frame: encoder.state.pointee.nestedContainer(in: frame, key: name, keyed: false))
     }
 
     /// Unsupported: JSONEncoder writes a super encoder's value when the encoder is released.
     mutating func superEncoder() -> any Encoder {
-        encoder.failed = true
+        encoder.giveUp()
         return FastJSONValueEncoder(encoder: encoder, slot: .dead)
     }
 
@@ -78,18 +90,13 @@ struct FastJSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         superEncoder()
     }
 
-    private func encodeInteger(_ value: some FixedWidthInteger, _ key: Key) throws {
+    private func encode(signed value: Int64, _ key: Key) throws {
         try begin(key)
-        encoder.writeInteger(value)
+        encoder.state.pointee.writeInteger(value)
     }
 
-    private func nested(_ key: Key, keyed: Bool) -> FastJSONEncoder.Ref {
-        do {
-            try begin(key)
-            return try encoder.openContainer(keyed: keyed)
-        } catch {
-            encoder.failed = true
-            return .dead
-        }
+    private func encode(unsigned value: UInt64, _ key: Key) throws {
+        try begin(key)
+        encoder.state.pointee.writeInteger(value)
     }
 }

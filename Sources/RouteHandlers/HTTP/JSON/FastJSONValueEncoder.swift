@@ -4,21 +4,22 @@
 /// it is encoded by JSONEncoder. `userInfo` is JSONBody's, empty.
 struct FastJSONValueEncoder: Encoder, SingleValueEncodingContainer {
     let encoder: FastJSONEncoder
-    let slot: FastJSONEncoder.Ref
+    let slot: FastJSONState.Ref
 
     var codingPath: [any CodingKey] {
-        encoder.failed = true
+        encoder.giveUp()
         return []
     }
 
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(FastJSONKeyedContainer<Key>(encoder: encoder, frame: encoder.rootContainer(of: slot, keyed: true)))
+        let frame = encoder.state.pointee.rootContainer(of: slot, keyed: true)
+        return KeyedEncodingContainer(FastJSONKeyedContainer<Key>(encoder: encoder, frame: frame))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        FastJSONUnkeyedContainer(encoder: encoder, frame: encoder.rootContainer(of: slot, keyed: false))
+        FastJSONUnkeyedContainer(encoder: encoder, frame: encoder.state.pointee.rootContainer(of: slot, keyed: false))
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
@@ -26,52 +27,65 @@ struct FastJSONValueEncoder: Encoder, SingleValueEncodingContainer {
     }
 
     mutating func encodeNil() throws {
-        try encoder.beginSingleValue(slot)
-        encoder.writeNull()
+        try encoder.state.pointee.beginSingleValue(slot)
+        encoder.state.pointee.writeNull()
     }
 
     mutating func encode(_ value: Bool) throws {
-        try encoder.beginSingleValue(slot)
-        encoder.writeBool(value)
+        try encoder.state.pointee.beginSingleValue(slot)
+        encoder.state.pointee.writeBool(value)
     }
 
     mutating func encode(_ value: String) throws {
-        try encoder.beginSingleValue(slot)
-        encoder.writeString(value)
+        try encoder.state.pointee.beginSingleValue(slot)
+        encoder.state.pointee.writeString(value)
     }
 
     mutating func encode(_ value: Double) throws {
-        try encoder.beginSingleValue(slot)
-        try encoder.writeDouble(value)
+        try encoder.state.pointee.beginSingleValue(slot)
+        try encoder.state.pointee.writeDouble(value)
     }
 
     mutating func encode(_ value: Float) throws {
-        try encoder.beginSingleValue(slot)
-        try encoder.writeFloat(value)
+        try encoder.state.pointee.beginSingleValue(slot)
+        try encoder.state.pointee.writeFloat(value)
     }
 
-    mutating func encode(_ value: Int) throws { try encodeInteger(value) }
-    mutating func encode(_ value: Int8) throws { try encodeInteger(value) }
-    mutating func encode(_ value: Int16) throws { try encodeInteger(value) }
-    mutating func encode(_ value: Int32) throws { try encodeInteger(value) }
-    mutating func encode(_ value: Int64) throws { try encodeInteger(value) }
+    mutating func encode(_ value: Int) throws { try encode(signed: Int64(value)) }
+    mutating func encode(_ value: Int8) throws { try encode(signed: Int64(value)) }
+    mutating func encode(_ value: Int16) throws { try encode(signed: Int64(value)) }
+    mutating func encode(_ value: Int32) throws { try encode(signed: Int64(value)) }
+    mutating func encode(_ value: Int64) throws { try encode(signed: value) }
+    mutating func encode(_ value: UInt) throws { try encode(unsigned: UInt64(value)) }
+    mutating func encode(_ value: UInt8) throws { try encode(unsigned: UInt64(value)) }
+    mutating func encode(_ value: UInt16) throws { try encode(unsigned: UInt64(value)) }
+    mutating func encode(_ value: UInt32) throws { try encode(unsigned: UInt64(value)) }
+    mutating func encode(_ value: UInt64) throws { try encode(unsigned: value) }
+
     @available(macOS 15.0, *)
-    mutating func encode(_ value: Int128) throws { try encodeInteger(value) }
-    mutating func encode(_ value: UInt) throws { try encodeInteger(value) }
-    mutating func encode(_ value: UInt8) throws { try encodeInteger(value) }
-    mutating func encode(_ value: UInt16) throws { try encodeInteger(value) }
-    mutating func encode(_ value: UInt32) throws { try encodeInteger(value) }
-    mutating func encode(_ value: UInt64) throws { try encodeInteger(value) }
+    mutating func encode(_ value: Int128) throws {
+        try encoder.state.pointee.beginSingleValue(slot)
+        encoder.state.pointee.writeInteger(describing: value)
+    }
+
     @available(macOS 15.0, *)
-    mutating func encode(_ value: UInt128) throws { try encodeInteger(value) }
+    mutating func encode(_ value: UInt128) throws {
+        try encoder.state.pointee.beginSingleValue(slot)
+        encoder.state.pointee.writeInteger(describing: value)
+    }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try encoder.beginSingleValue(slot)
+        try encoder.state.pointee.beginSingleValue(slot)
         try encoder.encodeValue(value)
     }
 
-    private func encodeInteger(_ value: some FixedWidthInteger) throws {
-        try encoder.beginSingleValue(slot)
-        encoder.writeInteger(value)
+    private func encode(signed value: Int64) throws {
+        try encoder.state.pointee.beginSingleValue(slot)
+        encoder.state.pointee.writeInteger(value)
+    }
+
+    private func encode(unsigned value: UInt64) throws {
+        try encoder.state.pointee.beginSingleValue(slot)
+        encoder.state.pointee.writeInteger(value)
     }
 }

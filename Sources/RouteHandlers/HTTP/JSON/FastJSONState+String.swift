@@ -1,31 +1,35 @@
-extension FastJSONEncoder {
+extension FastJSONState {
     /// Writes `string` quoted and escaped as swift-foundation's `JSONWriter` does with `.withoutEscapingSlashes`:
     /// `\"`, `\\`, `\b \f \n \r \t`, `\u00xx` (lowercase hex) for the other bytes below 0x20; everything else,
     /// DEL, U+2028/U+2029 and all non-ASCII included, as its UTF-8 bytes.
-    /// - Returns: whether the string was all ASCII (keys must be, to sort and compare them as JSONEncoder does).
+    /// - Returns: whether the string was all ASCII (keys must be) and whether anything was escaped.
     @discardableResult
-    func writeString(_ string: String) -> Bool {
+    mutating func writeString(_ string: String) -> (ascii: Bool, escaped: Bool) {
         bytes.append(UInt8(ascii: "\""))
         var string = string
-        let ascii = string.withUTF8 { utf8 in
+        let written = string.withUTF8 { utf8 in
             var seen: UInt8 = 0
             var mark = 0
             for index in utf8.indices {
                 let byte = utf8[index]
                 seen |= byte
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if mark < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[mark ..< index])) }
+                if mark < index { bytes.append(UnsafeBufferPointer(rebasing: utf8[mark ..< index])) }
                 writeEscape(byte)
                 mark = index + 1
             }
-            if mark < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[mark...])) }
-            return seen < 0x80
+            if mark == 0 {
+                bytes.append(utf8)
+                return (seen < 0x80, false)
+            }
+            if mark < utf8.count { bytes.append(UnsafeBufferPointer(rebasing: utf8[mark...])) }
+            return (seen < 0x80, true)
         }
         bytes.append(UInt8(ascii: "\""))
-        return ascii
+        return written
     }
 
-    private func writeEscape(_ byte: UInt8) {
+    private mutating func writeEscape(_ byte: UInt8) {
         let short: UInt8? = switch byte {
         case UInt8(ascii: "\""): UInt8(ascii: "\"")
         case UInt8(ascii: "\\"): UInt8(ascii: "\\")
@@ -36,12 +40,12 @@ extension FastJSONEncoder {
         case 0x09: UInt8(ascii: "t")
         default: nil
         }
-        bytes.append(UInt8(ascii: "\\"))
         if let short {
-            bytes.append(short)
+            bytes.append(UInt8(ascii: "\\"), short)
             return
         }
         func hex(_ digit: UInt8) -> UInt8 { digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10 }
-        bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex(byte >> 4), hex(byte & 0xF)])
+        bytes.append("\\u00")
+        bytes.append(hex(byte >> 4), hex(byte & 0xF))
     }
 }

@@ -1,0 +1,82 @@
+/// A growable byte buffer written through a raw pointer: appending a byte is a store and a capacity check, without
+/// the uniqueness checks and generic paths of `[UInt8].append`. Its owner (``FastJSONEncoder``) frees it.
+struct FastJSONBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    func free() {
+        base.deallocate()
+    }
+
+    /// The bytes written, as the array a response body holds.
+    var array: [UInt8] {
+        Array(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// The bytes in `range`, valid until the next write.
+    func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
+    subscript(index: Int) -> UInt8 {
+        base[index]
+    }
+
+    /// Forgets what was written, keeping the memory, unless a large body left it big.
+    mutating func reset(keepingAtMost limit: Int) {
+        count = 0
+        if capacity > limit {
+            base.deallocate()
+            capacity = limit
+            base = .allocate(capacity: limit)
+        }
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ first: UInt8, _ second: UInt8) {
+        if count + 2 > capacity { grow(to: count + 2) }
+        base[count] = first
+        base[count + 1] = second
+        count += 2
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if count + bytes.count > capacity { grow(to: count + bytes.count) }
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ string: StaticString) {
+        append(UnsafeBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
+    }
+
+    /// Overwrites the bytes from `offset` on with `bytes`, which must be exactly as many.
+    mutating func overwrite(from offset: Int, with bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(offset + bytes.count == count)
+        guard let source = bytes.baseAddress else { return }
+        (base + offset).update(from: source, count: bytes.count)
+    }
+
+    private mutating func grow(to minimum: Int) {
+        let newCapacity = max(minimum, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+}

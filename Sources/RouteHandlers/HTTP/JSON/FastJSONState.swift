@@ -1,0 +1,172 @@
+/// The output and the open containers of one ``FastJSONEncoder`` run.
+struct FastJSONState {
+    /// A container being written: `{` or `[` is already in `bytes`, its members follow from `start`.
+    struct Frame {
+        var id: UInt32
+        var keyed: Bool
+        var start: Int
+        var count = 0
+        /// Where this container's members begin in `entries` (keyed containers only).
+        var entryBase: Int
+    }
+
+    /// One member of an open keyed container: `"key":value` starts at `segment` in `bytes`, the key's (escaped)
+    /// bytes end at `keyEnd`.
+    struct Entry {
+        var segment: Int
+        var keyEnd: Int
+        var escaped: Bool
+    }
+
+    /// One value whose `encode(to:)` is running.
+    struct Slot {
+        enum Mode { case empty, single, keyed, unkeyed }
+        var id: UInt32
+        /// `frames.count` when the value began: its own containers sit at and above this depth.
+        var frameBase: Int
+        var mode = Mode.empty
+    }
+
+    /// A handle on a frame or a slot that stays checkable after the frame or slot has gone.
+    struct Ref {
+        var depth: Int
+        var id: UInt32
+        static let dead = Ref(depth: -1, id: 0)
+    }
+
+    /// `JSONWriter` refuses nesting at 512; stay clear of it and let `JSONEncoder` produce the error.
+    static let maximumDepth = 500
+
+    var bytes = FastJSONBuffer(capacity: 256)
+    var frames: [Frame] = []
+    var entries: [Entry] = []
+    var slots: [Slot] = []
+    /// Reused while sorting the members of keyed containers.
+    var order: [Int] = []
+    var scratch: [UInt8] = []
+    /// Set by anything that gave up, so an unsupported error swallowed by user code (`try?`) still counts.
+    var failed = false
+    private var lastID: UInt32 = 0
+
+
+    /// Marks the whole encoding as unsupported and returns the error to throw.
+    mutating func unsupported() -> FastJSONUnsupported {
+        failed = true
+        return FastJSONUnsupported()
+    }
+
+    private mutating func nextID() -> UInt32 {
+        lastID &+= 1
+        return lastID
+    }
+
+    /// Starts a value that encodes itself.
+    mutating func beginSlot() throws -> Ref {
+        guard !failed else { throw FastJSONUnsupported() }
+        let id = nextID()
+        slots.append(Slot(id: id, frameBase: frames.count))
+        return Ref(depth: slots.count - 1, id: id)
+    }
+
+    /// Closes what the value opened; a nested value that wrote nothing is `{}` as in JSONEncoder, which throws for a
+    /// top-level one.
+    mutating func endSlot(_ ref: Ref) throws {
+        guard isCurrent(ref) else { throw unsupported() }
+        let slot = slots[ref.depth]
+        while frames.count > slot.frameBase { try closeInnermost() }
+        slots.removeLast()
+        if slot.mode == .empty {
+            guard !slots.isEmpty, frames.count < Self.maximumDepth else { throw unsupported() }
+            bytes.append(UInt8(ascii: "{"), UInt8(ascii: "}"))
+        }
+    }
+
+    /// Whether `slot` is the value being encoded right now.
+    func isCurrent(_ slot: Ref) -> Bool {
+        !failed && slot.depth >= 0 && slot.depth == slots.count - 1 && slots[slot.depth].id == slot.id
+    }
+
+    /// Claims `slot` for one single value; a second value, or one after a container, is unsupported.
+    mutating func beginSingleValue(_ slot: Ref) throws {
+        guard isCurrent(slot), slots[slot.depth].mode == .empty else { throw unsupported() }
+        slots[slot.depth].mode = .single
+    }
+
+    /// The root container of `slot`'s value, opened on first request; the same one if asked again.
+    mutating func rootContainer(of slot: Ref, keyed: Bool) -> Ref {
+        guard isCurrent(slot) else {
+            failed = true
+            return .dead
+        }
+        let base = slots[slot.depth].frameBase
+        switch slots[slot.depth].mode {
+        case .empty:
+            guard let frame = try? openContainer(keyed: keyed) else { return .dead }
+            slots[slot.depth].mode = keyed ? .keyed : .unkeyed
+            return frame
+        case .keyed where keyed, .unkeyed where !keyed:
+            return Ref(depth: base, id: frames[base].id)
+        default:
+            failed = true
+            return .dead
+        }
+    }
+
+    /// Writes `{` or `[` and opens a container for its members.
+    mutating func openContainer(keyed: Bool) throws -> Ref {
+        guard frames.count < Self.maximumDepth else { throw unsupported() }
+        bytes.append(keyed ? UInt8(ascii: "{") : UInt8(ascii: "["))
+        let id = nextID()
+        frames.append(Frame(id: id, keyed: keyed, start: bytes.count, entryBase: entries.count))
+        return Ref(depth: frames.count - 1, id: id)
+    }
+
+    /// Starts the next member of `frame` (`,` and, when keyed, `"key":`), first closing containers nested in it.
+    /// Fails for a closed container or one that belongs to a value further out than the one being encoded.
+    mutating func beginMember(of frame: Ref, key: String?) throws {
+        guard !failed, frame.depth >= 0, frame.depth < frames.count, frames[frame.depth].id == frame.id,
+              let frameBase = slots.last?.frameBase, frame.depth >= frameBase
+        else { throw unsupported() }
+        while frames.count > frame.depth + 1 { try closeInnermost() }
+        if frames[frame.depth].count > 0 { bytes.append(UInt8(ascii: ",")) }
+        frames[frame.depth].count += 1
+        if let key {
+            let segment = bytes.count
+            // Non-ASCII keys are unsupported: JSONEncoder keeps members in a [String: _], where two keys that are
+            // canonically equivalent but different bytes are one key.
+            let written = writeString(key)
+            guard written.ascii else { throw unsupported() }
+            entries.append(Entry(segment: segment, keyEnd: bytes.count - 1, escaped: written.escaped))
+            bytes.append(UInt8(ascii: ":"))
+        }
+    }
+
+    /// Opens a container as the next member of `frame`; a dead handle (and the encoding given up) if it cannot.
+    mutating func nestedContainer(in frame: Ref, key: String?, keyed: Bool) -> Ref {
+        do {
+            try beginMember(of: frame, key: key)
+            return try openContainer(keyed: keyed)
+        } catch {
+            failed = true
+            return .dead
+        }
+    }
+
+    /// The number of members written to `frame` so far.
+    func count(of frame: Ref) -> Int {
+        guard frame.depth >= 0, frame.depth < frames.count, frames[frame.depth].id == frame.id else { return 0 }
+        return frames[frame.depth].count
+    }
+
+    /// Closes the innermost open container, putting a keyed one's members in key order.
+    mutating func closeInnermost() throws {
+        let frame = frames.removeLast()
+        if frame.keyed {
+            try sortMembers(of: frame)
+            entries.removeSubrange(frame.entryBase...)
+            bytes.append(UInt8(ascii: "}"))
+        } else {
+            bytes.append(UInt8(ascii: "]"))
+        }
+    }
+}
