@@ -64,11 +64,19 @@ struct FastJSONBuffer {
         append(UnsafeBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
     }
 
-    /// Overwrites the bytes from `offset` on with `bytes`, which must be exactly as many.
-    mutating func overwrite(from offset: Int, with bytes: UnsafeBufferPointer<UInt8>) {
-        precondition(offset + bytes.count == count)
-        guard let source = bytes.baseAddress else { return }
-        (base + offset).update(from: source, count: bytes.count)
+    /// Appends a copy of bytes already written, in `range`.
+    mutating func append(copying range: Range<Int>) {
+        precondition(range.upperBound <= count)
+        if count + range.count > capacity { grow(to: count + range.count) }
+        UnsafeMutableRawPointer(base + count).copyMemory(from: base + range.lowerBound, byteCount: range.count)
+        count += range.count
+    }
+
+    /// Moves the bytes from `offset` to the end down to `destination`, dropping what was between.
+    mutating func moveTail(from offset: Int, to destination: Int) {
+        precondition(destination <= offset && offset <= count)
+        UnsafeMutableRawPointer(base + destination).copyMemory(from: base + offset, byteCount: count - offset)
+        count -= offset - destination
     }
 
     private mutating func grow(to minimum: Int) {

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Synchronization
 
 /// Thrown when the fast encoder meets something it cannot write byte for byte as `JSONEncoder` would;
 /// ``JSONBody`` then encodes the whole value again with `JSONEncoder`.
@@ -22,8 +23,17 @@ struct FastJSONUnsupported: Error {}
 /// All the bookkeeping is one struct, ``FastJSONState``, reached through a pointer this class owns: containers
 /// hold the class, and going through the pointer spares every call the dynamic exclusivity checks that a class's
 /// stored properties cost (encoding is single-threaded and the state is never accessed reentrantly).
-final class FastJSONEncoder {
+///
+/// Encoders are pooled, so that a body costs no allocation but its own bytes and what `Codable` itself allocates.
+/// An encoder is used by one encoding at a time (hence `@unchecked Sendable`). A container that user code kept
+/// past its `encode(to:)` cannot write into a later encoding: frame and slot ids are never reused.
+final class FastJSONEncoder: @unchecked Sendable {
     let state: UnsafeMutablePointer<FastJSONState>
+
+    private static let pool = Mutex<[FastJSONEncoder]>([])
+    private static let pooledEncoders = 16
+    /// An encoder goes back to the pool with at most this much output buffer (a large body's is dropped).
+    private static let pooledCapacity = 64 * 1024
 
     init() {
         state = .allocate(capacity: 1)
@@ -38,7 +48,12 @@ final class FastJSONEncoder {
 
     /// The JSON for `value`, or ``FastJSONUnsupported`` (or the value's own error) when `JSONEncoder` must do it.
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = FastJSONEncoder()
+        let encoder = pool.withLock { $0.popLast() } ?? FastJSONEncoder()
+        defer {
+            encoder.state.pointee.reset(keepingAtMost: pooledCapacity)
+            pool.withLock { if $0.count < pooledEncoders { $0.append(encoder) } }
+        }
+        encoder.state.pointee.reset(keepingAtMost: pooledCapacity)
         try encoder.encodeValue(value)
         guard !encoder.state.pointee.failed else { throw FastJSONUnsupported() }
         return encoder.state.pointee.bytes.array

@@ -14,47 +14,54 @@ extension FastJSONState {
         }
         if inOrder { return }
 
-        order.removeAll(keepingCapacity: true)
-        order.append(contentsOf: base ..< end)
-        sortOrder()
-        for index in 1 ..< order.count where compareKeys(entries[order[index - 1]], entries[order[index]]) == 0 {
-            throw unsupported()
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: end - base) { buffer in
+            var order = buffer
+            for index in order.indices { order[index] = base + index }
+            sort(&order)
+            for index in 1 ..< order.count where compareKeys(entries[order[index - 1]], entries[order[index]]) == 0 {
+                throw unsupported()
+            }
+            // Member i is `"key":value` from its segment start up to the comma before member i + 1. The sorted
+            // members are written after the unsorted ones, then moved over them.
+            let unsortedEnd = bytes.count
+            for (position, index) in order.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                let upper = index + 1 < end ? entries[index + 1].segment - 1 : unsortedEnd
+                bytes.append(copying: entries[index].segment ..< upper)
+            }
+            bytes.moveTail(from: unsortedEnd, to: frame.start)
         }
-        // Member i is `"key":value` from its segment start up to the comma before member i + 1. The sorted members
-        // take exactly the bytes the unsorted ones did, so they are copied back over them.
-        scratch.removeAll(keepingCapacity: true)
-        for index in order {
-            if !scratch.isEmpty { scratch.append(UInt8(ascii: ",")) }
-            let upper = index + 1 < end ? entries[index + 1].segment - 1 : bytes.count
-            scratch.append(contentsOf: bytes.bytes(entries[index].segment ..< upper))
-        }
-        scratch.withUnsafeBufferPointer { bytes.overwrite(from: frame.start, with: $0) }
     }
 
-    /// Sorts `order` (indices into `entries`) by key: insertion sort for the few members of a typical object,
-    /// which needs no memory; the standard sort for large ones.
-    private mutating func sortOrder() {
-        var indices: [Int] = []
-        swap(&indices, &order)
-        defer { swap(&indices, &order) }
-        guard indices.count <= 16 else {
-            indices.sort { compareKeys(entries[$0], entries[$1]) < 0 }
+    /// Sorts indices into `entries` by key: insertion sort for the few members of a typical object, the standard
+    /// sort for large ones.
+    private func sort(_ order: inout UnsafeMutableBufferPointer<Int>) {
+        guard order.count <= 16 else {
+            order.sort { compareKeys(entries[$0], entries[$1]) < 0 }
             return
         }
-        for index in 1 ..< indices.count {
-            let moving = indices[index]
+        for index in 1 ..< order.count {
+            let moving = order[index]
             var slot = index
-            while slot > 0, compareKeys(entries[moving], entries[indices[slot - 1]]) < 0 {
-                indices[slot] = indices[slot - 1]
+            while slot > 0, compareKeys(entries[moving], entries[order[slot - 1]]) < 0 {
+                order[slot] = order[slot - 1]
                 slot -= 1
             }
-            indices[slot] = moving
+            order[slot] = moving
         }
     }
 
     /// Compares two keys by their UTF-8 bytes (negative, zero or positive), reading them where they were written;
     /// escaped ones are read back to the bytes they stand for.
     func compareKeys(_ left: Entry, _ right: Entry) -> Int {
+        if !left.escaped, !right.escaped {
+            let leftKey = bytes.bytes(left.segment + 1 ..< left.keyEnd)
+            let rightKey = bytes.bytes(right.segment + 1 ..< right.keyEnd)
+            for index in 0 ..< min(leftKey.count, rightKey.count) where leftKey[index] != rightKey[index] {
+                return leftKey[index] < rightKey[index] ? -1 : 1
+            }
+            return leftKey.count == rightKey.count ? 0 : leftKey.count < rightKey.count ? -1 : 1
+        }
         var leftReader = KeyReader(entry: left)
         var rightReader = KeyReader(entry: right)
         while true {

@@ -2,7 +2,7 @@
 struct FastJSONState {
     /// A container being written: `{` or `[` is already in `bytes`, its members follow from `start`.
     struct Frame {
-        var id: UInt32
+        var id: UInt64
         var keyed: Bool
         var start: Int
         var count = 0
@@ -21,7 +21,7 @@ struct FastJSONState {
     /// One value whose `encode(to:)` is running.
     struct Slot {
         enum Mode { case empty, single, keyed, unkeyed }
-        var id: UInt32
+        var id: UInt64
         /// `frames.count` when the value began: its own containers sit at and above this depth.
         var frameBase: Int
         var mode = Mode.empty
@@ -30,7 +30,7 @@ struct FastJSONState {
     /// A handle on a frame or a slot that stays checkable after the frame or slot has gone.
     struct Ref {
         var depth: Int
-        var id: UInt32
+        var id: UInt64
         static let dead = Ref(depth: -1, id: 0)
     }
 
@@ -41,13 +41,24 @@ struct FastJSONState {
     var frames: [Frame] = []
     var entries: [Entry] = []
     var slots: [Slot] = []
-    /// Reused while sorting the members of keyed containers.
-    var order: [Int] = []
-    var scratch: [UInt8] = []
     /// Set by anything that gave up, so an unsupported error swallowed by user code (`try?`) still counts.
     var failed = false
-    private var lastID: UInt32 = 0
+    /// Never reset: a handle from an earlier encoding must not match anything in a later one.
+    private var lastID: UInt64 = 0
 
+
+    /// Makes the state ready for another encoding, keeping its memory (up to `limit` bytes of output buffer).
+    /// After an encoding that succeeded, the stacks are already empty.
+    mutating func reset(keepingAtMost limit: Int) {
+        bytes.reset(keepingAtMost: limit)
+        failed = false
+        if !frames.isEmpty || !slots.isEmpty || !entries.isEmpty {
+            frames.removeAll(keepingCapacity: true)
+            slots.removeAll(keepingCapacity: true)
+            entries.removeAll(keepingCapacity: true)
+        }
+        if entries.capacity > 1024 { entries = [] }
+    }
 
     /// Marks the whole encoding as unsupported and returns the error to throw.
     mutating func unsupported() -> FastJSONUnsupported {
@@ -55,7 +66,7 @@ struct FastJSONState {
         return FastJSONUnsupported()
     }
 
-    private mutating func nextID() -> UInt32 {
+    private mutating func nextID() -> UInt64 {
         lastID &+= 1
         return lastID
     }
