@@ -63,9 +63,10 @@ final class FastJSONEncoder: @unchecked Sendable {
     func encodeValue<T: Encodable>(_ value: T) throws {
         if try state.pointee.writeScalar(value) { return }
         if Self.isSpecialCased(value) { throw state.pointee.unsupported() }
-        let slot = try state.pointee.beginSlot()
+        let outer = try state.pointee.beginSlot()
+        let slot = state.pointee.slot.id
         try value.encode(to: FastJSONValueEncoder(encoder: self, slot: slot))
-        try state.pointee.endSlot(slot)
+        try state.pointee.endSlot(slot, restoring: outer)
     }
 
     /// Marks the encoding as unsupported (for callers that cannot throw, and in case user code swallows the error).
@@ -79,10 +80,15 @@ final class FastJSONEncoder: @unchecked Sendable {
         if T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self {
             return true
         }
-        // A class could bridge to one of them (`as?` would then succeed in JSONEncoder); check the slow way.
-        if T.self is AnyObject.Type {
-            return value is Date || value is Data || value is URL || value is Decimal
-        }
-        return false
+        guard T.self is AnyObject.Type else { return false }
+        // A class could bridge to one of them, and then `as?` succeeds in JSONEncoder. Those casts cost hundreds of
+        // nanoseconds, so their answer is kept per dynamic type.
+        let type = ObjectIdentifier(Swift.type(of: value))
+        if let known = classCasts.withLock({ $0[type] }) { return known }
+        let special = value is Date || value is Data || value is URL || value is Decimal
+        classCasts.withLock { if $0.count < 1024 { $0[type] = special } }
+        return special
     }
+
+    private static let classCasts = Mutex<[ObjectIdentifier: Bool]>([:])
 }

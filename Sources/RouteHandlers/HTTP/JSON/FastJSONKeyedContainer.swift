@@ -83,7 +83,7 @@ struct FastJSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     /// Unsupported: JSONEncoder writes a super encoder's value when the encoder is released.
     mutating func superEncoder() -> any Encoder {
         encoder.giveUp()
-        return FastJSONValueEncoder(encoder: encoder, slot: .dead)
+        return FastJSONValueEncoder(encoder: encoder, slot: FastJSONState.deadSlot)
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {

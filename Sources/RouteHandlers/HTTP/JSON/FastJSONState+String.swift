@@ -5,28 +5,33 @@ extension FastJSONState {
     /// - Returns: whether the string was all ASCII (keys must be) and whether anything was escaped.
     @discardableResult
     mutating func writeString(_ string: String) -> (ascii: Bool, escaped: Bool) {
-        bytes.append(UInt8(ascii: "\""))
-        var string = string
-        let written = string.withUTF8 { utf8 in
-            var seen: UInt8 = 0
-            var mark = 0
-            for index in utf8.indices {
-                let byte = utf8[index]
-                seen |= byte
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if mark < index { bytes.append(UnsafeBufferPointer(rebasing: utf8[mark ..< index])) }
-                writeEscape(byte)
-                mark = index + 1
-            }
-            if mark == 0 {
-                bytes.append(utf8)
-                return (seen < 0x80, false)
-            }
-            if mark < utf8.count { bytes.append(UnsafeBufferPointer(rebasing: utf8[mark...])) }
-            return (seen < 0x80, true)
+        // Native strings (all but bridged ones) lend their UTF-8 without a copy of the String.
+        if let written = string.utf8.withContiguousStorageIfAvailable({ writeString(utf8: $0) }) {
+            return written
         }
+        var string = string
+        return string.withUTF8 { writeString(utf8: $0) }
+    }
+
+    private mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) -> (ascii: Bool, escaped: Bool) {
         bytes.append(UInt8(ascii: "\""))
-        return written
+        defer { bytes.append(UInt8(ascii: "\"")) }
+        var seen: UInt8 = 0
+        var mark = 0
+        for index in utf8.indices {
+            let byte = utf8[index]
+            seen |= byte
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if mark < index { bytes.append(UnsafeBufferPointer(rebasing: utf8[mark ..< index])) }
+            writeEscape(byte)
+            mark = index + 1
+        }
+        if mark == 0 {
+            bytes.append(utf8)
+            return (seen < 0x80, false)
+        }
+        if mark < utf8.count { bytes.append(UnsafeBufferPointer(rebasing: utf8[mark...])) }
+        return (seen < 0x80, true)
     }
 
     private mutating func writeEscape(_ byte: UInt8) {

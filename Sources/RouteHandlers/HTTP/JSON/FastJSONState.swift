@@ -18,14 +18,18 @@ struct FastJSONState {
         var escaped: Bool
     }
 
-    /// One value whose `encode(to:)` is running.
+    /// The value whose `encode(to:)` is running; the ones further out are on the Swift stack, in
+    /// ``FastJSONEncoder/encodeValue(_:)``.
     struct Slot {
         enum Mode { case empty, single, keyed, unkeyed }
-        var id: UInt64
+        /// 0 outside any value; ``deadSlot`` never matches.
+        var id: UInt64 = 0
         /// `frames.count` when the value began: its own containers sit at and above this depth.
-        var frameBase: Int
+        var frameBase = 0
         var mode = Mode.empty
     }
+
+    static let deadSlot = UInt64.max
 
     /// A handle on a frame or a slot that stays checkable after the frame or slot has gone.
     struct Ref {
@@ -40,7 +44,7 @@ struct FastJSONState {
     var bytes = FastJSONBuffer(capacity: 256)
     var frames: [Frame] = []
     var entries: [Entry] = []
-    var slots: [Slot] = []
+    var slot = Slot()
     /// Set by anything that gave up, so an unsupported error swallowed by user code (`try?`) still counts.
     var failed = false
     /// Never reset: a handle from an earlier encoding must not match anything in a later one.
@@ -52,9 +56,9 @@ struct FastJSONState {
     mutating func reset(keepingAtMost limit: Int) {
         bytes.reset(keepingAtMost: limit)
         failed = false
-        if !frames.isEmpty || !slots.isEmpty || !entries.isEmpty {
+        slot = Slot()
+        if !frames.isEmpty || !entries.isEmpty {
             frames.removeAll(keepingCapacity: true)
-            slots.removeAll(keepingCapacity: true)
             entries.removeAll(keepingCapacity: true)
         }
         if entries.capacity > 1024 { entries = [] }
@@ -71,52 +75,51 @@ struct FastJSONState {
         return lastID
     }
 
-    /// Starts a value that encodes itself.
-    mutating func beginSlot() throws -> Ref {
+    /// Starts a value that encodes itself; returns the value further out, for ``endSlot(_:restoring:)``.
+    mutating func beginSlot() throws -> Slot {
         guard !failed else { throw FastJSONUnsupported() }
-        let id = nextID()
-        slots.append(Slot(id: id, frameBase: frames.count))
-        return Ref(depth: slots.count - 1, id: id)
+        let outer = slot
+        slot = Slot(id: nextID(), frameBase: frames.count)
+        return outer
     }
 
     /// Closes what the value opened; a nested value that wrote nothing is `{}` as in JSONEncoder, which throws for a
     /// top-level one.
-    mutating func endSlot(_ ref: Ref) throws {
-        guard isCurrent(ref) else { throw unsupported() }
-        let slot = slots[ref.depth]
-        while frames.count > slot.frameBase { try closeInnermost() }
-        slots.removeLast()
-        if slot.mode == .empty {
-            guard !slots.isEmpty, frames.count < Self.maximumDepth else { throw unsupported() }
+    mutating func endSlot(_ id: UInt64, restoring outer: Slot) throws {
+        guard isCurrent(id) else { throw unsupported() }
+        let finished = slot
+        while frames.count > finished.frameBase { try closeInnermost() }
+        slot = outer
+        if finished.mode == .empty {
+            guard outer.id != 0, frames.count < Self.maximumDepth else { throw unsupported() }
             bytes.append(UInt8(ascii: "{"), UInt8(ascii: "}"))
         }
     }
 
-    /// Whether `slot` is the value being encoded right now.
-    func isCurrent(_ slot: Ref) -> Bool {
-        !failed && slot.depth >= 0 && slot.depth == slots.count - 1 && slots[slot.depth].id == slot.id
+    /// Whether `id` is the value being encoded right now.
+    func isCurrent(_ id: UInt64) -> Bool {
+        !failed && id == slot.id
     }
 
-    /// Claims `slot` for one single value; a second value, or one after a container, is unsupported.
-    mutating func beginSingleValue(_ slot: Ref) throws {
-        guard isCurrent(slot), slots[slot.depth].mode == .empty else { throw unsupported() }
-        slots[slot.depth].mode = .single
+    /// Claims the value `id` for one single value; a second value, or one after a container, is unsupported.
+    mutating func beginSingleValue(_ id: UInt64) throws {
+        guard isCurrent(id), slot.mode == .empty else { throw unsupported() }
+        slot.mode = .single
     }
 
-    /// The root container of `slot`'s value, opened on first request; the same one if asked again.
-    mutating func rootContainer(of slot: Ref, keyed: Bool) -> Ref {
-        guard isCurrent(slot) else {
+    /// The root container of value `id`, opened on first request; the same one if asked again.
+    mutating func rootContainer(of id: UInt64, keyed: Bool) -> Ref {
+        guard isCurrent(id) else {
             failed = true
             return .dead
         }
-        let base = slots[slot.depth].frameBase
-        switch slots[slot.depth].mode {
+        switch slot.mode {
         case .empty:
             guard let frame = try? openContainer(keyed: keyed) else { return .dead }
-            slots[slot.depth].mode = keyed ? .keyed : .unkeyed
+            slot.mode = keyed ? .keyed : .unkeyed
             return frame
         case .keyed where keyed, .unkeyed where !keyed:
-            return Ref(depth: base, id: frames[base].id)
+            return Ref(depth: slot.frameBase, id: frames[slot.frameBase].id)
         default:
             failed = true
             return .dead
@@ -136,7 +139,7 @@ struct FastJSONState {
     /// Fails for a closed container or one that belongs to a value further out than the one being encoded.
     mutating func beginMember(of frame: Ref, key: String?) throws {
         guard !failed, frame.depth >= 0, frame.depth < frames.count, frames[frame.depth].id == frame.id,
-              let frameBase = slots.last?.frameBase, frame.depth >= frameBase
+              frame.depth >= slot.frameBase
         else { throw unsupported() }
         while frames.count > frame.depth + 1 { try closeInnermost() }
         if frames[frame.depth].count > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -174,7 +177,7 @@ struct FastJSONState {
         let frame = frames.removeLast()
         if frame.keyed {
             try sortMembers(of: frame)
-            entries.removeSubrange(frame.entryBase...)
+            if entries.count > frame.entryBase { entries.removeLast(entries.count - frame.entryBase) }
             bytes.append(UInt8(ascii: "}"))
         } else {
             bytes.append(UInt8(ascii: "]"))

@@ -80,7 +80,7 @@ struct FastJSONUnkeyedContainer: UnkeyedEncodingContainer {
     /// Unsupported: JSONEncoder inserts a super encoder's value when the encoder is released.
     mutating func superEncoder() -> any Encoder {
         encoder.giveUp()
-        return FastJSONValueEncoder(encoder: encoder, slot: .dead)
+        return FastJSONValueEncoder(encoder: encoder, slot: FastJSONState.deadSlot)
     }
 
     private func encode(signed value: Int64) throws {

@@ -4,7 +4,7 @@
 /// it is encoded by JSONEncoder. `userInfo` is JSONBody's, empty.
 struct FastJSONValueEncoder: Encoder, SingleValueEncodingContainer {
     let encoder: FastJSONEncoder
-    let slot: FastJSONState.Ref
+    let slot: UInt64
 
     var codingPath: [any CodingKey] {
         encoder.giveUp()
