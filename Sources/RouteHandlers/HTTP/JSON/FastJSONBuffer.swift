@@ -28,14 +28,30 @@ struct FastJSONBuffer {
         base[index]
     }
 
-    /// Forgets what was written, keeping the memory, unless a large body left it big.
-    mutating func reset(keepingAtMost limit: Int) {
+    /// Forgets what was written, keeping the memory.
+    mutating func removeAll() {
         count = 0
-        if capacity > limit {
-            base.deallocate()
-            capacity = limit
-            base = .allocate(capacity: limit)
-        }
+    }
+
+    /// Gives back memory beyond `limit` bytes (after a large body).
+    mutating func trim(keepingAtMost limit: Int) {
+        guard capacity > limit else { return }
+        base.deallocate()
+        count = 0
+        capacity = limit
+        base = .allocate(capacity: limit)
+    }
+
+    /// Makes room for `extra` more bytes, for callers that then write through ``base`` and ``advance(by:)``.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    /// Counts `written` bytes stored through ``base`` after ``reserve(_:)``.
+    @inline(__always)
+    mutating func advance(by written: Int) {
+        count += written
     }
 
     @inline(__always)

@@ -50,10 +50,10 @@ final class FastJSONEncoder: @unchecked Sendable {
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let encoder = pool.withLock { $0.popLast() } ?? FastJSONEncoder()
         defer {
-            encoder.state.pointee.reset(keepingAtMost: pooledCapacity)
+            encoder.state.pointee.trim(keepingAtMost: pooledCapacity)
             pool.withLock { if $0.count < pooledEncoders { $0.append(encoder) } }
         }
-        encoder.state.pointee.reset(keepingAtMost: pooledCapacity)
+        encoder.state.pointee.reset()
         try encoder.encodeValue(value)
         guard !encoder.state.pointee.failed else { throw FastJSONUnsupported() }
         return encoder.state.pointee.bytes.array

@@ -53,18 +53,23 @@ extension FastJSONState {
     }
 
     mutating func writeInteger(_ value: UInt64) {
-        // Digits come out last first: fill a stack buffer from its end, then append once.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = value
-            var index = digits.count
-            repeat {
-                let (quotient, digit) = rest.quotientAndRemainder(dividingBy: 10)
-                index -= 1
-                digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
-                rest = quotient
-            } while rest != 0
-            bytes.append(UnsafeBufferPointer(rebasing: digits[index...]))
+        // Count the digits, then store them from the last one back, straight into the buffer.
+        var digits = 1
+        var bound: UInt64 = 10
+        while digits < 20, value >= bound {
+            digits += 1
+            bound &*= 10
         }
+        bytes.reserve(digits)
+        var position = bytes.base + bytes.count + digits
+        var rest = value
+        repeat {
+            let (quotient, digit) = rest.quotientAndRemainder(dividingBy: 10)
+            position -= 1
+            position.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
+            rest = quotient
+        } while rest != 0
+        bytes.advance(by: digits)
     }
 
     /// 128-bit integers, rare enough to go through `description` as JSONEncoder does.

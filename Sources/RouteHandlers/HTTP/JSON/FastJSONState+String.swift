@@ -14,24 +14,36 @@ extension FastJSONState {
     }
 
     private mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) -> (ascii: Bool, escaped: Bool) {
-        bytes.append(UInt8(ascii: "\""))
-        defer { bytes.append(UInt8(ascii: "\"")) }
         var seen: UInt8 = 0
+        for byte in utf8 {
+            seen |= byte
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                writeEscaping(utf8)
+                return (utf8.allSatisfy { $0 < 0x80 }, true)
+            }
+        }
+        // Nothing to escape (the usual case): the quotes and the bytes, stored directly.
+        bytes.reserve(utf8.count + 2)
+        let start = bytes.base + bytes.count
+        start.pointee = UInt8(ascii: "\"")
+        if let source = utf8.baseAddress { (start + 1).update(from: source, count: utf8.count) }
+        start[utf8.count + 1] = UInt8(ascii: "\"")
+        bytes.advance(by: utf8.count + 2)
+        return (seen < 0x80, false)
+    }
+
+    private mutating func writeEscaping(_ utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
         var mark = 0
         for index in utf8.indices {
             let byte = utf8[index]
-            seen |= byte
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
             if mark < index { bytes.append(UnsafeBufferPointer(rebasing: utf8[mark ..< index])) }
             writeEscape(byte)
             mark = index + 1
         }
-        if mark == 0 {
-            bytes.append(utf8)
-            return (seen < 0x80, false)
-        }
         if mark < utf8.count { bytes.append(UnsafeBufferPointer(rebasing: utf8[mark...])) }
-        return (seen < 0x80, true)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     private mutating func writeEscape(_ byte: UInt8) {

@@ -51,16 +51,21 @@ struct FastJSONState {
     private var lastID: UInt64 = 0
 
 
-    /// Makes the state ready for another encoding, keeping its memory (up to `limit` bytes of output buffer).
-    /// After an encoding that succeeded, the stacks are already empty.
-    mutating func reset(keepingAtMost limit: Int) {
-        bytes.reset(keepingAtMost: limit)
+    /// Makes the state ready for another encoding, keeping its memory. After an encoding that succeeded, the
+    /// stacks are already empty.
+    mutating func reset() {
+        bytes.removeAll()
         failed = false
         slot = Slot()
         if !frames.isEmpty || !entries.isEmpty {
             frames.removeAll(keepingCapacity: true)
             entries.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Lets go of memory a large body left behind, before the state waits in the pool.
+    mutating func trim(keepingAtMost limit: Int) {
+        bytes.trim(keepingAtMost: limit)
         if entries.capacity > 1024 { entries = [] }
     }
 
