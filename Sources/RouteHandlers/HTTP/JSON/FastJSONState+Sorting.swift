@@ -17,10 +17,7 @@ extension FastJSONState {
         try withUnsafeTemporaryAllocation(of: Int.self, capacity: end - base) { buffer in
             var order = buffer
             for index in order.indices { order[index] = base + index }
-            sort(&order)
-            for index in 1 ..< order.count where compareKeys(entries[order[index - 1]], entries[order[index]]) == 0 {
-                throw unsupported()
-            }
+            try sort(&order)
             // Member i is `"key":value` from its segment start up to the comma before member i + 1. The sorted
             // members are written after the unsorted ones, then moved over them.
             let unsortedEnd = bytes.count
@@ -33,17 +30,23 @@ extension FastJSONState {
         }
     }
 
-    /// Sorts indices into `entries` by key: insertion sort for the few members of a typical object, the standard
-    /// sort for large ones.
-    private func sort(_ order: inout UnsafeMutableBufferPointer<Int>) {
+    /// Sorts indices into `entries` by key, throwing for a key that is there twice: insertion sort for the few
+    /// members of a typical object (it meets a duplicate right where it stops), the standard sort for large ones.
+    private mutating func sort(_ order: inout UnsafeMutableBufferPointer<Int>) throws {
         guard order.count <= 16 else {
             order.sort { compareKeys(entries[$0], entries[$1]) < 0 }
+            for index in 1 ..< order.count where compareKeys(entries[order[index - 1]], entries[order[index]]) == 0 {
+                throw unsupported()
+            }
             return
         }
         for index in 1 ..< order.count {
             let moving = order[index]
             var slot = index
-            while slot > 0, compareKeys(entries[moving], entries[order[slot - 1]]) < 0 {
+            while slot > 0 {
+                let comparison = compareKeys(entries[moving], entries[order[slot - 1]])
+                if comparison == 0 { throw unsupported() }
+                if comparison > 0 { break }
                 order[slot] = order[slot - 1]
                 slot -= 1
             }
