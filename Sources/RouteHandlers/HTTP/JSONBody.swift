@@ -21,8 +21,9 @@ public enum JSONBody {
 
     /// Encodes `value` compactly, keys sorted, slashes unescaped.
     ///
-    /// ``FastJSONEncoder`` writes the same bytes as `encoder` several times faster; whatever it does not reproduce
-    /// exactly, and any error at all, sends the whole value through `encoder`, so results and errors are JSONEncoder's.
+    /// A fast encoder of our own writes the same bytes as `JSONEncoder` several times faster; whatever it does not
+    /// reproduce exactly, and any error at all, sends the whole value through `JSONEncoder`, so results and errors
+    /// are JSONEncoder's.
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
         if let bytes = try? FastJSONEncoder.encode(value) { return bytes }
         return Array(try encoder.encode(value))

@@ -20,7 +20,7 @@ struct FastJSONBuffer {
     }
 
     /// The bytes in `range`, valid until the next write.
-    func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+    func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
     }
 

@@ -58,8 +58,8 @@ extension FastJSONState {
     /// escaped ones are read back to the bytes they stand for.
     func compareKeys(_ left: Entry, _ right: Entry) -> Int {
         if !left.escaped, !right.escaped {
-            let leftKey = bytes.bytes(left.segment + 1 ..< left.keyEnd)
-            let rightKey = bytes.bytes(right.segment + 1 ..< right.keyEnd)
+            let leftKey = bytes.slice(left.segment + 1 ..< left.keyEnd)
+            let rightKey = bytes.slice(right.segment + 1 ..< right.keyEnd)
             for index in 0 ..< min(leftKey.count, rightKey.count) where leftKey[index] != rightKey[index] {
                 return leftKey[index] < rightKey[index] ? -1 : 1
             }

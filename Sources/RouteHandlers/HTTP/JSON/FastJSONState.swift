@@ -31,7 +31,7 @@ struct FastJSONState {
 
     static let deadSlot = UInt64.max
 
-    /// A handle on a frame or a slot that stays checkable after the frame or slot has gone.
+    /// A handle on a frame that stays checkable after the frame has closed (ids are never reused).
     struct Ref {
         var depth: Int
         var id: UInt64
@@ -49,7 +49,6 @@ struct FastJSONState {
     var failed = false
     /// Never reset: a handle from an earlier encoding must not match anything in a later one.
     private var lastID: UInt64 = 0
-
 
     /// Makes the state ready for another encoding, keeping its memory. After an encoding that succeeded, the
     /// stacks are already empty.
