@@ -229,7 +229,10 @@ extension FastCGIServer {
             connection.armedEvents = events
         }
         guard connection.machine.state == .closed else { return false }
-        epoll_ctl(connection.loop.epoll, EPOLL_CTL_DEL, connection.fd, nil)
+        // No EPOLL_CTL_DEL: closing the only descriptor of the socket (accepted with CLOEXEC, never duplicated)
+        // removes it from the epoll set, one system call fewer per connection. Should a child being spawned
+        // still hold it for an instant, what epoll reports carries this connection's id, which no longer maps
+        // to a connection, and is ignored.
         _ = Glibc.close(connection.fd)
         connection.descriptorClosed = true
         return true
