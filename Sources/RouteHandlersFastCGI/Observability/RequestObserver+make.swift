@@ -24,9 +24,7 @@ extension RequestObserver {
             if let board = configuration.scoreboard ?? Scoreboard.create(slots: 1) {
                 slot = WorkerSlot.claim(in: board)
                 if slot == nil { logger.warning("The status scoreboard has no free slot; this worker's requests are not counted") }
-                var isTCP = false
-                if case .tcp = listener.address { isTCP = true } else if case .inherited = listener.address { isTCP = Self.isTCP(listener.fd) }
-                statusPage = StatusPage(board: board, pool: pool, listener: listener.fd, isTCP: isTCP)
+                statusPage = StatusPage(board: board, pool: pool, listener: listener.fd, isTCP: listener.isTCP)
             } else {
                 logger.warning("Cannot create the status scoreboard: \(String(cString: strerror(errno)))")
             }
@@ -50,14 +48,5 @@ extension RequestObserver {
         return RequestObserver(
             statusPath: configuration.statusPath, pingPath: configuration.pingPath, slot: slot, statusPage: statusPage,
             accessLog: accessLog, slowLog: slowLog, metrics: metrics, tracing: tracing)
-    }
-
-    private static func isTCP(_ fd: Int32) -> Bool {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let result = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return result == 0 && (Int32(storage.ss_family) == AF_INET || Int32(storage.ss_family) == AF_INET6)
     }
 }

@@ -105,7 +105,8 @@ public struct ServerOptions: ParsableArguments, Sendable {
     public var slowlogTimeout: String?
 
     @Option(name: .customLong("allowed-clients"), help: ArgumentHelp(
-        "Comma-separated peer addresses allowed over TCP. [env: FCGI_WEB_SERVER_ADDRS]", valueName: "list"))
+        "Comma-separated peers allowed to connect over TCP, addresses or CIDR ranges (127.0.0.1,10.0.0.0/8,::1); others are closed at once. Default: any. [env: FCGI_WEB_SERVER_ADDRS]",
+        valueName: "list"))
     public var allowedClients: String?
 
     public init() {}
@@ -177,8 +178,10 @@ public struct ServerOptions: ParsableArguments, Sendable {
             configuration.maxRequests = count > 0 ? count : nil
         }
         try applyObservability(to: &configuration, environment: environment)
-        if let clients = allowedClients ?? environment["FCGI_WEB_SERVER_ADDRS"], !clients.isEmpty {
-            configuration.allowedClients = clients.split(separator: ",").map { $0.filter { $0 != " " } }
+        if let clients = Self.setting(allowedClients, environment, "FCGI_WEB_SERVER_ADDRS") {
+            // Checked here, so that a master reports a bad entry once instead of its workers failing in a loop.
+            let list = try ClientAllowList(parsing: clients, option: "--allowed-clients (FCGI_WEB_SERVER_ADDRS)")
+            configuration.allowedClients = list?.entries
         }
     }
 

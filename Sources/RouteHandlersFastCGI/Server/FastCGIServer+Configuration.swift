@@ -20,8 +20,11 @@ public struct FastCGIServerConfiguration: Sendable {
     public var maxParamsSize: Int = 1024 * 1024
     /// How long a graceful shutdown waits for requests in flight before cutting them off.
     public var shutdownTimeout: Duration = .seconds(30)
-    /// Peer addresses allowed to connect over TCP (`FCGI_WEB_SERVER_ADDRS` as libfcgi reads it, PHP-FPM's
-    /// `listen.allowed_clients`); `nil` allows any.
+    /// Peers allowed to connect over TCP (`FCGI_WEB_SERVER_ADDRS` as libfcgi reads it, PHP-FPM's
+    /// `listen.allowed_clients`): IPv4 or IPv6 addresses or CIDR ranges (`10.0.0.0/8`, `fd00::/8`); an IPv4
+    /// peer on a dual-stack socket matches its IPv4 entry. Enforced on every TCP listener, however it was
+    /// obtained (bound, inherited from a master, spawn-fcgi, systemd); other peers are closed before anything is
+    /// read. `nil` or empty allows any; an entry that is not an address makes ``FastCGIServer/init`` throw.
     public var allowedClients: [String]?
     /// The listen backlog.
     public var backlog: Int32 = 1024

@@ -258,7 +258,7 @@ extension FastCGIServer {
 
     /// The peer for a log line: its address over TCP, its process over a unix socket (`SO_PEERCRED`).
     func peerDescription(_ connection: FastCGIConnection) -> String {
-        if case .tcp = listener.address, let address = peerAddress(connection.fd) { return address }
+        if let address = peerAddress(connection.fd) { return address }
         var credentials: (pid: Int32, uid: Int32, gid: Int32) = (0, 0, 0)
         var length = socklen_t(MemoryLayout.size(ofValue: credentials))
         if getsockopt(connection.fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0, credentials.pid > 0 {

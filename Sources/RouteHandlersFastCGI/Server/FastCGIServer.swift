@@ -48,6 +48,11 @@ public final class FastCGIServer: Service {
     let limits: RequestLimits
     /// Status and ping pages, access and slow logs, metrics and tracing; `nil` when none is on.
     let observer: RequestObserver?
+    /// The peers allowed to connect, for a TCP listener however it was obtained (bound here, inherited from a
+    /// master, spawn-fcgi or systemd); `nil` when any may (no list, or a unix socket).
+    let allowList: ClientAllowList?
+    /// Connections refused by the allow-list, and their rate-limited log lines.
+    let refusals = RefusedPeers()
 
     static let listenToken = UInt64.max
 
@@ -65,6 +70,12 @@ public final class FastCGIServer: Service {
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: configuration.backlog)
         self.listener = listener
+        do {
+            allowList = try Self.allowList(configuration, listener: listener, logger: logger)
+        } catch {
+            listener.close()
+            throw error
+        }
         var loops: [EventLoop] = []
         do {
             for index in 0..<max(1, configuration.ioThreads) { loops.append(try EventLoop(index: index)) }
@@ -150,7 +161,16 @@ public final class FastCGIServer: Service {
     /// quiet, as nginx fills its keep-alive pool, would all land on one loop and stay there under load.
     private func acceptConnection(on acceptor: EventLoop) {
         while !stopping.load(ordering: .relaxed) {
-            let fd = accept4(listener.fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+            // The peer's address only when the allow-list needs it.
+            var peer = sockaddr_storage()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let flags = Int32(SOCK_CLOEXEC.rawValue)
+            let fd =
+                allowList == nil
+                ? accept4(listener.fd, nil, nil, flags)
+                : withUnsafeMutablePointer(to: &peer) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept4(listener.fd, $0, &peerLength, flags) }
+                }
             if fd < 0 {
                 switch errno {
                 case EINTR, ECONNABORTED, EPROTO: continue
@@ -162,8 +182,10 @@ public final class FastCGIServer: Service {
                     return
                 }
             }
-            guard isAllowedClient(fd) else {
+            if let allowList, !allowList.allows(peer) {
+                // Closed before anything is read: no record of it reaches the parser, and the loop goes on.
                 _ = Glibc.close(fd)
+                refusals.record(peer, allowList: allowList, logger: logger)
                 continue
             }
             let id = nextConnectionID.add(1, ordering: .relaxed).newValue
@@ -193,15 +215,6 @@ public final class FastCGIServer: Service {
         return best
     }
 
-    private func isAllowedClient(_ fd: Int32) -> Bool {
-        guard let allowed = configuration.allowedClients, !allowed.isEmpty, case .tcp = listener.address else { return true }
-        guard let peer = peerAddress(fd), allowed.contains(peer) else {
-            logger.warning("Refused a FastCGI connection from \(peerAddress(fd) ?? "an unknown address"): not in the allowed clients")
-            return false
-        }
-        return true
-    }
-
     // MARK: - Epoll registration
 
     /// Forgets a connection whose descriptor is closed.
@@ -213,31 +226,12 @@ public final class FastCGIServer: Service {
     }
 }
 
+/// The connected peer's address (`getpeername`), IPv4-mapped peers as IPv4; `nil` over a unix socket.
 func peerAddress(_ fd: Int32) -> String? {
     var storage = sockaddr_storage()
     var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
     let result = withUnsafeMutablePointer(to: &storage) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
     }
-    guard result == 0 else { return nil }
-    var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-    switch Int32(storage.ss_family) {
-    case AF_INET:
-        withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
-                var raw = address.pointee.sin_addr
-                _ = inet_ntop(AF_INET, &raw, &buffer, socklen_t(buffer.count))
-            }
-        }
-    case AF_INET6:
-        withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
-                var raw = address.pointee.sin6_addr
-                _ = inet_ntop(AF_INET6, &raw, &buffer, socklen_t(buffer.count))
-            }
-        }
-    default:
-        return nil
-    }
-    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return result == 0 ? addressText(storage) : nil
 }

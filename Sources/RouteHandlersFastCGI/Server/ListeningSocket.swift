@@ -33,6 +33,17 @@ struct ListeningSocket: Sendable {
         }
     }
 
+    /// Whether the socket is IPv4 or IPv6, read from the socket itself: an inherited descriptor (`fd:0` from
+    /// spawn-fcgi or a master, systemd's fd 3) is as much a TCP socket as one bound here.
+    var isTCP: Bool {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return result == 0 && (Int32(storage.ss_family) == AF_INET || Int32(storage.ss_family) == AF_INET6)
+    }
+
     /// Whether `fd` is a socket in the listening state (what spawn-fcgi leaves on fd 0).
     static func isListeningSocket(_ fd: Int32) -> Bool {
         var accepting: Int32 = 0

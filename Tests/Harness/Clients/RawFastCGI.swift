@@ -88,6 +88,11 @@ final class RawFastCGIConnection: @unchecked Sendable {
         fd = try connectUnix(unixPath)
     }
 
+    /// Over TCP to `host`:`port`, from the local address `source` when given.
+    init(host: String, port: Int, from source: String? = nil) throws {
+        fd = try connectTCP(host: host, port: port, from: source)
+    }
+
     deinit { close() }
 
     /// Closes the descriptor once (a second close could hit a descriptor another test has opened since).

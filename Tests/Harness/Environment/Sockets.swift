@@ -75,3 +75,51 @@ func connectUnix(_ path: String) throws -> Int32 {
     }
     return fd
 }
+
+/// A connected TCP descriptor to `host`:`port` (numeric IPv4 or IPv6), its own end bound to `source` when given
+/// (any of 127.0.0.0/8 is this machine's: a second loopback peer for allow-list tests).
+func connectTCP(host: String, port: Int, from source: String? = nil) throws -> Int32 {
+    func address(_ text: String, port: Int) throws -> sockaddr_storage {
+        var storage = sockaddr_storage()
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    $0.pointee.sin_family = sa_family_t(AF_INET)
+                    $0.pointee.sin_addr = v4
+                    $0.pointee.sin_port = UInt16(port).bigEndian
+                }
+            }
+        } else if inet_pton(AF_INET6, text, &v6) == 1 {
+            withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    $0.pointee.sin6_family = sa_family_t(AF_INET6)
+                    $0.pointee.sin6_addr = v6
+                    $0.pointee.sin6_port = UInt16(port).bigEndian
+                }
+            }
+        } else {
+            throw HarnessError("not a numeric address: \(text)")
+        }
+        return storage
+    }
+    var target = try address(host, port: port)
+    let fd = socket(Int32(target.ss_family), Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw HarnessError("socket failed: errno \(errno)") }
+    let length = socklen_t(Int32(target.ss_family) == AF_INET ? MemoryLayout<sockaddr_in>.size : MemoryLayout<sockaddr_in6>.size)
+    if let source {
+        var local = try address(source, port: 0)
+        let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else {
+            close(fd)
+            throw HarnessError("bind \(source) failed: errno \(errno)")
+        }
+    }
+    let result = withUnsafePointer(to: &target) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) } }
+    guard result == 0 else {
+        close(fd)
+        throw HarnessError("connect \(host):\(port) failed: errno \(errno)")
+    }
+    return fd
+}

@@ -62,6 +62,9 @@ final class ClusterHarness: @unchecked Sendable {
     /// The address nginx reaches host `index` (1-based) at, as X-Upstream shows it.
     func address(ofHost index: Int) -> String { "\(Self.subnet).\(10 + index):9000" }
 
+    /// The network namespace of host `index` (1-based), as run-cluster names it.
+    func namespace(ofHost index: Int) -> String { "rhc-\(script.pid)-h\(index)" }
+
     /// The pid of the app on host `index` now (run-cluster restarts it after it dies).
     func appPID(ofHost index: Int) -> pid_t? {
         (try? String(contentsOfFile: work + "/host\(index).pid", encoding: .utf8))

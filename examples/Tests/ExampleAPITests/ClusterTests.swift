@@ -63,6 +63,16 @@ struct ClusterTests {
             }
             let audit = try await cluster.request("/api/admin/audit", headers: [Self.bearer]).text
             #expect(audited, "\(audit)")
+
+            // Hosts run as masters with workers (--processes): a peer on the network that is not nginx (host 2,
+            // talking FastCGI to host 1 straight) is closed by host 1's worker without an answer.
+            let intruder = try await runCommand(
+                "/usr/bin/env", ["ip", "netns", "exec", cluster.namespace(ofHost: 2), "cgi-fcgi", "-bind", "-connect", cluster.address(ofHost: 1)],
+                environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "REQUEST_METHOD": "GET", "REQUEST_URI": "/api/users", "SERVER_PROTOCOL": "HTTP/1.1"],
+                seconds: 10)
+            #expect(intruder.status != 0 && intruder.output.isEmpty, "\(intruder)")
+            let refusedLine = "Refused a FastCGI connection from \(ClusterHarness.subnet).12"
+            #expect(await eventually { cluster.log(ofHost: 1).contains(refusedLine) }, "\(cluster.log(ofHost: 1))")
         }
     }
 
