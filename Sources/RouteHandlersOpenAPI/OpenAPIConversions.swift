@@ -8,8 +8,8 @@ extension Request {
     /// one can be read again.
     var openAPIBody: HTTPBody? {
         let length = headers.get("Content-Length").flatMap { Int64($0) }.map(HTTPBody.Length.known) ?? .unknown
-        guard body.isStreamed else {
-            guard !body.isEmpty else { return nil }
+        if let bytes = body.bufferedBytes, !body.isStreamed {
+            guard !bytes.isEmpty else { return nil }
             return HTTPBody(bodyChunks, length: length, iterationBehavior: .multiple)
         }
         if case .known(0) = length { return nil }

@@ -24,6 +24,10 @@ public func gatewayTestRouter() -> Router {
         return .json(["count": String(bytes.count), "contentType": request.headers.get("Content-Type") ?? ""])
     }
     router.get("/api/boom") { _, _ in throw TestFailure() }
+    // A handler mistake: a synchronous accessor on a body that is streamed and not read yet.
+    router.add("/api/streamed-count", .post, config: RouteConfig(bodyLimit: 1 << 20, requestBuffering: false)) { request, _ in
+        .json(["count": try request.body.count])
+    }
     router.get("/api/inject") { request, _ in
         var response = Response.text("hi")
         response.headers.set("X-Injected", "a\r\nSet-Cookie: evil=1")

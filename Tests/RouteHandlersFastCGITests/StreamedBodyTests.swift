@@ -40,7 +40,7 @@ private func streamingRouter() -> Router {
     router.add("/early", .post, config: RouteConfig(bodyLimit: 1 << 30, requestBuffering: false)) { _, _ in .text("early") }
     // A route that does not stream gets the body collected first: code written for a body in memory works.
     router.post("/buffered") { request, _ in
-        .json(["size": request.body.bytes.count, "streamed": request.body.isStreamed ? 1 : 0])
+        .json(["size": try request.body.bytes.count, "streamed": request.body.isStreamed ? 1 : 0])
     }
     router.add("/wait", .post, config: RouteConfig(requestBuffering: false)) { request, _ in
         note(request, "reading")
@@ -202,5 +202,36 @@ struct StreamedBodyTests {
             #expect(await eventually { noted("abort")?.hasPrefix("failed") == true })
             #expect(try await offload { try connection.exchange(FCGI.request("GET", "/hello", keepConnection: true)) }.text == "hello")
         }
+    }
+}
+
+/// A handler that reads a streamed body synchronously is a bug in the app, not a reason to lose the process.
+@Suite("Streamed bodies read synchronously", .timeLimit(.minutes(1)))
+struct StreamedBodyMisuseTests {
+    @Test func aSynchronousAccessorOnAStreamedBodyAnswers500FromTheSameProcess() async throws {
+        let directory = try TemporaryDirectory()
+        let socket = directory.file("app.sock")
+        let app = try ChildProcess(CGIScript.fixture, ["--listen", socket], logPrefix: directory.file("app"))
+        defer { app.stop() }
+        #expect(await eventually { isSocketFile(socket) })
+        let pid = { () async throws -> String in
+            try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/pid")).text
+        }
+        let before = try await pid()
+        let answer = try await offload { () throws -> ReceivedResponse in
+            let connection = try RawFastCGIConnection(unixPath: socket)
+            // The params, then part of the body: the handler starts with the rest still to come (streamed).
+            guard connection.send(StreamedBodyTests.head("/api/streamed-count", keep: false, length: 3000) + StreamedBodyTests.stdin(1000))
+            else { throw HarnessError("closed early") }
+            usleep(200_000)
+            _ = connection.send(StreamedBodyTests.stdin(2000) + FCGI.record(FCGI.stdin, id: 1))
+            guard let response = connection.readResponse() else { throw HarnessError("no response") }
+            return try ReceivedResponse.parse(response.stdout)
+        }
+        #expect(answer.status == 500)
+        #expect(answer.header("Content-Type") == "application/problem+json")
+        #expect(app.isRunning)
+        #expect(try await pid() == before)
+        #expect(await eventually { app.errorOutput.contains("StreamedBodyError") || app.errorOutput.contains("is streamed") }, "\(app.errorOutput)")
     }
 }

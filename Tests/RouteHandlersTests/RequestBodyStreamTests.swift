@@ -37,6 +37,20 @@ import Testing
         #expect(try await reader.value == [[1, 2], [3], [4, 5, 6]])
     }
 
+    @Test func theSynchronousAccessorsThrowOnAStreamedBodyNotReadYet() async throws {
+        let stream = RequestBodyStream()
+        let request = streamed(stream)
+        #expect(throws: StreamedBodyError.self) { try request.body.bytes }
+        #expect(throws: StreamedBodyError.self) { try request.body.count }
+        #expect(throws: StreamedBodyError.self) { try request.body.isEmpty }
+        stream.append([1, 2, 3])
+        stream.finish()
+        _ = try await request.bytes()
+        // Once a buffered reader collected it, they answer.
+        #expect(try request.body.count == 3)
+        #expect(try !request.body.isEmpty)
+    }
+
     @Test func backPressureTellsTheProducerToPauseAndToResume() async throws {
         let resumed = Mutex(0)
         let stream = RequestBodyStream(highWaterMark: 100) { resumed.withLock { $0 += 1 } }
@@ -84,7 +98,7 @@ import Testing
         #expect(try await reader.value == ["a": 1])
         // Verify a signature over the raw bytes, then decode again: the collected body is kept.
         #expect(try await request.text() == #"{"a":1}"#)
-        #expect(request.body.bytes == Array(#"{"a":1}"#.utf8))
+        #expect(try request.body.bytes == Array(#"{"a":1}"#.utf8))
         var replayed: [UInt8] = []
         for try await chunk in request.bodyChunks { replayed += chunk }
         #expect(replayed == Array(#"{"a":1}"#.utf8))

@@ -8,8 +8,9 @@
 ///
 /// The synchronous ``bytes``, ``count`` and ``isEmpty`` describe bytes already in memory. A streamed body has
 /// none until a buffered reader has collected it, and these accessors never pretend it is empty or cut short:
-/// on a streamed body not yet collected they stop the program with a message naming `await request.bytes()`.
-/// Check ``isStreamed`` or use ``bufferedBytes`` (which is `nil` then) where a body may be streamed.
+/// on a streamed body not yet collected they throw ``StreamedBodyError``, which a handler that lets it propagate
+/// answers with a 500 (and a log line naming it), never a crash. Check ``isStreamed`` or use ``bufferedBytes``
+/// (which is `nil` then) where a body may be streamed.
 public struct RequestBody: Sendable, Hashable {
     enum Storage: Sendable {
         case buffered([UInt8])
@@ -50,15 +51,23 @@ public struct RequestBody: Sendable, Hashable {
 
     /// The bytes as they arrived. For a streamed body, only once a buffered reader has collected it: see the
     /// type's discussion (prefer `await request.bytes()`).
+    /// - Throws: ``StreamedBodyError`` for a streamed body not collected yet.
     public var bytes: [UInt8] {
-        guard let bytes = bufferedBytes else {
-            preconditionFailure("RequestBody.bytes: this body is streamed and not read yet; use `await request.bytes()`")
+        get throws(StreamedBodyError) {
+            guard let bytes = bufferedBytes else { throw StreamedBodyError() }
+            return bytes
         }
-        return bytes
     }
 
-    public var isEmpty: Bool { bytes.isEmpty }
-    public var count: Int { bytes.count }
+    /// Whether the body has no bytes. - Throws: ``StreamedBodyError`` for a streamed body not collected yet.
+    public var isEmpty: Bool {
+        get throws(StreamedBodyError) { try bytes.isEmpty }
+    }
+
+    /// The body's size in bytes. - Throws: ``StreamedBodyError`` for a streamed body not collected yet.
+    public var count: Int {
+        get throws(StreamedBodyError) { try bytes.count }
+    }
 
     /// The stream, for readers in this module.
     var stream: RequestBodyStream? {
@@ -79,6 +88,17 @@ public struct RequestBody: Sendable, Hashable {
         case .buffered(let bytes): hasher.combine(bytes)
         case .streamed(let stream): hasher.combine(ObjectIdentifier(stream))
         }
+    }
+}
+
+/// A synchronous accessor (``RequestBody/bytes``, ``RequestBody/count``, ``RequestBody/isEmpty``) was used on a
+/// streamed body (a route with `requestBuffering = false`) before any reader collected it.
+public struct StreamedBodyError: Error, Sendable, CustomStringConvertible {
+    public init() {}
+
+    public var description: String {
+        "The request body is streamed (requestBuffering = false) and was not read yet: read it with `await request.bytes()`, "
+            + "`text()`, `json()` or `bodyChunks` before using `request.body.bytes`, `count` or `isEmpty`."
     }
 }
 
