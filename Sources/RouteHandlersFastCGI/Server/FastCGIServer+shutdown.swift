@@ -12,14 +12,15 @@ extension FastCGIServer {
     /// requests in flight (and after() work) up to the shutdown timeout, cuts off what is left, then stops the
     /// loops and waits for their threads.
     func drainOnShutdown(threads: [pthread_t]) {
+        let drainSignal = context.drainSignal
         drainSignal.withLock {
-            while !stopping.load(ordering: .acquiring) { drainSignal.wait() }
+            while !context.stopping.load(ordering: .acquiring) { drainSignal.wait() }
         }
         stopListening()
         beginShutdown()
         var deadline = ContinuousClock.now + configuration.shutdownTimeout
         var forced = false
-        while openConnections > 0 || pendingAfterWork.load(ordering: .acquiring) > 0 {
+        while openConnections > 0 || context.pendingAfterWork.load(ordering: .acquiring) > 0 {
             if ContinuousClock.now >= deadline {
                 if forced { break }
                 forced = true
@@ -30,7 +31,7 @@ extension FastCGIServer {
             drainSignal.withLock {
                 if openConnections > 0 { drainSignal.wait(milliseconds: 50) }
             }
-            if pendingAfterWork.load(ordering: .acquiring) > 0, openConnections == 0 { usleep(10_000) }
+            if context.pendingAfterWork.load(ordering: .acquiring) > 0, openConnections == 0 { usleep(10_000) }
         }
         limits.stopWatchdog()
         for loop in loops { loop.requestExit() }
@@ -59,31 +60,14 @@ extension FastCGIServer {
     /// request has already arrived is served, not cut off.
     private func beginShutdown() {
         let open = loops.flatMap { loop in loop.connections.withLock { Array($0.values) } }
-        for connection in open { shutDown(connection) }
+        for connection in open { connection.shutDown() }
         logger.info("Shutting down; waiting for \(openConnections) request(s) in flight")
-    }
-
-    /// One connection's part of a graceful shutdown (from the drain thread, or from the loop that accepted it
-    /// as the shutdown began): applied under its lock, so twice is harmless.
-    func shutDown(_ connection: FastCGIConnection) {
-        let (action, closed) = connection.lock.withLock {
-            let action = connection.machine.shutdown(pendingInput: connection.hasPendingInput)
-            return (action, settleDescriptor(connection))
-        }
-        if closed { forget(connection) }
-        if action == .serveBuffered { drive(connection) }
     }
 
     /// After the shutdown timeout: cancel handlers and cut connections so that blocked reads and writes return.
     private func forceClose() {
         let open = loops.flatMap { loop in loop.connections.withLock { Array($0.values) } }
         logger.warning("Shutdown timeout: cutting off \(open.count) request(s)")
-        for connection in open {
-            connection.lock.withLock {
-                guard !connection.descriptorClosed else { return }
-                connection.task?.cancel()
-                connection.cut()
-            }
-        }
+        for connection in open { connection.cancelAndCut() }
     }
 }

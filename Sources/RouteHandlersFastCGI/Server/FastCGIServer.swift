@@ -31,23 +31,16 @@ public final class FastCGIServer: Service {
     /// The address actually listened on (a TCP port 0 resolved to the port the system chose).
     public let boundAddress: ListenAddress
 
-    let responder: any HTTPResponder
     let logger: Logger
     let listener: ListeningSocket
     /// The I/O threads' event loops; each owns its connections.
     let loops: [EventLoop]
+    /// What every connection shares (the responder, limits, observers, the shutdown's state).
+    let context: ConnectionContext
     let nextConnectionID = Atomic<UInt64>(1)
-    let stopping = Atomic<Bool>(false)
-    /// Wakes the thread that drains a shutdown: when it starts, and whenever a connection closes meanwhile.
-    let drainSignal = ConditionLock()
-    /// Requests whose after() work is still running: a graceful shutdown waits for them too.
-    let pendingAfterWork = Atomic<Int>(0)
     let started = Atomic<Bool>(false)
-    /// The answers to `FCGI_GET_VALUES`.
-    let managementValues: [(name: String, value: String)]
-    let limits: RequestLimits
-    /// Status and ping pages, access and slow logs, metrics and tracing; `nil` when none is on.
-    let observer: RequestObserver?
+    var limits: RequestLimits { context.limits }
+    var observer: RequestObserver? { context.observer }
     /// The peers allowed to connect, for a TCP listener however it was obtained (bound here, inherited from a
     /// master, spawn-fcgi or systemd); `nil` when any may (no list, or a unix socket).
     let allowList: ClientAllowList?
@@ -62,22 +55,16 @@ public final class FastCGIServer: Service {
         // A web server that goes away must not kill the process with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         self.configuration = configuration
-        self.responder = responder
         self.logger = logger
-        self.limits = RequestLimits(configuration)
         let listener = try ListeningSocket.open(
             configuration.address,
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: configuration.backlog)
         self.listener = listener
+        var loops: [EventLoop] = []
+        let observer: RequestObserver?
         do {
             allowList = try Self.allowList(configuration, listener: listener, logger: logger)
-        } catch {
-            listener.close()
-            throw error
-        }
-        var loops: [EventLoop] = []
-        do {
             for index in 0..<max(1, configuration.ioThreads) { loops.append(try EventLoop(index: index)) }
             observer = try RequestObserver.make(configuration, listener: listener, logger: logger)
         } catch {
@@ -86,14 +73,20 @@ public final class FastCGIServer: Service {
             throw error
         }
         self.loops = loops
+        let bound: ListenAddress
         if case .tcp(let host, 0) = configuration.address, let port = boundPort(of: listener.fd) {
-            self.boundAddress = .tcp(host: host, port: port)
+            bound = .tcp(host: host, port: port)
         } else {
-            self.boundAddress = listener.address
+            bound = listener.address
         }
+        self.boundAddress = bound
         var limit = rlimit()
         let connections = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 ? String(min(UInt64(limit.rlim_cur), 1 << 20)) : "1024"
-        managementValues = [("FCGI_MAX_CONNS", connections), ("FCGI_MAX_REQS", connections), ("FCGI_MPXS_CONNS", "0")]
+        context = ConnectionContext(
+            responder: responder, logger: logger, limits: RequestLimits(configuration), observer: observer,
+            configuration: configuration,
+            managementValues: [("FCGI_MAX_CONNS", connections), ("FCGI_MAX_REQS", connections), ("FCGI_MPXS_CONNS", "0")],
+            boundAddress: bound)
         // A new connection wakes one waiting loop, not all of them.
         for loop in loops {
             loop.register(fd: listener.fd, token: Self.listenToken, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, add: true)
@@ -135,8 +128,8 @@ public final class FastCGIServer: Service {
     /// Starts a graceful shutdown: stop accepting, close idle connections, let requests in flight finish.
     /// Safe to call from any thread, any number of times.
     public func shutdown() {
-        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        drainSignal.withLock { drainSignal.signal() }
+        guard !context.stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        context.drainSignal.withLock { context.drainSignal.signal() }
     }
 
     /// Opens the access and slow logs again (SIGUSR1, after logrotate moved them).
@@ -150,7 +143,7 @@ public final class FastCGIServer: Service {
         if token == Self.listenToken {
             acceptConnection(on: loop)
         } else if let connection = loop.connections.withLock({ $0[token] }) {
-            drive(connection, events: events, fromEpoll: true)
+            connection.handle(events: events)
         }
     }
 
@@ -160,7 +153,7 @@ public final class FastCGIServer: Service {
     /// not spread them: `EPOLLEXCLUSIVE` wakes the first loop waiting, so connections opened while the server is
     /// quiet, as nginx fills its keep-alive pool, would all land on one loop and stay there under load.
     private func acceptConnection(on acceptor: EventLoop) {
-        while !stopping.load(ordering: .relaxed) {
+        while !context.stopping.load(ordering: .relaxed) {
             // The peer's address only when the allow-list needs it.
             var peer = sockaddr_storage()
             var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -189,13 +182,7 @@ public final class FastCGIServer: Service {
                 continue
             }
             let id = nextConnectionID.add(1, ordering: .relaxed).newValue
-            let loop = leastBusy(preferring: acceptor)
-            let connection = FastCGIConnection(id: id, fd: fd, loop: loop, maxParamsSize: configuration.maxParamsSize)
-            loop.connections.withLock { $0[id] = connection }
-            connection.armedEvents = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
-            loop.register(fd: fd, token: id, events: connection.armedEvents | EPOLLET.rawValue, add: true)
-            // A shutdown that began meanwhile may have missed it.
-            if stopping.load(ordering: .acquiring) { shutDown(connection) }
+            FastCGIConnection(id: id, fd: fd, loop: leastBusy(preferring: acceptor), context: context).open()
             return
         }
     }
@@ -213,16 +200,6 @@ public final class FastCGIServer: Service {
             }
         }
         return best
-    }
-
-    // MARK: - Epoll registration
-
-    /// Forgets a connection whose descriptor is closed.
-    func forget(_ connection: FastCGIConnection) {
-        connection.loop.connections.withLock { _ = $0.removeValue(forKey: connection.id) }
-        if stopping.load(ordering: .relaxed) {
-            drainSignal.withLock { drainSignal.signal() }
-        }
     }
 }
 

@@ -1,4 +1,4 @@
-/// The states of one FastCGI connection and what each event does to it, with no I/O: the server applies the
+/// The states of one FastCGI connection and what each event does to it, with no I/O: its connection applies the
 /// returned ``Action`` and arms epoll for ``interest``.
 ///
 /// ```

@@ -93,32 +93,6 @@ final class RequestLimits: Sendable {
 }
 
 extension FastCGIServer {
-    /// The responder's answer to one request, within the configured time limits.
-    func respond(to request: Request, requestID: String, on connection: FastCGIConnection) async -> Response {
-        if limits.countRequest(), let retire = configuration.onRetire {
-            logger.info("Served \(limits.maxRequests ?? 0) requests (--max-requests); asking the master for a replacement")
-            retire(.maxRequests)
-        }
-        guard limits.tracksHandlers else {
-            return await responder.respond(to: request, requestID: requestID, logger: logger)
-        }
-        let summary = "\(request.method) \(request.url.pathname) (request id \(requestID))"
-        let token = limits.begin(summary, on: connection)
-        let handler: @Sendable () async -> Response = { [responder, logger, limits] in
-            defer { limits.end(token) }
-            return await responder.respond(to: request, requestID: requestID, logger: logger)
-        }
-        guard let deadline = limits.softDeadline else { return await handler() }
-        let response = await deadline.respond(requestID: requestID, executorPreference: connection.loop, onTimeout: { [logger] in
-            logger.warning(
-                "Request timed out after \(ResponseDeadline.describe(deadline.limit)) (--request-timeout): \(summary); its handler was cancelled and the client answered 504",
-                metadata: ["request-id": .string(requestID)])
-        }, handler)
-        // Answered (504 if the handler still runs): its connection may carry other requests from now on.
-        limits.answered(token)
-        return response
-    }
-
     /// The hard limit passed: stop taking connections, cut off the stuck requests still waiting for an answer
     /// (nginx answers them 502 now rather than at the end of the drain), let the other requests finish, and have
     /// the master start a replacement (or, alone, exit so that the service manager restarts the process).
@@ -128,13 +102,7 @@ extension FastCGIServer {
         logger.error(
             "A handler ignored cancellation and still runs past --request-terminate-timeout (\(ResponseDeadline.describe(limits.terminateAfter ?? .zero))): \(summaries.joined(separator: "; ")). This process stops taking connections and will be replaced.")
         configuration.onRetire?(.stuck)
-        for connection in late.filter({ !$0.answered }).map(\.connection) {
-            // Shut down, not closed: the stuck handler still holds the descriptor, whose number must not be reused.
-            connection.lock.withLock {
-                if !connection.descriptorClosed { connection.cut() }
-            }
-            forget(connection)
-        }
+        for connection in late.filter({ !$0.answered }).map(\.connection) { connection.abandon() }
         shutdown()
     }
 }
