@@ -157,10 +157,36 @@ struct ListenOptionsTests {
     }
 
     @Test func sizesUseNginxSyntax() throws {
-        #expect(try ServerOptions.byteCount("10m") == 10 * 1024 * 1024)
-        #expect(try ServerOptions.byteCount("512k") == 512 * 1024)
-        #expect(try ServerOptions.byteCount("1024") == 1024)
-        #expect(throws: ServerError.self) { try ServerOptions.byteCount("ten") }
+        #expect(ServerOptions.bytes("10m") == 10 * 1024 * 1024)
+        #expect(ServerOptions.bytes("512k") == 512 * 1024)
+        #expect(ServerOptions.bytes("1024") == 1024)
+        for bad in ["ten", "-1", "+5", "1.5m", "m", ""] { #expect(ServerOptions.bytes(bad) == nil, "\(bad)") }
+    }
+
+    /// Every option and its variable are read one way: an empty value is unset, a bad one names both.
+    @Test(arguments: [
+        ("--max-body-size", "ROUTE_HANDLERS_MAX_BODY_SIZE", "ten"), ("--max-params-size", "ROUTE_HANDLERS_MAX_PARAMS_SIZE", "1x"),
+        ("--shutdown-timeout", "ROUTE_HANDLERS_SHUTDOWN_TIMEOUT", "soon"), ("--io-threads", "ROUTE_HANDLERS_IO_THREADS", "0"),
+        ("--max-requests", "ROUTE_HANDLERS_MAX_REQUESTS", "-3"), ("--socket-mode", "ROUTE_HANDLERS_SOCKET_MODE", "999"),
+        ("--request-timeout", "ROUTE_HANDLERS_REQUEST_TIMEOUT", "1d"), ("--status-path", "ROUTE_HANDLERS_STATUS_PATH", "status"),
+        ("--slowlog-timeout", "ROUTE_HANDLERS_SLOWLOG_TIMEOUT", "0"), ("--allowed-clients", "FCGI_WEB_SERVER_ADDRS", "nginx"),
+    ])
+    func optionsAndVariablesShareOneSyntaxAndOneEmptyRule(flag: String, variable: String, bad: String) throws {
+        let options = try ServerOptions.parse(["--socket", "/tmp/a.sock"])
+        // Empty: unset, as the default.
+        let defaults = try #require(try options.configuration(environment: [:]))
+        let empty = try #require(try options.configuration(environment: [variable: ""]))
+        #expect(empty.maxBodySize == defaults.maxBodySize && empty.shutdownTimeout == defaults.shutdownTimeout)
+        #expect(empty.statusPath == nil && empty.allowedClients == nil && empty.maxRequests == nil)
+        // Bad, from the variable or from the flag: the same error, naming both.
+        for (arguments, environment) in [(["--socket", "/tmp/a.sock"], [variable: bad]), (["--socket", "/tmp/a.sock", "\(flag)=\(bad)"], [:])] {
+            #expect {
+                try ServerOptions.parse(arguments).configuration(environment: environment)
+            } throws: { error in
+                let message = (error as? ServerError)?.message ?? ""
+                return message.contains(flag) && message.contains(variable) && message.contains(bad)
+            }
+        }
     }
 
     @Test func optionsAndEnvironmentMakeAConfiguration() throws {

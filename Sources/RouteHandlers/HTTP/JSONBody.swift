@@ -6,7 +6,7 @@ import Foundation
 
 /// The JSON encoding and decoding used for request and response bodies, with decoding errors translated into
 /// client errors (400 for malformed JSON, 422 for the wrong shape).
-public enum JSONBody {
+package enum JSONBody {
     /// One encoder for every response: its options never change after this, and encoding with it is
     /// thread-safe, so the hot path does not build one per request.
     private static let encoder: JSONEncoder = {
@@ -24,7 +24,7 @@ public enum JSONBody {
     /// A fast encoder of our own writes the same bytes as `JSONEncoder` several times faster; whatever it does not
     /// reproduce exactly, and any error at all, sends the whole value through `JSONEncoder`, so results and errors
     /// are JSONEncoder's.
-    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+    package static func encode(_ value: some Encodable) throws -> [UInt8] {
         if let bytes = try? FastJSONEncoder.encode(value) { return bytes }
         return Array(try encoder.encode(value))
     }
@@ -36,7 +36,7 @@ public enum JSONBody {
 
     /// Decodes `type` from JSON bytes.
     /// - Throws: ``HTTPError`` 400 for an empty or malformed body, 422 naming the field that did not fit.
-    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(HTTPError) -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(HTTPError) -> T {
         guard !bytes.isEmpty else {
             throw HTTPError(.badRequest, "The request body is empty; expected JSON.")
         }

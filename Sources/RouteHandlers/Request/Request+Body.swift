@@ -32,7 +32,7 @@ extension Request {
 
 extension HTTPError {
     /// 413 for a body over `limit` bytes.
-    public static func bodyTooLarge(limit: Int) -> HTTPError {
+    package static func bodyTooLarge(limit: Int) -> HTTPError {
         HTTPError(.contentTooLarge, "The request body is larger than the limit of \(limit) bytes.")
     }
 }
@@ -43,7 +43,7 @@ public struct RequestBodyChunks: AsyncSequence, Sendable {
     public typealias Failure = any Error
 
     /// The size of the chunks a buffered body is cut into.
-    public static let chunkSize = 64 * 1024
+    package static let chunkSize = 64 * 1024
 
     let body: RequestBody
     let limit: Int?

@@ -16,7 +16,7 @@ public struct Request: Sendable {
     /// lower it.
     public var bodyLimit: Int?
     /// The proxies whose forwarding headers ``ip`` believes; the responder sets them from its configuration.
-    public var trustedProxies: TrustedProxies = .none
+    package var trustedProxies: TrustedProxies = .none
 
     public init(
         method: HTTPRequest.Method = .get,

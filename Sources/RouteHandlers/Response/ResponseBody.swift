@@ -50,4 +50,10 @@ extension ResponseBodyWriter {
     public mutating func write(_ text: String) async throws {
         try await write(Array(text.utf8))
     }
+
+    /// Writes `value` as one NDJSON line (`application/x-ndjson`): its JSON as ``Response/json(_:status:headers:)``
+    /// encodes it, then a newline.
+    public mutating func writeJSONLine(_ value: some Encodable) async throws {
+        try await write(try JSONBody.encode(value) + [UInt8(ascii: "\n")])
+    }
 }

@@ -4,13 +4,13 @@ extension MethodTable {
     /// Builds ``chain``: the route's middleware around its method dispatch, under its `maxDuration`.
     mutating func compile() {
         var routeChain = middleware.wrapping(Self.dispatch(handlers: handlers, allowed: allowedMethods, config: config))
-        if let limit = config.bodyLimit {
-            // The route's limit replaces the gateway's (it may be larger, for uploads) before the route's
-            // middleware run, which may still lower it.
+        if config.bodyLimit != nil {
+            // Before the route's middleware run, which may still lower it.
             let inner = routeChain
+            let config = config
             routeChain = { request, context in
                 var request = request
-                request.bodyLimit = limit
+                request.applyBodyLimit(of: config)
                 return try await inner(request, context)
             }
         }

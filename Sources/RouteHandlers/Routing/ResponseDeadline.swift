@@ -12,10 +12,10 @@ import Synchronization
 /// ```swift
 /// let response = await ResponseDeadline(.seconds(2)).respond(requestID: id) { await slowWork() }
 /// ```
-public struct ResponseDeadline: Sendable {
-    public var limit: Duration
+package struct ResponseDeadline: Sendable {
+    package var limit: Duration
 
-    public init(_ limit: Duration) {
+    package init(_ limit: Duration) {
         self.limit = limit
     }
 
@@ -27,7 +27,7 @@ public struct ResponseDeadline: Sendable {
     ///   - executorPreference: where `respond`'s task runs (an unstructured task does not inherit it).
     ///   - onTimeout: called once when the limit has passed, before the 504 is returned: to log what timed out.
     ///   - respond: produces the response within the limit.
-    public func respond(
+    package func respond(
         requestID: String, executorPreference: (any TaskExecutor)? = nil, onTimeout: @Sendable () -> Void = {},
         _ respond: @escaping @Sendable () async -> Response
     ) async -> Response {
@@ -55,13 +55,13 @@ public struct ResponseDeadline: Sendable {
     }
 
     /// The 504 problem for a response not produced within `limit`.
-    public static func timeoutResponse(limit: Duration, requestID: String) -> Response {
+    package static func timeoutResponse(limit: Duration, requestID: String) -> Response {
         HTTPError(.gatewayTimeout, "The request took longer than \(describe(limit)) and was cancelled.")
             .problemResponse(extra: ["requestId": requestID])
     }
 
     /// `2s`, `1.5s`, `250ms`: a duration as an operator would write it.
-    public static func describe(_ duration: Duration) -> String {
+    package static func describe(_ duration: Duration) -> String {
         let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         if milliseconds < 1000 { return "\(milliseconds)ms" }
         if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }

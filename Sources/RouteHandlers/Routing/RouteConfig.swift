@@ -62,3 +62,12 @@ public struct RouteConfig: Sendable, Hashable {
 
     static let year = 31_536_000
 }
+
+extension Request {
+    /// The one place a request's body limit is resolved: the route's own `bodyLimit` replaces the server's
+    /// (`--max-body-size`, which the gateway set), larger or smaller. Middleware may still lower it
+    /// (``limitingBody(to:)``).
+    mutating func applyBodyLimit(of config: RouteConfig) {
+        if let limit = config.bodyLimit { bodyLimit = limit }
+    }
+}

@@ -13,14 +13,6 @@ extension RouteContext {
     /// response.headers.set("X-Request-Id", context.requestID)
     /// ```
     public func response(for error: any Error) -> Response {
-        if let error = error as? HTTPError { return error.response }
-        if Task.isCancelled {
-            // The web server hung up (the client went away): nobody will read this response.
-            logger.debug("Request cancelled")
-            return Response(status: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"))
-        }
-        logger.error("Handler failed: \(String(reflecting: error))")
-        let detail = exposeErrorDetails ? String(reflecting: error) : "An unexpected error occurred."
-        return HTTPError(.internalServerError, detail).problemResponse(extra: ["requestId": requestID])
+        ErrorResponse.response(for: error, requestID: requestID, exposeDetails: exposeErrorDetails, logger: logger)
     }
 }

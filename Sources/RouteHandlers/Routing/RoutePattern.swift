@@ -39,7 +39,7 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses one folder or path segment; `nil` for a `(group)`, which leaves the URL.
-    public static func parseSegment(_ raw: Substring) throws(RouteError) -> Segment? {
+    package static func parseSegment(_ raw: Substring) throws(RouteError) -> Segment? {
         func invalid(_ why: String) -> RouteError {
             RouteError(.invalidSegment, "Invalid route segment \"\(raw)\": \(why).")
         }

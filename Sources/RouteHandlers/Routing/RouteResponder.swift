@@ -72,18 +72,9 @@ public struct RouteResponder: Sendable {
             request = try await Self.bufferingBody(of: request, for: context.target)
             let routed = context
             response = try await AfterWork.$current.withValue(afterWork) { try await chain(request, routed) }
-        } catch let error as HTTPError {
-            response = error.response
-        } catch where Task.isCancelled {
-            // The web server hung up (the client went away): nobody will read this response.
-            logger.debug("Request cancelled", metadata: ["path": .string(request.url.pathname)])
-            response = Response(status: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"))
         } catch {
-            logger.error(
-                "Handler failed: \(String(reflecting: error))",
-                metadata: ["method": .string(request.method.rawValue), "path": .string(request.url.pathname)])
-            let detail = configuration.exposeErrorDetails ? String(reflecting: error) : "An unexpected error occurred."
-            response = HTTPError(.internalServerError, detail).problemResponse(extra: ["requestId": requestID])
+            response = ErrorResponse.response(
+                for: error, requestID: requestID, exposeDetails: configuration.exposeErrorDetails, logger: logger, request: request)
         }
         response.afterWork = afterWork
         return response
@@ -97,7 +88,7 @@ public struct RouteResponder: Sendable {
         var request = request
         if case .route(let methods, _) = target {
             if methods.config.requestBuffering == false { return request }
-            if let limit = methods.config.bodyLimit { request.bodyLimit = limit }
+            request.applyBodyLimit(of: methods.config)
         }
         // A declared length over the limit is refused before waiting for the bytes.
         try request.checkBodyLimitEarly()

@@ -23,9 +23,10 @@ extension Application {
 
         // Not FastCGIServerConfiguration's default: building one counts the CPUs, a file read CGI does not need.
         var maxBodySize = CGIGateway.defaultMaxBodySize
-        if let size = settings["ROUTE_HANDLERS_MAX_BODY_SIZE"] {
+        // Read as the FastCGI server reads it (a CGI script gets no arguments).
+        if let size = ServerOptions.given(nil, "--max-body-size", settings, "ROUTE_HANDLERS_MAX_BODY_SIZE") {
             do throws(ServerError) {
-                maxBodySize = try ServerOptions.byteCount(size)
+                maxBodySize = try size.byteCount()
             } catch {
                 Self.fail(error.message)
             }

@@ -77,12 +77,6 @@ public struct Application: Sendable {
         }
         Self.bootstrapLogging(environment: environment)
         let logger = Logger(label: "route-handlers")
-        if environment[Supervisor.workerVariable] == nil, (try? options.processCount(environment: environment)) ?? nil == nil,
-            ServerOptions.setting(options.maxMemory, environment, "ROUTE_HANDLERS_MAX_MEMORY") != nil
-        {
-            logger.warning("--max-memory needs a master (--processes); ignored")
-        }
-
         let responder: any HTTPResponder
         do {
             responder = try makeResponder("", environment)
@@ -91,50 +85,52 @@ public struct Application: Sendable {
         }
 
         do throws(ServerError) {
-            if environment[Supervisor.workerVariable] != nil, ListeningSocket.isListeningSocket(0) {
-                // A worker started by a supervisor: the socket is on fd 0, whatever the arguments say.
-                var configuration = FastCGIServerConfiguration(address: .inherited(fd: 0))
-                try options.apply(to: &configuration, environment: environment)
-                configuration.scoreboard = Scoreboard.inherited(environment: environment)
-                configuration.masterPID = getppid()
-                let channel = WorkerChannel.inherited(environment: environment)
-                var workerLogger = logger
-                workerLogger[metadataKey: "worker"] = "\(getpid())"
-                exit(await serve(configuration, responder: responder, logger: workerLogger, master: channel))
-            } else if let processes = try options.processCount(environment: environment) {
-                let configuration: FastCGIServerConfiguration
-                if let given = try options.configuration(environment: environment) {
-                    configuration = given
-                } else if let inherited = Self.inheritedSocket(environment: environment) {
-                    var fromParent = FastCGIServerConfiguration(address: .inherited(fd: inherited))
-                    try options.apply(to: &fromParent, environment: environment)
-                    configuration = fromParent
-                } else {
+            // A worker started by a supervisor serves the socket on its fd 0, whatever the arguments say.
+            let worker = environment[Supervisor.workerVariable] != nil && ListeningSocket.isListeningSocket(0)
+            let processes = worker ? nil : try options.processCount(environment: environment)
+            // The one configuration this process serves with: the options over an address (the one named, else the
+            // socket the process was started with).
+            var address: ListenAddress? = worker ? .inherited(fd: 0) : try options.listenAddress(environment: environment)
+            if address == nil { address = Self.inheritedSocket(environment: environment).map { .inherited(fd: $0) } }
+            guard let address else {
+                if processes != nil {
                     throw ServerError(.invalidOption, "--processes needs a socket: --listen, --socket or --port, or one on fd 0 (spawn-fcgi).")
                 }
+                Self.printUsage(arguments)
+            }
+            var configuration = FastCGIServerConfiguration(address: address)
+            try options.apply(to: &configuration, environment: environment)
+            if !worker, processes == nil, ServerOptions.given(options.maxMemory, "--max-memory", environment, "ROUTE_HANDLERS_MAX_MEMORY") != nil {
+                logger.warning("--max-memory needs a master (--processes); ignored")
+            }
+            if worker {
+                configuration.scoreboard = Scoreboard.inherited(environment: environment)
+                configuration.masterPID = getppid()
+                var workerLogger = logger
+                workerLogger[metadataKey: "worker"] = "\(getpid())"
+                exit(await serve(configuration, responder: responder, logger: workerLogger, master: WorkerChannel.inherited(environment: environment)))
+            } else if let processes {
                 let settings = try options.supervisorSettings(processes: processes, configuration: configuration, environment: environment)
                 exit(try supervise(configuration, settings: settings, logger: logger))
-            } else if let configuration = try options.configuration(environment: environment) {
-                exit(await serve(configuration, responder: responder, logger: logger, master: nil))
-            } else if let inherited = Self.inheritedSocket(environment: environment) {
-                var configuration = FastCGIServerConfiguration(address: .inherited(fd: inherited))
-                try options.apply(to: &configuration, environment: environment)
-                exit(await serve(configuration, responder: responder, logger: logger, master: nil))
             } else {
-                let name = arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "app"
-                var usage = "\(name): a route-handlers application, served by a web server through FastCGI or CGI.\n\n"
-                usage += "Start it with a socket to listen on, for example:\n"
-                usage += "  \(name) --listen /run/\(name).sock --processes auto   (a unix socket, mode 0660; a master and a worker per CPU)\n"
-                usage += "  \(name) --listen 127.0.0.1:9000\n"
-                usage += "  spawn-fcgi -n -s /run/\(name).sock -- \(name) --processes auto\n"
-                usage += "or run it as a CGI script from a web server. '\(name) --help' lists every option.\n"
-                _ = CGIGateway.writeAll(Array(usage.utf8))
-                exit(64)
+                exit(await serve(configuration, responder: responder, logger: logger, master: nil))
             }
         } catch {
             Self.fail(error.message)
         }
-        exit(0)
+    }
+
+    /// Run from a terminal with no socket: what to type instead, exit status 64.
+    private static func printUsage(_ arguments: [String]) -> Never {
+        let name = arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "app"
+        var usage = "\(name): a route-handlers application, served by a web server through FastCGI or CGI.\n\n"
+        usage += "Start it with a socket to listen on, for example:\n"
+        usage += "  \(name) --listen /run/\(name).sock --processes auto   (a unix socket, mode 0660; a master and a worker per CPU)\n"
+        usage += "  \(name) --listen 127.0.0.1:9000\n"
+        usage += "  spawn-fcgi -n -s /run/\(name).sock -- \(name) --processes auto\n"
+        usage += "or run it as a CGI script from a web server. '\(name) --help' lists every option.\n"
+        _ = CGIGateway.writeAll(Array(usage.utf8))
+        exit(64)
     }
 
     /// Serves until a termination signal; returns the exit status. A supervised worker (`master` set) tells its

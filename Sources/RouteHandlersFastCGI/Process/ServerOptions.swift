@@ -134,53 +134,54 @@ public struct ServerOptions: ParsableArguments, Sendable {
             guard (0...65535).contains(port) else { throw ServerError(.invalidOption, "The port must be 0-65535.") }
             return .tcp(host: address ?? ListenAddress.defaultHost, port: port)
         }
-        if let listen = environment["ROUTE_HANDLERS_LISTEN"], !listen.isEmpty { return try ListenAddress(parsing: listen) }
+        if let listen = Self.given(nil, "--listen", environment, "ROUTE_HANDLERS_LISTEN") { return try ListenAddress(parsing: listen.text) }
         return nil
     }
 
+    /// Applies every option (else its environment variable) to `configuration`: each read through ``given``, so
+    /// that flags and variables share one syntax, one empty-value rule and one error text naming both.
     func apply(to configuration: inout FastCGIServerConfiguration, environment: [String: String]) throws(ServerError) {
-        if let mode = socketMode ?? environment["ROUTE_HANDLERS_SOCKET_MODE"] {
-            guard let value = UInt32(mode, radix: 8), value <= 0o777 else {
-                throw ServerError(.invalidOption, "Invalid socket mode \"\(mode)\": expected octal such as 0660.")
-            }
+        func given(_ option: String?, _ flag: String, _ variable: String) -> Given? {
+            Self.given(option, flag, environment, variable)
+        }
+        if let mode = given(socketMode, "--socket-mode", "ROUTE_HANDLERS_SOCKET_MODE") {
+            guard let value = UInt32(mode.text, radix: 8), value <= 0o777 else { throw mode.invalid("octal such as 0660") }
             configuration.socketMode = value
         }
-        configuration.socketOwner = socketOwner ?? environment["ROUTE_HANDLERS_SOCKET_OWNER"]
-        configuration.socketGroup = socketGroup ?? environment["ROUTE_HANDLERS_SOCKET_GROUP"]
-        let environmentThreads = try Self.integer(environment, "ROUTE_HANDLERS_IO_THREADS")
-        if let threads = ioThreads ?? environmentThreads {
-            guard (1...1024).contains(threads) else { throw ServerError(.invalidOption, "--io-threads must be 1-1024.") }
-            configuration.ioThreads = threads
+        configuration.socketOwner = given(socketOwner, "--socket-owner", "ROUTE_HANDLERS_SOCKET_OWNER")?.text
+        configuration.socketGroup = given(socketGroup, "--socket-group", "ROUTE_HANDLERS_SOCKET_GROUP")?.text
+        if let threads = given(ioThreads.map(String.init), "--io-threads", "ROUTE_HANDLERS_IO_THREADS") {
+            configuration.ioThreads = try threads.wholeNumber(in: 1...1024)
         }
-        if let size = maxBodySize ?? environment["ROUTE_HANDLERS_MAX_BODY_SIZE"] {
-            configuration.maxBodySize = try Self.byteCount(size)
+        if let size = given(maxBodySize, "--max-body-size", "ROUTE_HANDLERS_MAX_BODY_SIZE") {
+            configuration.maxBodySize = try size.byteCount()
         }
-        if let size = Self.setting(maxParamsSize, environment, "ROUTE_HANDLERS_MAX_PARAMS_SIZE") {
-            configuration.maxParamsSize = try Self.byteCount(size)
+        if let size = given(maxParamsSize, "--max-params-size", "ROUTE_HANDLERS_MAX_PARAMS_SIZE") {
+            configuration.maxParamsSize = try size.byteCount()
         }
-        if let text = Self.setting(shutdownTimeout, environment, "ROUTE_HANDLERS_SHUTDOWN_TIMEOUT") {
-            configuration.shutdownTimeout = try Self.duration(text, option: "--shutdown-timeout")
+        if let text = given(shutdownTimeout, "--shutdown-timeout", "ROUTE_HANDLERS_SHUTDOWN_TIMEOUT") {
+            configuration.shutdownTimeout = try text.duration()
         }
-        if let text = Self.setting(requestTimeout, environment, "ROUTE_HANDLERS_REQUEST_TIMEOUT") {
-            let limit = try Self.duration(text, option: "--request-timeout")
+        // 0 turns a limit off.
+        if let text = given(requestTimeout, "--request-timeout", "ROUTE_HANDLERS_REQUEST_TIMEOUT") {
+            let limit = try text.duration()
             configuration.requestTimeout = limit > .zero ? limit : nil
         }
-        if let text = Self.setting(requestTerminateTimeout, environment, "ROUTE_HANDLERS_REQUEST_TERMINATE_TIMEOUT") {
-            let limit = try Self.duration(text, option: "--request-terminate-timeout")
+        if let text = given(requestTerminateTimeout, "--request-terminate-timeout", "ROUTE_HANDLERS_REQUEST_TERMINATE_TIMEOUT") {
+            let limit = try text.duration()
             configuration.requestTerminateTimeout = limit > .zero ? limit : nil
         }
         if let soft = configuration.requestTimeout, let hard = configuration.requestTerminateTimeout, hard < soft {
             throw ServerError(.invalidOption, "--request-terminate-timeout must not be shorter than --request-timeout.")
         }
-        let environmentMaxRequests = try Self.integer(environment, "ROUTE_HANDLERS_MAX_REQUESTS")
-        if let count = maxRequests ?? environmentMaxRequests {
-            guard count >= 0 else { throw ServerError(.invalidOption, "--max-requests must not be negative.") }
-            configuration.maxRequests = count > 0 ? count : nil
+        if let count = given(maxRequests.map(String.init), "--max-requests", "ROUTE_HANDLERS_MAX_REQUESTS") {
+            let value = try count.wholeNumber(in: 0...Int.max)
+            configuration.maxRequests = value > 0 ? value : nil
         }
         try applyObservability(to: &configuration, environment: environment)
-        if let clients = Self.setting(allowedClients, environment, "FCGI_WEB_SERVER_ADDRS") {
+        if let clients = given(allowedClients, "--allowed-clients", "FCGI_WEB_SERVER_ADDRS") {
             // Checked here, so that a master reports a bad entry once instead of its workers failing in a loop.
-            let list = try ClientAllowList(parsing: clients, option: "--allowed-clients (FCGI_WEB_SERVER_ADDRS)")
+            let list = try ClientAllowList(parsing: clients.text, option: clients.names)
             configuration.allowedClients = list?.entries
         }
     }
@@ -188,41 +189,18 @@ public struct ServerOptions: ParsableArguments, Sendable {
     /// How many worker processes a master supervises; `nil` when neither `--processes` nor
     /// `ROUTE_HANDLERS_PROCESSES` is given, and the process serves alone.
     func processCount(environment: [String: String]) throws(ServerError) -> Int? {
-        guard let text = Self.setting(processes, environment, "ROUTE_HANDLERS_PROCESSES") else { return nil }
-        return try Self.processCount(text)
+        guard let given = Self.given(processes, "--processes", environment, "ROUTE_HANDLERS_PROCESSES") else { return nil }
+        return try Self.processCount(given)
     }
 
     /// The master's settings, for `processes` workers.
     func supervisorSettings(processes: Int, configuration: FastCGIServerConfiguration, environment: [String: String]) throws(ServerError) -> Supervisor.Settings {
         var settings = Supervisor.Settings(processes: processes)
         settings.shutdownTimeout = configuration.shutdownTimeout
-        if let size = Self.setting(maxMemory, environment, "ROUTE_HANDLERS_MAX_MEMORY") {
-            let bytes = try Self.byteCount(size)
+        if let size = Self.given(maxMemory, "--max-memory", environment, "ROUTE_HANDLERS_MAX_MEMORY") {
+            let bytes = try size.byteCount()
             settings.maxMemory = bytes > 0 ? bytes : nil
         }
         return settings
-    }
-
-    private static func integer(_ environment: [String: String], _ name: String) throws(ServerError) -> Int? {
-        guard let text = environment[name], !text.isEmpty else { return nil }
-        guard let value = Int(text) else { throw ServerError(.invalidOption, "\(name) must be a whole number, not \"\(text)\".") }
-        return value
-    }
-
-    /// `10m`, `512k`, `1g` or a plain byte count (nginx's size syntax).
-    static func byteCount(_ text: String) throws(ServerError) -> Int {
-        let lower = text.lowercased()
-        let multiplier: Int
-        var digits = Substring(lower)
-        switch lower.last {
-        case "k": multiplier = 1024; digits = digits.dropLast()
-        case "m": multiplier = 1024 * 1024; digits = digits.dropLast()
-        case "g": multiplier = 1024 * 1024 * 1024; digits = digits.dropLast()
-        default: multiplier = 1
-        }
-        guard let value = Int(digits), value >= 0, value <= Int.max / multiplier else {
-            throw ServerError(.invalidOption, "Invalid size \"\(text)\": expected bytes or a number with k, m or g.")
-        }
-        return value * multiplier
     }
 }

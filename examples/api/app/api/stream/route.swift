@@ -9,7 +9,7 @@ func GET() -> Response {
             if index > 1 { try await Task.sleep(for: .milliseconds(100)) }
             let line = Progress(index: index, total: 5, square: index * index)
             // If the client has gone away, write throws and the handler stops here.
-            try await writer.write(try JSONBody.encode(line) + [UInt8(ascii: "\n")])
+            try await writer.writeJSONLine(line)
         }
     }
 }
