@@ -41,55 +41,39 @@ public struct FormData: Sendable, Hashable {
         public func text() -> String { String(decoding: bytes, as: UTF8.self) }
     }
 
+    private var store: OrderedPairs<Value>
+
     /// The entries in the order they were sent.
-    public var entries: [(name: String, value: Value)]
+    public var entries: [(name: String, value: Value)] {
+        get { store.pairs }
+        set { store.pairs = newValue }
+    }
 
     public init(_ entries: [(name: String, value: Value)] = []) {
-        self.entries = entries
+        store = OrderedPairs(entries)
     }
 
     /// The first value for `name`.
-    public func get(_ name: String) -> Value? {
-        entries.first { $0.name == name }?.value
-    }
+    public func get(_ name: String) -> Value? { store.first(name) }
 
     /// Every value for `name`, in order.
-    public func getAll(_ name: String) -> [Value] {
-        entries.compactMap { $0.name == name ? $0.value : nil }
-    }
+    public func getAll(_ name: String) -> [Value] { store.all(name) }
 
-    public func has(_ name: String) -> Bool {
-        entries.contains { $0.name == name }
-    }
+    public func has(_ name: String) -> Bool { store.contains(name) }
 
     /// The first text value for `name` (files are skipped).
     public func string(_ name: String) -> String? {
-        entries.lazy.compactMap { $0.name == name ? $0.value.text : nil }.first
+        store.all(name).lazy.compactMap(\.text).first
     }
 
     /// The first file for `name` (text values are skipped).
     public func file(_ name: String) -> File? {
-        entries.lazy.compactMap { $0.name == name ? $0.value.file : nil }.first
+        store.all(name).lazy.compactMap(\.file).first
     }
 
-    public mutating func append(_ name: String, _ value: String) {
-        entries.append((name, .text(value)))
-    }
+    public mutating func append(_ name: String, _ value: String) { store.append(name, .text(value)) }
 
-    public mutating func append(_ name: String, _ file: File) {
-        entries.append((name, .file(file)))
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.entries.elementsEqual(rhs.entries) { $0.name == $1.name && $0.value == $1.value }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        for entry in entries {
-            hasher.combine(entry.name)
-            hasher.combine(entry.value)
-        }
-    }
+    public mutating func append(_ name: String, _ file: File) { store.append(name, .file(file)) }
 }
 
 extension FormData: Sequence {

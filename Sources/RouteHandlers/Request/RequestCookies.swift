@@ -16,12 +16,13 @@ public struct RequestCookies: Sendable, Hashable {
         }
     }
 
+    private var store = OrderedPairs<String>()
+
     /// Every cookie, in the order sent; a name may appear more than once (cookies set for different paths).
-    public private(set) var all: [Cookie]
+    public var all: [Cookie] { store.pairs.map { Cookie(name: $0.name, value: $0.value) } }
 
     /// Parses the values of one or more `Cookie` headers.
     public init(headerValues: some Sequence<String>) {
-        all = []
         for header in headerValues {
             for piece in header.split(separator: ";", omittingEmptySubsequences: true).flatMap(Self.splitJoinedHeaders) {
                 guard let equals = piece.firstIndex(of: "=") else { continue }
@@ -31,7 +32,7 @@ public struct RequestCookies: Sendable, Hashable {
                 if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
                     value = value.dropFirst().dropLast()
                 }
-                all.append(Cookie(name: String(name), value: Self.decode(value)))
+                store.append(String(name), Self.decode(value))
             }
         }
     }
@@ -42,21 +43,15 @@ public struct RequestCookies: Sendable, Hashable {
     }
 
     /// The first value sent for `name`.
-    public func get(_ name: String) -> String? {
-        all.first { $0.name == name }?.value
-    }
+    public func get(_ name: String) -> String? { store.first(name) }
 
     /// Every value sent for `name`, in order.
-    public func getAll(_ name: String) -> [String] {
-        all.compactMap { $0.name == name ? $0.value : nil }
-    }
+    public func getAll(_ name: String) -> [String] { store.all(name) }
 
-    public func has(_ name: String) -> Bool {
-        all.contains { $0.name == name }
-    }
+    public func has(_ name: String) -> Bool { store.contains(name) }
 
-    public var count: Int { all.count }
-    public var isEmpty: Bool { all.isEmpty }
+    public var count: Int { store.count }
+    public var isEmpty: Bool { store.isEmpty }
 
     /// Apache and Caddy join two `Cookie` headers into one with `", "`; a cookie value cannot hold a comma
     /// (RFC 6265's cookie-octet), so `", "` followed by `name=` starts another cookie.

@@ -106,43 +106,48 @@ struct StatusReport {
         return out
     }
 
+    /// The `?json` page, through the encoder every JSON answer uses (keys sorted, so the page is the same from
+    /// one request to the next): FPM's field names, times as unix seconds, `?full` adding `processes`.
     func json(full: Bool) -> String {
-        func object(_ fields: [(String, Value)]) -> String {
-            "{" + fields.map { name, value in
-                let rendered: String
-                switch value {
-                case .text(let text): rendered = Self.jsonString(text)
-                case .number(let number): rendered = String(number)
-                case .decimal(let number): rendered = Self.twoDecimals(number)
-                case .time(let time): rendered = String(time)
-                }
-                return Self.jsonString(name) + ":" + rendered
-            }.joined(separator: ",") + "}"
-        }
-        var out = object(poolFields)
-        if full {
-            out.removeLast()
-            out += ",\"processes\":[" + snapshot.workers.map { object(workerFields($0)) }.joined(separator: ",") + "]}"
-        }
-        return out
+        let page = JSONPage(fields: poolFields, processes: full ? snapshot.workers.map(workerFields) : nil)
+        return (try? String(decoding: JSONBody.encode(page), as: UTF8.self)) ?? "{}"
     }
 
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    private struct JSONPage: Encodable {
+        let fields: [(String, Value)]
+        let processes: [[(String, Value)]]?
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        struct Object: Encodable {
+            let fields: [(String, Value)]
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Key.self)
+                for (name, value) in fields {
+                    let key = Key(stringValue: name)
+                    switch value {
+                    case .text(let text): try container.encode(text, forKey: key)
+                    case .number(let number): try container.encode(number, forKey: key)
+                    case .decimal(let number): try container.encode((number * 100).rounded() / 100, forKey: key)
+                    case .time(let time): try container.encode(time, forKey: key)
+                    }
+                }
             }
         }
-        return out + "\""
+
+        func encode(to encoder: any Encoder) throws {
+            try Object(fields: fields).encode(to: encoder)
+            if let processes {
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(processes.map(Object.init), forKey: Key(stringValue: "processes"))
+            }
+        }
     }
 
     func html(full: Bool) -> String {

@@ -58,22 +58,24 @@ struct ListeningSocket: Sendable {
     }
 
     private static func openUnix(path: String, options: UnixOptions, backlog: Int32) throws(ServerError) -> ListeningSocket {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        let capacity = MemoryLayout.size(ofValue: sockaddr_un().sun_path)
         guard path.utf8.count < capacity else {
             throw ServerError(.invalidOption, "Socket path \(path) is longer than the \(capacity - 1) bytes a unix socket allows.")
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            buffer.copyBytes(from: path.utf8)
-            buffer[path.utf8.count] = 0
-        }
-        try removeStaleSocket(at: path, address: address)
+        try removeStaleSocket(at: path, address: unixAddress(path))
+        // Bound and listening under a name of its own first, then linked to `path`: the socket appears only once
+        // it accepts, so a web server started at the same time never meets a socket that refuses (bind creates
+        // the file before listen), and link, unlike rename, fails if another server took the path meanwhile.
+        // A path too long for the extra suffix is bound directly.
+        let staging = path + ".\(getpid()).new"
+        let bindPath = staging.utf8.count < capacity ? staging : path
+        if bindPath != path { unlink(bindPath) }
 
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw systemError(.socketFailed, "Cannot create a unix socket") }
         // Create the file with no access for others, then open it up to the configured mode: no window in
         // which the socket is wider open than asked.
+        var address = unixAddress(bindPath)
         let previousMask = umask(0o177)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
@@ -85,15 +87,33 @@ struct ListeningSocket: Sendable {
             throw error
         }
         do throws(ServerError) {
-            guard chmod(path, options.mode) == 0 else { throw systemError(.socketFailed, "Cannot set mode of \(path)") }
-            try changeOwner(path: path, owner: options.owner, group: options.group)
+            guard chmod(bindPath, options.mode) == 0 else { throw systemError(.socketFailed, "Cannot set mode of \(path)") }
+            try changeOwner(path: bindPath, owner: options.owner, group: options.group)
             guard listen(fd, backlog) == 0 else { throw systemError(.socketFailed, "Cannot listen on \(path)") }
+            if bindPath != path {
+                guard link(bindPath, path) == 0 else {
+                    throw systemError(
+                        errno == EEXIST ? .addressInUse : .socketFailed,
+                        errno == EEXIST ? "Cannot listen on \(path): another server took the path meanwhile" : "Cannot listen on \(path)")
+                }
+                unlink(bindPath)
+            }
         } catch {
-            unlink(path)
+            unlink(bindPath)
             _ = Glibc.close(fd)
             throw error
         }
         return ListeningSocket(fd: fd, address: .unix(path: path), ownedPath: path)
+    }
+
+    private static func unixAddress(_ path: String) -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            buffer.copyBytes(from: path.utf8)
+            buffer[path.utf8.count] = 0
+        }
+        return address
     }
 
     /// A socket file left by a process that died is replaced; one that a live server answers on, or a file
