@@ -41,11 +41,41 @@ let routeHandlersCLI = productsDirectory + "/route-handlers"
         let test = try String(contentsOfFile: directory.file("shop/Tests/shop-apiTests/HelloTests.swift"), encoding: .utf8)
         #expect(test.contains("@testable import shop_api"))
         for file in ["Sources/shop-api/main.swift", "Sources/shop-api/app/api/hello/route.swift", "deploy/nginx.conf",
-                     "deploy/shop-api.service", ".gitignore", "README.md"] {
+                     "deploy/shop-api.service", "deploy/shop-api.socket", ".gitignore", "README.md"] {
             #expect(FileManager.default.fileExists(atPath: directory.file("shop/" + file)), "\(file)")
         }
         let ignore = try String(contentsOfFile: directory.file("shop/.gitignore"), encoding: .utf8)
         #expect(ignore.contains(".build*/") && ignore.contains("Package.resolved"))
+    }
+
+    /// The systemd units `new` writes (and the copies for the example in deploy/): systemd-analyze accepts them,
+    /// and the service is socket-activated, notify-reload, and confined.
+    @Test func theSystemdUnitsVerifyAndTheExamplesCopiesMatch() async throws {
+        let directory = try TemporaryDirectory()
+        let result = try await runCommand(routeHandlersCLI, ["new", directory.file("app"), "--name", "example-api"])
+        #expect(result.status == 0, "\(result.error)")
+        let service = try String(contentsOfFile: directory.file("app/deploy/example-api.service"), encoding: .utf8)
+        let socket = try String(contentsOfFile: directory.file("app/deploy/example-api.socket"), encoding: .utf8)
+        #expect(try String(contentsOfFile: repositoryRoot + "/deploy/example-api.service", encoding: .utf8) == service)
+        #expect(try String(contentsOfFile: repositoryRoot + "/deploy/example-api.socket", encoding: .utf8) == socket)
+        for line in ["Type=notify-reload", "NotifyAccess=main", "Requires=example-api.socket", "NoNewPrivileges=yes", "ProtectSystem=strict",
+                     "SystemCallFilter=@system-service", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "WatchdogSec="] {
+            #expect(service.contains(line), "\(line)")
+        }
+        #expect(socket.contains("ListenStream=/run/example-api/example-api.sock") && socket.contains("SocketGroup=www-data"))
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else { return }
+        // verify checks that ExecStart= exists: point it at a binary that does.
+        let units = directory.file("units")
+        try FileManager.default.createDirectory(atPath: units, withIntermediateDirectories: true)
+        try service.replacingOccurrences(of: "/usr/local/bin/example-api", with: routeHandlersCLI)
+            .write(toFile: units + "/example-api.service", atomically: false, encoding: .utf8)
+        try socket.write(toFile: units + "/example-api.socket", atomically: false, encoding: .utf8)
+        let verify = try await runCommand(
+            "/usr/bin/systemd-analyze", ["verify", units + "/example-api.socket", units + "/example-api.service"], seconds: 60)
+        #expect(verify.status == 0, "\(verify.error)")
+        // systemd < 253 warns that it does not know notify-reload (and keeps the Type=notify before it); nothing else.
+        let complaints = verify.error.split(separator: "\n").filter { !$0.contains("notify-reload") }
+        #expect(complaints.isEmpty, "\(complaints)")
     }
 
     @Test func diagnosticsFilterNamesTheRouteFile() async throws {

@@ -111,9 +111,9 @@ public struct Application: Sendable {
                 exit(await serve(configuration, responder: responder, logger: workerLogger, master: WorkerChannel.inherited(environment: environment)))
             } else if let processes {
                 let settings = try options.supervisorSettings(processes: processes, configuration: configuration, environment: environment)
-                exit(try supervise(configuration, settings: settings, logger: logger))
+                exit(try supervise(configuration, settings: settings, environment: environment, logger: logger))
             } else {
-                exit(await serve(configuration, responder: responder, logger: logger, master: nil))
+                exit(await serve(configuration, responder: responder, logger: logger, master: nil, notifier: SystemdNotifier(environment: environment)))
             }
         } catch {
             Self.fail(error.message)
@@ -136,7 +136,8 @@ public struct Application: Sendable {
     /// Serves until a termination signal; returns the exit status. A supervised worker (`master` set) tells its
     /// master when it accepts connections and when it wants replacing, and stops if the master goes away.
     private func serve(
-        _ configuration: FastCGIServerConfiguration, responder: any HTTPResponder, logger: Logger, master: WorkerChannel?
+        _ configuration: FastCGIServerConfiguration, responder: any HTTPResponder, logger: Logger, master: WorkerChannel?,
+        notifier: SystemdNotifier? = nil
     ) async -> Int32 {
         // Signal dispositions before the server starts its threads.
         let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGUSR1])
@@ -172,6 +173,7 @@ public struct Application: Sendable {
                 return
             }
             logger.info("Received \(SignalHandler.name(signal)); shutting down gracefully")
+            notifier?.stopping(status: "Shutting down gracefully (\(SignalHandler.name(signal)))")
             lifecycle.shutdown()
         }
         if let master {
@@ -181,6 +183,8 @@ public struct Application: Sendable {
             }
             master.send(.ready)
         }
+        // Serving alone under systemd (Type=notify): the socket is open and the loops start with run().
+        notifier?.ready(status: "Serving on \(server.boundAddress)")
         do {
             try await lifecycle.run()
         } catch {
@@ -191,7 +195,9 @@ public struct Application: Sendable {
         return server.limits.isStuck.load(ordering: .relaxed) ? 75 : 0
     }
 
-    private func supervise(_ configuration: FastCGIServerConfiguration, settings: Supervisor.Settings, logger: Logger) throws(ServerError) -> Int32 {
+    private func supervise(
+        _ configuration: FastCGIServerConfiguration, settings: Supervisor.Settings, environment: [String: String], logger: Logger
+    ) throws(ServerError) -> Int32 {
         let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGUSR1])
         // The workers open the logs: a path they cannot open is reported here, once, not by a crash loop.
         for path in [configuration.accessLog, configuration.slowlog].compactMap({ $0 }) where path != "-" {
@@ -207,7 +213,9 @@ public struct Application: Sendable {
             configuration.address,
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: configuration.backlog)
-        return Supervisor(settings: settings, listener: listener, logger: logger).run(signals: signals)
+        var supervisor = Supervisor(settings: settings, listener: listener, logger: logger)
+        supervisor.notifier = SystemdNotifier(environment: environment)
+        return supervisor.run(signals: signals)
     }
 
     /// Idle kept-alive connections cost no thread here, so nginx may keep hundreds per worker; each is a

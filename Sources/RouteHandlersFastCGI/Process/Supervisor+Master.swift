@@ -24,6 +24,10 @@ extension Supervisor {
         var nextMemoryCheck = ContinuousClock.now
         /// Called once, when stopping begins (closes the listening socket).
         var onStop: () -> Void = {}
+        /// systemd's notification socket (`Type=notify-reload`), and what it has been told.
+        var notifier: SystemdNotifier?
+        var announcedReady = false
+        var nextWatchdog = ContinuousClock.now
 
         init(settings: Settings, launcher: WorkerLauncher, signalPipe: Int32, logger: Logger) {
             self.settings = settings
@@ -45,6 +49,7 @@ extension Supervisor {
                 checkDeadlines()
                 finishReplacementAfterProbation()
                 checkMemory()
+                notifyServiceManager()
             }
         }
 
@@ -70,6 +75,7 @@ extension Supervisor {
             if settings.maxMemory != nil { next = min(next, nextMemoryCheck) }
             if !stopping, nextSpawn > .now { next = min(next, nextSpawn) }
             if let forceKillAt { next = min(next, forceKillAt) }
+            if notifier?.watchdogInterval != nil { next = min(next, nextWatchdog) }
             if let ends = current?.probationEnds { next = min(next, ends) }
             for worker in workers.values {
                 switch worker.state {
@@ -143,6 +149,7 @@ extension Supervisor {
                 }
                 stopSignal = number
                 stopping = true
+                notifier?.stopping(status: "Stopping \(workers.count) worker(s) gracefully (\(SignalHandler.name(number)))")
                 onStop()
                 queue.removeAll()
                 current = nil
@@ -222,6 +229,37 @@ extension Supervisor {
         func retire(_ worker: Worker) {
             worker.state = .retiring(killAt: .now + settings.shutdownTimeout + .seconds(5))
             worker.signal(SIGQUIT)
+        }
+    }
+}
+
+/// What the master tells systemd (see ``SystemdNotifier``), after each round of events.
+extension Supervisor.Master {
+    /// The pool's counts, as `STATUS=` shows them in `systemctl status`.
+    var statusText: String {
+        let serving = workers.values.filter(\.isServing).count
+        let starting = workers.values.filter(\.isPlainStarting).count
+        var text = "\(serving) of \(settings.processes) worker(s) serving"
+        if starting > 0 { text += ", \(starting) starting" }
+        if current != nil || !queue.isEmpty { text += ", replacing one at a time" }
+        return text
+    }
+
+    /// `READY=1` once every worker accepts connections (the first time), `STATUS=` when the counts change,
+    /// `WATCHDOG=1` when due.
+    func notifyServiceManager() {
+        guard let notifier else { return }
+        if let interval = notifier.watchdogInterval, ContinuousClock.now >= nextWatchdog {
+            notifier.watchdog()
+            nextWatchdog = .now + interval
+        }
+        guard !stopping else { return }
+        if !announcedReady {
+            guard workers.values.filter(\.isServing).count >= settings.processes else { return }
+            announcedReady = true
+            notifier.ready(status: statusText)
+        } else {
+            notifier.status(statusText)
         }
     }
 }

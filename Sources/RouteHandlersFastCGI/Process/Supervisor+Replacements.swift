@@ -18,6 +18,8 @@ extension Supervisor.Master {
         // Every worker not on its way out, a replacement still starting included: it may run the old build.
         let old = workers.values.filter { !$0.isRetiring }.sorted { $0.started < $1.started }
         logger.info("Received \(SignalHandler.name(signal)); reloading \(old.count) worker(s) from \(launcher.executable), one at a time")
+        notifier?.reloading(status: "Reloading \(old.count) worker(s) from \(launcher.executable), one at a time")
+        if old.isEmpty { notifier?.ready(status: statusText) }
         for worker in old {
             queue.removeAll { $0.old == worker.pid }
             worker.queued = true
@@ -65,6 +67,7 @@ extension Supervisor.Master {
         }
         if replacement.isReload, !queue.contains(where: \.isReload) {
             logger.info("Reload complete: \(settings.processes) worker(s) now run \(launcher.executable)")
+            notifier?.ready(status: "Reloaded: \(statusText)")
         }
     }
 
@@ -75,6 +78,7 @@ extension Supervisor.Master {
             queue.removeAll(where: \.isReload)
             for item in skipped + [replacement] { workers[item.old]?.queued = false }
             logger.error("Reload aborted: \(reason); the old workers keep serving (\(launcher.executable))")
+            notifier?.reloadFailed(status: "Reload aborted: \(reason); the old workers keep serving")
         } else {
             workers[replacement.old]?.queued = false
             logger.error("Could not replace worker \(replacement.old) (\(replacement.reason)): \(reason); it keeps serving")

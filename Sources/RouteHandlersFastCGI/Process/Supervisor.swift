@@ -43,6 +43,8 @@ struct Supervisor {
     let settings: Settings
     let listener: ListeningSocket
     let logger: Logger
+    /// systemd's notification socket, when the master runs as a `Type=notify` service.
+    var notifier: SystemdNotifier?
 
     /// Runs until a termination signal and the workers' exit; returns the exit status.
     func run(signals: SignalHandler) -> Int32 {
@@ -68,6 +70,7 @@ struct Supervisor {
         let master = Master(
             settings: settings, launcher: WorkerLauncher(executable: executable, listener: listener.fd, scoreboard: settings.scoreboard?.fd),
             signalPipe: ends[0], logger: logger)
+        master.notifier = notifier
         logger.info("Supervising \(settings.processes) worker process(es) of \(executable) on \(listener.address)")
         // Stopping, the master closes its listener first: once the workers have closed theirs, a new connection
         // is refused (nginx tries another upstream) instead of waiting in a backlog nobody accepts from.

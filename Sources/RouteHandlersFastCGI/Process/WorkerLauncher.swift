@@ -64,9 +64,12 @@ struct WorkerLauncher {
         return .success(Started(pid: pid, control: ends[0]))
     }
 
-    /// The master's environment, marked as a worker's; systemd's socket-activation variables are the master's.
+    /// The master's environment, marked as a worker's; systemd's socket-activation and notification variables are
+    /// the master's.
     private static func workerEnvironment() -> [String] {
-        let dropped = [Supervisor.workerVariable, WorkerChannel.variable, Scoreboard.variable, "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"]
+        let dropped =
+            [Supervisor.workerVariable, WorkerChannel.variable, Scoreboard.variable, "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"]
+            + SystemdNotifier.variables
         var result = ["\(Supervisor.workerVariable)=1", "\(WorkerChannel.variable)=\(WorkerChannel.fd)"]
         var cursor = environ
         while let entry = cursor.pointee {

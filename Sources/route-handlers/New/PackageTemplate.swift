@@ -30,7 +30,8 @@ struct PackageTemplate {
             ("Sources/\(name)/app/api/hello/route.swift", helloRoute),
             ("Tests/\(name)Tests/HelloTests.swift", helloTests),
             ("deploy/nginx.conf", nginxServerBlock),
-            ("deploy/\(name).service", systemdUnit),
+            ("deploy/\(name).service", systemdService),
+            ("deploy/\(name).socket", systemdSocket),
             (".sourcekit-lsp/config.json", sourceKitLSPConfig),
             (".gitignore", ".DS_Store\n.build*/\n.swiftpm/\nPackage.resolved\n"),
             ("README.md", readme),
@@ -154,7 +155,7 @@ struct PackageTemplate {
     var nginxServerBlock: String {
         """
         # nginx in front of \(name): copy to /etc/nginx/conf.d/\(name).conf, set server_name, reload nginx.
-        # The app listens on the socket deploy/\(name).service creates.
+        # The app listens on the socket deploy/\(name).socket holds.
 
         upstream \(moduleName)_app {
             server unix:/run/\(name)/\(name).sock;
@@ -180,30 +181,84 @@ struct PackageTemplate {
         """
     }
 
-    var systemdUnit: String {
+    /// The service: the master and a worker per CPU on the socket `systemdSocket` holds, telling systemd when it
+    /// is ready and when a reload is done (sd_notify), confined as systemd recommends for a network daemon.
+    var systemdService: String {
         """
-        # \(name) under systemd: copy the release build to /usr/local/bin/\(name) and this file to
-        # /etc/systemd/system/\(name).service, then `systemctl enable --now \(name)`.
+        # \(name) under systemd: copy the release build to /usr/local/bin/\(name), this file to
+        # /etc/systemd/system/\(name).service and \(name).socket beside it, then `systemctl enable --now \(name).socket`.
         [Unit]
         Description=\(name) (swift-route-handlers app)
-        After=network.target
+        Documentation=https://github.com/swift-route-handlers/swift-route-handlers
+        Requires=\(name).socket
+        After=\(name).socket network.target
 
         [Service]
-        # One worker process per CPU on one socket, supervised and restarted if they die. Graceful stop on SIGTERM:
-        # requests in flight finish (up to --shutdown-timeout seconds); `systemctl reload` swaps in a new build.
-        ExecStart=/usr/local/bin/\(name) --listen /run/\(name)/\(name).sock --socket-group www-data --processes auto
+        # Readiness and reloads through sd_notify: `systemctl start` returns once every worker accepts, and
+        # `systemctl reload` (SIGHUP: a chain reload, one worker at a time) once the new workers serve, or with the
+        # reason in `systemctl status` when the reload was aborted and the old workers kept serving.
+        # systemd < 253 (Debian 12) does not know notify-reload and keeps Type=notify, where ExecReload= is what
+        # reload runs; newer systemd sends SIGHUP itself, and the master ignores the second one during a reload.
+        Type=notify
+        Type=notify-reload
         ExecReload=/bin/kill -HUP $MAINPID
-        RuntimeDirectory=\(name)
+        NotifyAccess=main
+        # The socket comes from \(name).socket (LISTEN_FDS): it stays open across restarts, so a restart refuses no
+        # connection (they wait in its backlog). Graceful stop on SIGTERM: requests in flight finish.
+        ExecStart=/usr/local/bin/\(name) --processes auto
+        TimeoutStopSec=40
+        Restart=on-failure
+        WatchdogSec=30s
         WorkingDirectory=/var/lib/\(name)
         StateDirectory=\(name)
         DynamicUser=yes
-        SupplementaryGroups=www-data
-        Restart=on-failure
-        KillSignal=SIGTERM
-        TimeoutStopSec=40
+
+        # Confinement (systemd-analyze security \(name)).
+        NoNewPrivileges=yes
+        CapabilityBoundingSet=
+        AmbientCapabilities=
+        ProtectSystem=strict
+        ProtectHome=yes
+        PrivateTmp=yes
+        PrivateDevices=yes
+        ProtectProc=invisible
+        ProtectKernelTunables=yes
+        ProtectKernelModules=yes
+        ProtectKernelLogs=yes
+        ProtectControlGroups=yes
+        ProtectClock=yes
+        ProtectHostname=yes
+        RestrictNamespaces=yes
+        RestrictRealtime=yes
+        RestrictSUIDSGID=yes
+        LockPersonality=yes
+        RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+        SystemCallArchitectures=native
+        SystemCallFilter=@system-service
+        SystemCallErrorNumber=EPERM
+        UMask=0077
 
         [Install]
         WantedBy=multi-user.target
+
+        """
+    }
+
+    /// The socket systemd holds for the service (socket activation): nginx (www-data) may connect.
+    var systemdSocket: String {
+        """
+        # The FastCGI socket of \(name), held by systemd: /etc/systemd/system/\(name).socket.
+        [Unit]
+        Description=\(name) FastCGI socket
+
+        [Socket]
+        ListenStream=/run/\(name)/\(name).sock
+        SocketMode=0660
+        SocketGroup=www-data
+        Backlog=1024
+
+        [Install]
+        WantedBy=sockets.target
 
         """
     }
@@ -232,8 +287,9 @@ struct PackageTemplate {
         `swift build`, completion, hover and jump-to-definition work for `RouteHandlers` in `route.swift`. Open this
         directory itself as the workspace folder.
 
-        Deploy: `swift build -c release`, then `deploy/\(name).service` (systemd, the supervisor with a worker
-        process per CPU on a unix socket) and `deploy/nginx.conf` (the nginx server block in front of it).
+        Deploy: `swift build -c release`, then `deploy/\(name).socket` and `deploy/\(name).service` (systemd: the socket,
+        and the supervisor with a worker process per CPU on it, `Type=notify-reload`) and `deploy/nginx.conf` (the
+        nginx server block in front of it).
 
         """
     }

@@ -13,13 +13,17 @@ final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var status: Int32?
 
-    /// Starts `executable` with `arguments`; `environment` replaces the environment when given.
-    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, logPrefix: String) throws {
+    /// Starts `executable` with `arguments`; `environment` replaces the environment when given; `stdin` is
+    /// /dev/null unless given (a listening socket, as spawn-fcgi and systemd hand one over).
+    init(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: Redirection = .path("/dev/null"),
+        logPrefix: String
+    ) throws {
         outputPath = logPrefix + ".out"
         errorPath = logPrefix + ".err"
         pid = try spawn(
             executable, arguments, environment: environment,
-            stdin: .path("/dev/null"), stdout: .path(outputPath), stderr: .path(errorPath))
+            stdin: stdin, stdout: .path(outputPath), stderr: .path(errorPath))
     }
 
     var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
