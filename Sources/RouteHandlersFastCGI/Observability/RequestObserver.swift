@@ -97,6 +97,11 @@ final class RequestObserver: Sendable {
     }
 
     /// SIGUSR1: open the log files again.
+    /// Adds one to a pool-wide counter of the scoreboard (refused and dropped connections, terminate-timeouts).
+    func count(_ field: Scoreboard.Pool) {
+        slot?.board.count(field)
+    }
+
     func reopenLogs() {
         accessLog?.file.reopen()
         slowLog?.file.reopen()

@@ -26,7 +26,25 @@ struct PoolSnapshot: Sendable {
         var count: UInt64 = 0
         var errors: UInt64 = 0
         var micros: UInt64 = 0
+        /// Requests per bucket of ``Scoreboard/durationBuckets`` (not cumulative; above the last: `count` less
+        /// their sum).
+        var buckets = [UInt64](repeating: 0, count: Scoreboard.durationBuckets.count)
+
+        mutating func add(_ other: RouteCount) {
+            count += other.count
+            errors += other.errors
+            micros += other.micros
+            for index in buckets.indices { buckets[index] += other.buckets[index] }
+        }
     }
+
+    /// The pool-wide counters of ``Scoreboard/Pool``.
+    var respawns: UInt64 = 0
+    var reloads: UInt64 = 0
+    var abortedReloads: UInt64 = 0
+    var terminateTimeouts: UInt64 = 0
+    var refusedConnections: UInt64 = 0
+    var droppedConnections: UInt64 = 0
 
     var startTime: Int
     var acceptedConnections: UInt64
@@ -67,6 +85,12 @@ extension Scoreboard {
             activeProcesses: 0, maxActiveProcesses: load(.maxActiveProcesses), activeRequests: 0,
             maxActiveRequests: load(.maxActiveRequests), maxChildrenReached: load(.maxChildrenReached),
             maxListenQueue: load(.maxListenQueue), workers: [], routes: [:])
+        result.respawns = load(.respawns)
+        result.reloads = load(.reloads)
+        result.abortedReloads = load(.abortedReloads)
+        result.terminateTimeouts = load(.terminateTimeouts)
+        result.refusedConnections = load(.refusedConnections)
+        result.droppedConnections = load(.droppedConnections)
         Self.addEntries(of: retiredTable, count: Layout.retiredEntries, to: &result.routes)
         for index in 0..<slotCount {
             let slot = slot(index)
@@ -89,10 +113,10 @@ extension Scoreboard {
         for index in 0..<count {
             let entry = entry(table, index)
             guard entry.keyLength > 0 else { break }
-            let key = PoolSnapshot.RouteKey(entry.key)
-            routes[key, default: .init()].count += rh_atomic_load(entry.count)
-            routes[key, default: .init()].errors += rh_atomic_load(entry.errors)
-            routes[key, default: .init()].micros += rh_atomic_load(entry.micros)
+            var count = PoolSnapshot.RouteCount(
+                count: rh_atomic_load(entry.count), errors: rh_atomic_load(entry.errors), micros: rh_atomic_load(entry.micros))
+            for bucket in count.buckets.indices { count.buckets[bucket] = rh_atomic_load(entry.bucket(bucket)) }
+            routes[PoolSnapshot.RouteKey(entry.key), default: .init()].add(count)
         }
     }
 
@@ -138,9 +162,7 @@ extension Scoreboard {
                 let entry = Self.entry(table, entryIndex)
                 guard entry.keyLength > 0 else { break }
                 guard let target = retiredEntry(for: entry.key) else { break }
-                rh_atomic_add(target.count, rh_atomic_load(entry.count))
-                rh_atomic_add(target.errors, rh_atomic_load(entry.errors))
-                rh_atomic_add(target.micros, rh_atomic_load(entry.micros))
+                target.add(entry)
             }
             memset(slot + 8, 0, Layout.slotSize - 8)
             rh_atomic_store(Self.word(slot, .pid), 0)
@@ -158,5 +180,33 @@ extension Scoreboard {
             if entry.key == key { return entry }
         }
         return nil
+    }
+}
+
+extension PoolSnapshot {
+    /// Every route's counts together: the pool's request durations.
+    var allRoutes: RouteCount {
+        routes.values.reduce(into: RouteCount()) { $0.add($1) }
+    }
+}
+
+extension PoolSnapshot.RouteCount {
+    /// The `q` quantile (0...1) of the durations, in microseconds, estimated from the buckets as Prometheus'
+    /// `histogram_quantile` does (linearly within the bucket it falls in; the last bound when above it); `nil`
+    /// without requests.
+    func quantile(_ q: Double) -> UInt64? {
+        guard count > 0 else { return nil }
+        let rank = q * Double(count)
+        var below: UInt64 = 0
+        for (index, inBucket) in buckets.enumerated() {
+            if Double(below + inBucket) >= rank, inBucket > 0 {
+                let lower = index == 0 ? 0 : Double(Scoreboard.durationBuckets[index - 1])
+                let upper = Double(Scoreboard.durationBuckets[index])
+                let within = max(0, rank - Double(below)) / Double(inBucket)
+                return UInt64((lower + (upper - lower) * within).rounded())
+            }
+            below += inBucket
+        }
+        return Scoreboard.durationBuckets.last
     }
 }

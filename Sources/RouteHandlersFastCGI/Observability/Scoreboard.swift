@@ -19,9 +19,11 @@ final class Scoreboard: @unchecked Sendable {
 
     enum Layout {
         static let headerSize = 4096
-        static let entrySize = 128
+        static let entrySize = 256
+        /// Where a route entry's key starts: after its four words and its duration buckets.
+        static let keyOffset = (4 + Scoreboard.durationBuckets.count) * 8
         /// Bytes of a route entry's key ("route\tmethod\tstatus"); longer keys are cut.
-        static let keyCapacity = entrySize - 32
+        static let keyCapacity = entrySize - keyOffset
         static let retiredEntries = 512
         static let slotEntries = 128
         static let slotHeaderSize = 512
@@ -38,6 +40,27 @@ final class Scoreboard: @unchecked Sendable {
     enum Pool: Int {
         case magic = 0, slotCount, startTime, maxActiveProcesses, maxActiveRequests, maxListenQueue
         case activeProcesses, activeRequests, retiredRequests, retiredSlowRequests, maxChildrenReached
+        /// Pool-wide counters: workers started again after exiting unexpectedly, reloads completed and aborted
+        /// (the master's); handlers past --request-terminate-timeout, peers the allow-list refused, connections
+        /// dropped for breaking the protocol (any worker's).
+        case respawns, reloads, abortedReloads, terminateTimeouts, refusedConnections, droppedConnections
+    }
+
+    /// The upper bounds of the request duration histogram's buckets, in microseconds: Prometheus' defaults
+    /// (5 ms to 10 s), extended down to 100 µs for a backend that answers in tens of microseconds.
+    static let durationBuckets: [UInt64] = [
+        100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000,
+        10_000_000,
+    ]
+
+    /// The bucket a duration falls in (`durationBuckets.count`: above the last bound, counted only by `+Inf`).
+    static func bucket(micros: UInt64) -> Int {
+        durationBuckets.firstIndex { micros <= $0 } ?? durationBuckets.count
+    }
+
+    /// Adds one to a pool-wide counter.
+    func count(_ field: Pool) {
+        rh_atomic_add(word(field), 1)
     }
 
     /// Word indices in a worker's slot.
@@ -129,7 +152,7 @@ final class Scoreboard: @unchecked Sendable {
 }
 
 /// A per-route counter in shared memory: key length (0: unused; set last), count, 5xx count, total microseconds,
-/// then the key bytes.
+/// a count per duration bucket (not cumulative), then the key bytes.
 struct RouteEntry {
     let base: UnsafeMutableRawPointer
 
@@ -141,17 +164,27 @@ struct RouteEntry {
     var count: UnsafeMutablePointer<UInt64> { word(1) }
     var errors: UnsafeMutablePointer<UInt64> { word(2) }
     var micros: UnsafeMutablePointer<UInt64> { word(3) }
+    /// Requests whose duration fell in bucket `index` of ``Scoreboard/durationBuckets`` (not cumulative).
+    func bucket(_ index: Int) -> UnsafeMutablePointer<UInt64> { word(4 + index) }
 
     var key: String {
         let length = min(keyLength, Scoreboard.Layout.keyCapacity)
-        return String(decoding: UnsafeRawBufferPointer(start: base + 32, count: length), as: UTF8.self)
+        return String(decoding: UnsafeRawBufferPointer(start: base + Scoreboard.Layout.keyOffset, count: length), as: UTF8.self)
+    }
+
+    /// Adds `other`'s counts to this entry's.
+    func add(_ other: RouteEntry) {
+        rh_atomic_add(count, rh_atomic_load(other.count))
+        rh_atomic_add(errors, rh_atomic_load(other.errors))
+        rh_atomic_add(micros, rh_atomic_load(other.micros))
+        for index in 0..<Scoreboard.durationBuckets.count { rh_atomic_add(bucket(index), rh_atomic_load(other.bucket(index))) }
     }
 
     /// Claims an unused entry for `key` (its bytes first, then the length that makes it visible).
     func claim(_ key: String) {
         let bytes = Array(key.utf8.prefix(Scoreboard.Layout.keyCapacity))
         bytes.withUnsafeBytes { source in
-            if let start = source.baseAddress { (base + 32).copyMemory(from: start, byteCount: source.count) }
+            if let start = source.baseAddress { (base + Scoreboard.Layout.keyOffset).copyMemory(from: start, byteCount: source.count) }
         }
         rh_atomic_store(word(0), UInt64(bytes.count))
     }

@@ -40,20 +40,34 @@ extension StatusReport {
             ("accepted_connections", "Requests accepted by the pool.", snapshot.acceptedConnections),
             ("max_children_reached", "Times the process manager wanted more workers than allowed (always 0: static).", snapshot.maxChildrenReached),
             ("slow_requests", "Requests that ran past --slowlog-timeout.", snapshot.slowRequests),
+            ("respawns", "Workers started again after one exited unexpectedly.", snapshot.respawns),
+            ("terminate_timeouts", "Handlers still running past --request-terminate-timeout.", snapshot.terminateTimeouts),
+            ("refused_connections", "Connections closed unread: the peer is not in --allowed-clients.", snapshot.refusedConnections),
+            ("dropped_connections", "Connections dropped for breaking the FastCGI protocol.", snapshot.droppedConnections),
         ]
         for (name, help, value) in counters {
             family("route_handlers_\(name)", "counter", help)
             sample("route_handlers_\(name)_total", pool, String(value))
         }
 
+        family("route_handlers_reloads", "counter", "Reloads (SIGHUP, SIGUSR2) by result: done, or aborted with the old workers serving.")
+        sample("route_handlers_reloads_total", pool + [("result", "done")], String(snapshot.reloads))
+        sample("route_handlers_reloads_total", pool + [("result", "aborted")], String(snapshot.abortedReloads))
+
         let routes = snapshot.routes.sorted { $0.key < $1.key }
         family("hb_requests", "counter", "Requests by route pattern, method and status.")
         for (key, count) in routes {
             sample("hb_requests_total", Self.labels(key, statusLabel: "http_response_status_code"), String(count.count))
         }
-        family("http_server_request_duration_seconds", "summary", "Time to answer requests.", unit: "seconds")
+        family("http_server_request_duration_seconds", "histogram", "Time to answer requests.", unit: "seconds")
         for (key, count) in routes {
             let labels = Self.labels(key, statusLabel: "http_response_status_code")
+            var cumulative: UInt64 = 0
+            for (bound, inBucket) in zip(Scoreboard.durationBuckets, count.buckets) {
+                cumulative += inBucket
+                sample("http_server_request_duration_seconds_bucket", labels + [("le", Self.bound(bound))], String(cumulative))
+            }
+            sample("http_server_request_duration_seconds_bucket", labels + [("le", "+Inf")], String(count.count))
             sample("http_server_request_duration_seconds_count", labels, String(count.count))
             sample("http_server_request_duration_seconds_sum", labels, Self.seconds(count.micros))
         }
@@ -74,6 +88,13 @@ extension StatusReport {
     static func seconds(_ micros: UInt64) -> String {
         let fraction = String(micros % 1_000_000)
         return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
+    }
+
+    /// A bucket bound in seconds, as OpenMetrics writes floats: `0.0001`, `0.25`, `1.0`.
+    static func bound(_ micros: UInt64) -> String {
+        var text = seconds(micros)
+        while text.hasSuffix("0"), !text.hasSuffix(".0") { text.removeLast() }
+        return text
     }
 
     static func escapeLabel(_ value: String) -> String {

@@ -41,7 +41,23 @@ struct StatusReport {
             ("slow requests", .number(snapshot.slowRequests)),
             ("active requests", .number(snapshot.activeRequests)),
             ("max active requests", .number(snapshot.maxActiveRequests)),
+        ] + latencyFields + [
+            ("respawns", .number(snapshot.respawns)),
+            ("reloads", .number(snapshot.reloads)),
+            ("aborted reloads", .number(snapshot.abortedReloads)),
+            ("terminate timeouts", .number(snapshot.terminateTimeouts)),
+            ("refused connections", .number(snapshot.refusedConnections)),
+            ("dropped connections", .number(snapshot.droppedConnections)),
         ]
+    }
+
+    /// The pool's tail latency since it started, in microseconds (as FPM's `request duration`), from the
+    /// duration histogram every worker adds to.
+    var latencyFields: [(String, Value)] {
+        let all = snapshot.allRoutes
+        return [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)].map { name, q in
+            ("request duration \(name)", .number(all.quantile(q) ?? 0))
+        }
     }
 
     /// FPM's per-process fields; `request duration` in microseconds, of the longest-running request (or the last

@@ -85,6 +85,8 @@ final class WorkerSlot: @unchecked Sendable {
         }
         if let entry {
             rh_atomic_add(entry.micros, micros)
+            let bucket = Scoreboard.bucket(micros: micros)
+            if bucket < Scoreboard.durationBuckets.count { rh_atomic_add(entry.bucket(bucket), 1) }
             if status >= 500 { rh_atomic_add(entry.errors, 1) }
             rh_atomic_add(entry.count, 1)
         }

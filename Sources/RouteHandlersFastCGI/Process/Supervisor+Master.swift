@@ -190,6 +190,7 @@ extension Supervisor {
                 return
             }
             logger.warning("Worker \(worker.pid) exited (\(Supervisor.describe(status))); starting another")
+            settings.scoreboard?.count(.respawns)
             // Workers that die at once over and over would otherwise spin: wait longer each time, as PHP-FPM does.
             let now = ContinuousClock.now
             recentExits = recentExits.filter { now - $0 < .seconds(10) } + [now]

@@ -68,6 +68,7 @@ extension Supervisor.Master {
         if replacement.isReload, !queue.contains(where: \.isReload) {
             logger.info("Reload complete: \(settings.processes) worker(s) now run \(launcher.executable)")
             notifier?.ready(status: "Reloaded: \(statusText)")
+            settings.scoreboard?.count(.reloads)
         }
     }
 
@@ -79,6 +80,7 @@ extension Supervisor.Master {
             for item in skipped + [replacement] { workers[item.old]?.queued = false }
             logger.error("Reload aborted: \(reason); the old workers keep serving (\(launcher.executable))")
             notifier?.reloadFailed(status: "Reload aborted: \(reason); the old workers keep serving")
+            settings.scoreboard?.count(.abortedReloads)
         } else {
             workers[replacement.old]?.queued = false
             logger.error("Could not replace worker \(replacement.old) (\(replacement.reason)): \(reason); it keeps serving")

@@ -179,6 +179,7 @@ public final class FastCGIServer: Service {
                 // Closed before anything is read: no record of it reaches the parser, and the loop goes on.
                 _ = Glibc.close(fd)
                 refusals.record(peer, allowList: allowList, logger: logger)
+                observer?.count(.refusedConnections)
                 continue
             }
             let id = nextConnectionID.add(1, ordering: .relaxed).newValue

@@ -101,6 +101,7 @@ extension FastCGIServer {
         let summaries = late.map { "\($0.summary), running for \(ResponseDeadline.describe(now - $0.started))" }
         logger.error(
             "A handler ignored cancellation and still runs past --request-terminate-timeout (\(ResponseDeadline.describe(limits.terminateAfter ?? .zero))): \(summaries.joined(separator: "; ")). This process stops taking connections and will be replaced.")
+        observer?.count(.terminateTimeouts)
         configuration.onRetire?(.stuck)
         for connection in late.filter({ !$0.answered }).map(\.connection) { connection.abandon() }
         shutdown()

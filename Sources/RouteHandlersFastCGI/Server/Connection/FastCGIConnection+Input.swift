@@ -88,6 +88,7 @@ extension FastCGIConnection {
         }
         writer?.resume()
         if let failure {
+            context.observer?.count(.droppedConnections)
             context.logger.warning("Dropped a FastCGI request from \(peer): \(failure)")
         }
         if hangUpLogged {
