@@ -60,7 +60,7 @@ package enum ResponseWriter {
     ///
     /// `Content-Length` is set from a fixed body (kept as given when answering HEAD, where the body is not sent);
     /// a streamed body gets `X-Accel-Buffering: no` so that nginx passes each chunk on at once.
-    static func head(of response: Response, method: HTTPRequest.Method) -> ResponseHead {
+    package static func head(of response: Response, method: HTTPRequest.Method) -> ResponseHead {
         let forbidsBody = response.status.code == 204 || response.status.code == 304
         var length: Int?
         if !forbidsBody, let bytes = response.body.bytes {

@@ -16,7 +16,7 @@ extension RequestObserver {
         guard configuration.statusPath != nil || configuration.pingPath != nil || configuration.accessLog != nil
             || configuration.slowlog != nil || metrics != nil || tracing != nil
         else { return nil }
-        let pool = String((CommandLine.arguments.first ?? "app").split(separator: "/").last ?? "app")
+        let pool = StatusPage.poolName
 
         var slot: WorkerSlot?
         var statusPage: StatusPage?

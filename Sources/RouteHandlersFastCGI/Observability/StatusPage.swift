@@ -16,6 +16,9 @@ struct StatusPage: Sendable {
     let listener: Int32
     let isTCP: Bool
 
+    /// FPM's `pool` for this process: its executable's name.
+    static var poolName: String { String((CommandLine.arguments.first ?? "app").split(separator: "/").last ?? "app") }
+
     enum Format {
         case text, json, openmetrics, html
     }

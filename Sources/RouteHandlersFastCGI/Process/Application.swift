@@ -104,6 +104,8 @@ public struct Application: Sendable {
                 logger.warning("--max-memory needs a master (--processes); ignored")
             }
             if worker {
+                // The master serves --status-listen.
+                configuration.statusListen = nil
                 configuration.scoreboard = Scoreboard.inherited(environment: environment)
                 configuration.masterPID = getppid()
                 var workerLogger = logger
@@ -183,6 +185,13 @@ public struct Application: Sendable {
             }
             master.send(.ready)
         }
+        let statusListener: StatusListener?
+        do {
+            statusListener = try StatusListener.start(configuration, page: server.observer?.statusPage, logger: logger)
+        } catch {
+            Self.fail(error.message)
+        }
+        defer { statusListener?.stop() }
         // Serving alone under systemd (Type=notify): the socket is open and the loops start with run().
         notifier?.ready(status: "Serving on \(server.boundAddress)")
         do {
@@ -213,6 +222,9 @@ public struct Application: Sendable {
             configuration.address,
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: configuration.backlog)
+        let page = settings.scoreboard.map { StatusPage(board: $0, pool: StatusPage.poolName, listener: listener.fd, isTCP: listener.isTCP) }
+        let statusListener = try StatusListener.start(configuration, page: page, logger: logger)
+        defer { statusListener?.stop() }
         var supervisor = Supervisor(settings: settings, listener: listener, logger: logger)
         supervisor.notifier = SystemdNotifier(environment: environment)
         return supervisor.run(signals: signals)

@@ -100,6 +100,12 @@ extension ServerOptions {
             guard path.text.hasPrefix("/"), !path.text.contains("?") else { throw path.invalid("a path such as /status") }
             if path.names.hasPrefix("--status-path") { configuration.statusPath = path.text } else { configuration.pingPath = path.text }
         }
+        if let address = given(statusListen, "--status-listen", "ROUTE_HANDLERS_STATUS_LISTEN") {
+            guard configuration.statusPath != nil || configuration.pingPath != nil else {
+                throw ServerError(.invalidOption, "\(address.names) needs --status-path or --ping-path: the paths it answers.")
+            }
+            configuration.statusListen = try ListenAddress(parsing: address.text)
+        }
         configuration.accessLog = given(accessLog, "--access-log", "ROUTE_HANDLERS_ACCESS_LOG")?.text
         if let format = given(accessFormat, "--access-format", "ROUTE_HANDLERS_ACCESS_FORMAT") {
             do {

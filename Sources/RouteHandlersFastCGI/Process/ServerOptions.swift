@@ -80,6 +80,11 @@ public struct ServerOptions: ParsableArguments, Sendable {
         valueName: "path"))
     public var statusPath: String?
 
+    @Option(name: .customLong("status-listen"), help: ArgumentHelp(
+        "Also answer the status and ping paths on this socket (a path or HOST:PORT), from a thread no handler can block (PHP-FPM's pm.status_listen). [env: ROUTE_HANDLERS_STATUS_LISTEN]",
+        valueName: "address"))
+    public var statusListen: String?
+
     @Option(name: .customLong("ping-path"), help: ArgumentHelp(
         "Answer this exact path with pong (PHP-FPM's ping.path). [env: ROUTE_HANDLERS_PING_PATH]", valueName: "path"))
     public var pingPath: String?

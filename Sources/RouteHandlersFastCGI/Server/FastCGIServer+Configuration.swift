@@ -42,6 +42,10 @@ public struct FastCGIServerConfiguration: Sendable {
     public var statusPath: String?
     /// A request for this exact path gets `pong` (PHP-FPM's `ping.path`). `nil`: none.
     public var pingPath: String?
+    /// A socket of its own for the status and ping paths (PHP-FPM's `pm.status_listen`), answered by a thread that
+    /// runs no handler, so that they answer while handlers hold every event loop. Opened by ``Application``: the
+    /// master under `--processes`, else the process itself. `nil`: none.
+    public var statusListen: ListenAddress?
     /// Where to write one line per request (`-`: standard output). `nil`: no access log.
     public var accessLog: String?
     /// The access log's format, in PHP-FPM's `%` tokens (see the README); `nil`: the default.
