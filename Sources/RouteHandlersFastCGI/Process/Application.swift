@@ -85,6 +85,9 @@ public struct Application: Sendable {
         }
 
         do throws(ServerError) {
+            let processEnvironment = environment
+            // The settings: the command line over the environment over the configuration file.
+            let environment = try options.layeredEnvironment(environment)
             // A worker started by a supervisor serves the socket on its fd 0, whatever the arguments say.
             let worker = environment[Supervisor.workerVariable] != nil && ListeningSocket.isListeningSocket(0)
             let processes = worker ? nil : try options.processCount(environment: environment)
@@ -92,6 +95,16 @@ public struct Application: Sendable {
             // socket the process was started with).
             var address: ListenAddress? = worker ? .inherited(fd: 0) : try options.listenAddress(environment: environment)
             if address == nil { address = Self.inheritedSocket(environment: environment).map { .inherited(fd: $0) } }
+            if options.check {
+                var configuration = FastCGIServerConfiguration(address: address ?? .inherited(fd: 0))
+                try options.apply(to: &configuration, environment: environment)
+                if let processes { _ = try options.supervisorSettings(processes: processes, configuration: configuration, environment: environment) }
+                let file = options.config ?? processEnvironment["ROUTE_HANDLERS_CONFIG"]
+                // The route table was built above: it is valid too.
+                let line = "configuration \(file.map { "file \($0) " } ?? "")test is successful\n"
+                _ = CGIGateway.writeAll(Array(line.utf8))
+                exit(0)
+            }
             guard let address else {
                 if processes != nil {
                     throw ServerError(.invalidOption, "--processes needs a socket: --listen, --socket or --port, or one on fd 0 (spawn-fcgi).")
@@ -112,7 +125,11 @@ public struct Application: Sendable {
                 workerLogger[metadataKey: "worker"] = "\(getpid())"
                 exit(await serve(configuration, responder: responder, logger: workerLogger, master: WorkerChannel.inherited(environment: environment)))
             } else if let processes {
-                let settings = try options.supervisorSettings(processes: processes, configuration: configuration, environment: environment)
+                var settings = try options.supervisorSettings(processes: processes, configuration: configuration, environment: environment)
+                let current = configuration
+                settings.reconfigure = { () throws(ServerError) -> Supervisor.Reconfiguration in
+                    try options.reconfiguration(of: current, environment: processEnvironment)
+                }
                 exit(try supervise(configuration, settings: settings, environment: environment, logger: logger))
             } else {
                 exit(await serve(configuration, responder: responder, logger: logger, master: nil, notifier: SystemdNotifier(environment: environment)))

@@ -38,8 +38,10 @@ extension ServerOptions {
     /// `option` if given, else the variable `variable` of `environment`; `nil` when neither is set or the value
     /// is empty.
     static func given(_ option: String?, _ flag: String, _ environment: [String: String], _ variable: String) -> Given? {
-        guard let text = option ?? environment[variable], !text.isEmpty else { return nil }
-        return Given(text: text, names: "\(flag) (\(variable))")
+        if let option, !option.isEmpty { return Given(text: option, names: "\(flag) (\(variable))") }
+        guard let text = environment[variable], !text.isEmpty else { return nil }
+        // From the configuration file: its key and line.
+        return Given(text: text, names: ConfigurationFile.origin(of: variable, in: environment) ?? "\(flag) (\(variable))")
     }
 
     /// A duration (see ``Given/duration()``), the error naming `option`.

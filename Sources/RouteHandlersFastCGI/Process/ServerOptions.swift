@@ -114,11 +114,29 @@ public struct ServerOptions: ParsableArguments, Sendable {
         valueName: "list"))
     public var allowedClients: String?
 
+    @Option(name: [.customShort("c"), .customLong("config")], help: ArgumentHelp(
+        "A configuration file of key = value lines, keys as these options' long names (max-body-size = 10m); the environment and the command line win over it; SIGHUP reads it again. [env: ROUTE_HANDLERS_CONFIG]",
+        valueName: "path"))
+    public var config: String?
+
+    @Flag(name: [.customShort("t"), .customLong("check")], help: "Check the configuration (file, environment, options) and the route table, then exit (as php-fpm -t, nginx -t).")
+    public var check = false
+
     public init() {}
+
+    /// `environment` with the configuration file's settings below it (``config``, else `ROUTE_HANDLERS_CONFIG`);
+    /// `environment` itself when there is no file.
+    /// - Throws: ``ServerError`` naming the file and line of a syntax error or an unknown key.
+    public func layeredEnvironment(_ environment: [String: String]) throws(ServerError) -> [String: String] {
+        let path = config ?? environment["ROUTE_HANDLERS_CONFIG"]
+        guard let path, !path.isEmpty else { return environment }
+        return try ConfigurationFile.load(path).layered(under: environment)
+    }
 
     /// Resolves options and environment into a server configuration; `nil` when neither names an address
     /// (the caller then looks for an inherited socket).
     public func configuration(environment: [String: String]) throws(ServerError) -> FastCGIServerConfiguration? {
+        let environment = try layeredEnvironment(environment)
         guard let address = try listenAddress(environment: environment) else { return nil }
         var configuration = FastCGIServerConfiguration(address: address)
         try apply(to: &configuration, environment: environment)
@@ -207,5 +225,18 @@ public struct ServerOptions: ParsableArguments, Sendable {
             settings.maxMemory = bytes > 0 ? bytes : nil
         }
         return settings
+    }
+
+    /// The configuration read again (the file may have changed) for a master running `current`: what it applies
+    /// itself, after checking everything the new workers will read.
+    func reconfiguration(of current: FastCGIServerConfiguration, environment: [String: String]) throws(ServerError) -> Supervisor.Reconfiguration {
+        let environment = try layeredEnvironment(environment)
+        var configuration = FastCGIServerConfiguration(address: current.address)
+        try apply(to: &configuration, environment: environment)
+        let processes = try processCount(environment: environment) ?? 1
+        let settings = try supervisorSettings(processes: processes, configuration: configuration, environment: environment)
+        var result = Supervisor.Reconfiguration(processes: processes, maxMemory: settings.maxMemory, shutdownTimeout: settings.shutdownTimeout)
+        if let address = try listenAddress(environment: environment), address != current.address { result.needsRestart.append("listen") }
+        return result
     }
 }

@@ -8,7 +8,8 @@ import Glibc
 extension Supervisor {
     /// The master's state, touched by its one thread only.
     final class Master {
-        let settings: Settings
+        /// As started, then as the last reload read them (`processes`, `maxMemory`, `shutdownTimeout`).
+        var settings: Settings
         let launcher: WorkerLauncher
         let signalPipe: Int32
         let logger: Logger

@@ -15,6 +15,27 @@ extension Supervisor.Master {
             logger.warning("Received \(SignalHandler.name(signal)) during a reload; ignored")
             return
         }
+        // The configuration read again first: a bad file aborts the reload before any worker is touched.
+        if let reconfigure = settings.reconfigure {
+            do {
+                let new = try reconfigure()
+                if new.processes != settings.processes {
+                    logger.info("Reload: \(settings.processes) → \(new.processes) worker(s)")
+                }
+                settings.processes = new.processes
+                settings.maxMemory = new.maxMemory
+                settings.shutdownTimeout = new.shutdownTimeout
+                for name in new.needsRestart {
+                    logger.warning("Reload: \(name) changed, which takes a restart; the master keeps its socket")
+                }
+            } catch {
+                notifier?.reloading(status: "Reloading: reading the configuration")
+                logger.error("Reload aborted: \(error.message); the old workers keep serving")
+                notifier?.reloadFailed(status: "Reload aborted: \(error.message); the old workers keep serving")
+                settings.scoreboard?.count(.abortedReloads)
+                return
+            }
+        }
         // Every worker not on its way out, a replacement still starting included: it may run the old build.
         let old = workers.values.filter { !$0.isRetiring }.sorted { $0.started < $1.started }
         logger.info("Received \(SignalHandler.name(signal)); reloading \(old.count) worker(s) from \(launcher.executable), one at a time")
@@ -66,9 +87,19 @@ extension Supervisor.Master {
             retire(extra)
         }
         if replacement.isReload, !queue.contains(where: \.isReload) {
+            retireExcess()
             logger.info("Reload complete: \(settings.processes) worker(s) now run \(launcher.executable)")
             notifier?.ready(status: "Reloaded: \(statusText)")
             settings.scoreboard?.count(.reloads)
+        }
+    }
+
+    /// Fewer processes after a reload: the oldest serving workers beyond the count stop gracefully.
+    func retireExcess() {
+        let serving = workers.values.filter { $0.isServing && !$0.queued }.sorted { $0.started < $1.started }
+        for worker in serving.dropLast(settings.processes) {
+            logger.info("Worker \(worker.pid) stops: the pool has \(settings.processes) worker(s) now")
+            retire(worker)
         }
     }
 

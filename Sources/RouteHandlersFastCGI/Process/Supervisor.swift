@@ -34,10 +34,22 @@ struct Supervisor {
         var probation: Duration = .milliseconds(500)
         /// Shared with the workers for the status page; the master frees a worker's slot when it exits.
         var scoreboard: Scoreboard?
+        /// Reads the configuration again (the file, on SIGHUP), returning what the master applies itself; an
+        /// error aborts the reload.
+        var reconfigure: (@Sendable () throws(ServerError) -> Reconfiguration)?
 
         init(processes: Int) {
             self.processes = processes
         }
+    }
+
+    /// What a reload may change in the master: the rest the new workers read themselves as they start.
+    struct Reconfiguration: Sendable {
+        var processes: Int
+        var maxMemory: Int?
+        var shutdownTimeout: Duration
+        /// Settings that changed but take a restart (the listening socket), for the log.
+        var needsRestart: [String] = []
     }
 
     let settings: Settings
