@@ -45,7 +45,7 @@ public struct FastCGIServerConfiguration: Sendable {
     public var pingPath: String?
     /// Where to write one line per request (`-`: standard output). `nil`: no access log.
     public var accessLog: String?
-    /// The access log's format, in PHP-FPM's `%` tokens (see the README); `nil`: the default.
+    /// The access log's format, in PHP-FPM's `%` tokens (see <doc:Observability>); `nil`: the default.
     public var accessFormat: String?
     /// Where to log requests still running after ``slowlogTimeout``. `nil`: no slow log.
     public var slowlog: String?
