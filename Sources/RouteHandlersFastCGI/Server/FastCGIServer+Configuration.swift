@@ -24,7 +24,8 @@ public struct FastCGIServerConfiguration: Sendable {
     /// `listen.allowed_clients`): IPv4 or IPv6 addresses or CIDR ranges (`10.0.0.0/8`, `fd00::/8`); an IPv4
     /// peer on a dual-stack socket matches its IPv4 entry. Enforced on every TCP listener, however it was
     /// obtained (bound, inherited from a master, spawn-fcgi, systemd); other peers are closed before anything is
-    /// read. `nil` or empty allows any; an entry that is not an address makes ``FastCGIServer/init`` throw.
+    /// read. `nil` or empty allows any; an entry that is not an address makes
+    /// ``FastCGIServer/init(configuration:responder:logger:)`` throw.
     public var allowedClients: [String]?
     /// The listen backlog.
     public var backlog: Int32 = 1024
@@ -48,7 +49,7 @@ public struct FastCGIServerConfiguration: Sendable {
     public var statusListen: ListenAddress?
     /// Where to write one line per request (`-`: standard output). `nil`: no access log.
     public var accessLog: String?
-    /// The access log's format, in PHP-FPM's `%` tokens (see the README); `nil`: the default.
+    /// The access log's format, in PHP-FPM's `%` tokens (see <doc:Observability>); `nil`: the default.
     public var accessFormat: String?
     /// Where to log requests still running after ``slowlogTimeout``. `nil`: no slow log.
     public var slowlog: String?

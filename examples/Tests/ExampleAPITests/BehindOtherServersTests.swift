@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// The example's contract behind the other FastCGI web servers users run, each with the config shipped in
-/// nginx/other-servers/ (README: "Behind other web servers").
+/// nginx/other-servers/ (Sources/RouteHandlersFastCGI/Documentation.docc/OtherWebServers.md).
 @Suite("Example API behind Apache, lighttpd, HAProxy and Caddy", .timeLimit(.minutes(2)))
 struct BehindOtherServersTests {
     @Test(arguments: OtherWebServer.Kind.allCases)
