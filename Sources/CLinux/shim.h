@@ -28,4 +28,10 @@ static inline void rh_atomic_max(unsigned long long *p, unsigned long long v) {
 }
 extern int memfd_create(const char *name, unsigned int flags);
 
+// The slow log's backtraces: glibc's <execinfo.h> and the first real-time signal, declared (not included) for
+// the same reason as above.
+extern int backtrace(void **buffer, int size);
+extern char **backtrace_symbols(void *const *buffer, int size);
+extern int __libc_current_sigrtmin(void);
+
 #endif

@@ -13,6 +13,12 @@ func addProcessRoutes(to router: inout Router, version: String) {
         sleep(seconds)
         return .json(["hung": "\(seconds)s"])
     }
+    // Holds its thread computing for `ms` milliseconds (a handler stuck in a loop), in a function the slow log's
+    // backtrace names.
+    router.get("/api/spin") { request, _ in
+        let milliseconds = request.url.searchParams.get("ms").flatMap { Int($0) } ?? 1000
+        return .json(["spun": spinForSlowLog(milliseconds: milliseconds)])
+    }
     // How many /api/sleep handlers saw their task cancelled, in this process.
     router.get("/api/cancellations") { _, _ in .json(["cancelled": sleepCancellations.load(ordering: .relaxed)]) }
     // Keeps `mb` MiB of touched memory for the life of the process.
@@ -28,3 +34,12 @@ func addProcessRoutes(to router: inout Router, version: String) {
 
 let sleepCancellations = Atomic<Int>(0)
 private let retained = Mutex<[[UInt8]]>([])
+
+/// Spins for `milliseconds` (no system call to interrupt); returns the rounds, so that the loop is not optimized away.
+@inline(never)
+public func spinForSlowLog(milliseconds: Int) -> Int {
+    let deadline = ContinuousClock.now + .milliseconds(milliseconds)
+    var rounds = 0
+    while ContinuousClock.now < deadline { rounds &+= 1 }
+    return rounds
+}

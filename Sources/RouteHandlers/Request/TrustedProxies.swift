@@ -118,7 +118,7 @@ public struct TrustedProxies: Sendable, Hashable {
 }
 
 extension Request {
-    /// The client's IP address: `REMOTE_ADDR`, or, when that is one of the ``trustedProxies``, the address
+    /// The client's IP address: `REMOTE_ADDR`, or, when that is one of the trusted proxies (`RouteResponder.Configuration.trustedProxies`), the address
     /// they forwarded (see ``TrustedProxies``). `nil` when the gateway did not know the peer.
     public var ip: String? {
         trustedProxies.clientAddress(remoteAddress: remoteAddress, headers: headers)

@@ -16,6 +16,8 @@ final class Observation: @unchecked Sendable {
     let contentLength: Int
     let recorder = RouteRecorder()
     let wasSlow = Atomic<Bool>(false)
+    /// The thread the request began on: its event loop's, which runs its handler (the slow log's backtrace).
+    let thread = pthread_self()
     private let usageAtStart: Int64?
     /// The status or ping path, when the server answered the request itself (read by the slow log's thread too).
     let fixedRoute = Mutex<String?>(nil)

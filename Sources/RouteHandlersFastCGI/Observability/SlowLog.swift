@@ -6,7 +6,9 @@ import Glibc
 
 /// `--slowlog` with `--slowlog-timeout` (PHP-FPM's `slowlog` and `request_slowlog_timeout`): a thread looks at
 /// the requests in flight a few times per timeout; one still running past it gets one entry (time, pid, request
-/// id, method, URI, route, elapsed) and counts in the status page's `slow requests`.
+/// id, method, URI, route, elapsed), followed by the stack of the thread running it (as PHP-FPM's slow log shows
+/// the script's): the handler's own frames while it holds its thread (a loop, a blocking call), the event loop
+/// waiting for work while the handler awaits. It counts in the status page's `slow requests`.
 final class SlowLog: Sendable {
     let file: LogFile
     let timeout: Duration
@@ -47,7 +49,13 @@ final class SlowLog: Sendable {
             table.values.filter { now - $0.started >= timeout && !$0.wasSlow.load(ordering: .relaxed) }
         }
         for observation in late where !observation.wasSlow.exchange(true, ordering: .relaxed) {
-            file.write(entry(observation, elapsed: now - observation.started))
+            var text = entry(observation, elapsed: now - observation.started)
+            if let frames = ThreadBacktrace.capture(observation.thread) {
+                text += frames.enumerated().map { "\n    #\($0.offset) \($0.element)" }.joined()
+            } else {
+                text += "\n    (no stack: the thread did not answer)"
+            }
+            file.write(text)
             onSlow()
         }
     }

@@ -19,6 +19,8 @@ package func spawnThread(name: String, _ body: @escaping @Sendable () -> Void) -
     let result = pthread_create(&thread, nil, { argument in
         let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
         _ = pthread_setname_np(pthread_self(), String(box.name.prefix(15)))
+        // The slow log may ask any of our threads for its stack.
+        ThreadBacktrace.unblockSignal()
         box.body()
         return nil
     }, box)
