@@ -13,7 +13,7 @@ struct FastCGIClientTests {
     /// Listens on `path`, accepts one connection, reads until the empty STDIN record, writes `reply`, closes.
     /// Returns what it read.
     static func serveOnce(_ path: String, reply: [UInt8]) throws -> Task<[UInt8], Never> {
-        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in

@@ -12,7 +12,7 @@ import Glibc
 struct SlowPeersBehindApacheTests {
     /// A TCP connection to 127.0.0.1:`port` that sends `bytes` and then just stays open.
     static func hold(port: Int, sending bytes: [UInt8]) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")

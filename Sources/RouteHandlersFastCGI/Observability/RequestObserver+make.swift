@@ -7,7 +7,10 @@ import Glibc
 extension RequestObserver {
     /// The observer `configuration` asks for (with metrics and tracing when bootstrapped); `nil` when nothing is
     /// observed. Opens the log files: a path that cannot be opened is an error at start.
-    static func make(_ configuration: FastCGIServerConfiguration, listener: ListeningSocket, logger: Logger) throws(ServerError) -> RequestObserver? {
+    /// `scoreboard` and `masterPID` are a supervised worker's (see `SupervisedWorker`).
+    static func make(
+        _ configuration: FastCGIServerConfiguration, scoreboard: Scoreboard?, masterPID: Int32?, listener: ListeningSocket, logger: Logger
+    ) throws(ServerError) -> RequestObserver? {
         if configuration.slowlogTimeout != nil, configuration.slowlog == nil {
             logger.warning("--slowlog-timeout needs --slowlog (a file to write slow requests to); ignored")
         }
@@ -21,7 +24,7 @@ extension RequestObserver {
         var slot: WorkerSlot?
         var statusPage: StatusPage?
         if configuration.statusPath != nil || configuration.slowlog != nil {
-            if let board = configuration.scoreboard ?? Scoreboard.create(slots: 1) {
+            if let board = scoreboard ?? Scoreboard.create(slots: 1) {
                 slot = WorkerSlot.claim(in: board)
                 if slot == nil { logger.warning("The status scoreboard has no free slot; this worker's requests are not counted") }
                 statusPage = StatusPage(board: board, pool: pool, listener: listener.fd, isTCP: listener.isTCP)
@@ -38,7 +41,7 @@ extension RequestObserver {
             } catch {
                 throw ServerError(.invalidOption, "Invalid --access-format: \(error.message).")
             }
-            accessLog = AccessLog(file: try LogFile(path: path), format: format, pool: pool, masterPID: configuration.masterPID ?? getpid())
+            accessLog = AccessLog(file: try LogFile(path: path), format: format, pool: pool, masterPID: masterPID ?? getpid())
         }
         var slowLog: SlowLog?
         if let path = configuration.slowlog {

@@ -119,11 +119,13 @@ public struct Application: Sendable {
             if worker {
                 // The master serves --status-listen.
                 configuration.statusListen = nil
-                configuration.scoreboard = Scoreboard.inherited(environment: environment)
-                configuration.masterPID = getppid()
+                let supervised = SupervisedWorker(scoreboard: Scoreboard.inherited(environment: environment), masterPID: getppid())
                 var workerLogger = logger
                 workerLogger[metadataKey: "worker"] = "\(getpid())"
-                exit(await serve(configuration, responder: responder, logger: workerLogger, master: WorkerChannel.inherited(environment: environment)))
+                exit(
+                    await serve(
+                        configuration, responder: responder, logger: workerLogger, master: WorkerChannel.inherited(environment: environment),
+                        supervised: supervised))
             } else if let processes {
                 var settings = try options.supervisorSettings(processes: processes, configuration: configuration, environment: environment)
                 let current = configuration
@@ -156,20 +158,20 @@ public struct Application: Sendable {
     /// master when it accepts connections and when it wants replacing, and stops if the master goes away.
     private func serve(
         _ configuration: FastCGIServerConfiguration, responder: any HTTPResponder, logger: Logger, master: WorkerChannel?,
-        notifier: SystemdNotifier? = nil
+        supervised: SupervisedWorker = SupervisedWorker(), notifier: SystemdNotifier? = nil
     ) async -> Int32 {
         // Signal dispositions before the server starts its threads.
         let signals = SignalHandler.install([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGUSR1])
         Self.raiseOpenFileLimit(logger: logger)
-        var configuration = configuration
+        var supervised = supervised
         if let master {
-            configuration.onRetire = { reason in master.send(reason == .stuck ? .stuck : .maxRequests) }
+            supervised.onRetire = { reason in master.send(reason == .stuck ? .stuck : .maxRequests) }
         } else if configuration.maxRequests != nil {
             logger.warning("--max-requests needs a master (--processes); ignored")
         }
         let server: FastCGIServer
         do {
-            server = try FastCGIServer(configuration: configuration, responder: responder, logger: logger)
+            server = try FastCGIServer(configuration: configuration, responder: responder, logger: logger, worker: supervised)
         } catch {
             Self.fail(error.message)
         }

@@ -28,6 +28,8 @@ import Glibc
 /// drains the requests in flight before its `run()` returns.
 public final class FastCGIServer: Service {
     public let configuration: FastCGIServerConfiguration
+    /// How to ask the master for a replacement, when supervised.
+    let onRetire: (@Sendable (RetireReason) -> Void)?
     /// The address actually listened on (a TCP port 0 resolved to the port the system chose).
     public let boundAddress: ListenAddress
 
@@ -51,10 +53,18 @@ public final class FastCGIServer: Service {
 
     /// Opens the listening socket and the event loops; requests are served once ``run()`` is called.
     /// - Throws: ``ServerError`` when the socket cannot be opened (the path is taken, the port in use, ...).
-    public init(configuration: FastCGIServerConfiguration, responder: some HTTPResponder, logger: Logger = Logger(label: "route-handlers.fastcgi")) throws(ServerError) {
+    public convenience init(
+        configuration: FastCGIServerConfiguration, responder: some HTTPResponder, logger: Logger = Logger(label: "route-handlers.fastcgi")
+    ) throws(ServerError) {
+        try self.init(configuration: configuration, responder: responder, logger: logger, worker: SupervisedWorker())
+    }
+
+    /// The server of a worker that `worker`'s master supervises.
+    init(configuration: FastCGIServerConfiguration, responder: some HTTPResponder, logger: Logger, worker: SupervisedWorker) throws(ServerError) {
         // A web server that goes away must not kill the process with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         self.configuration = configuration
+        self.onRetire = worker.onRetire
         self.logger = logger
         let listener = try ListeningSocket.open(
             configuration.address,
@@ -66,7 +76,8 @@ public final class FastCGIServer: Service {
         do {
             allowList = try Self.allowList(configuration, listener: listener, logger: logger)
             for index in 0..<max(1, configuration.ioThreads) { loops.append(try EventLoop(index: index)) }
-            observer = try RequestObserver.make(configuration, listener: listener, logger: logger)
+            observer = try RequestObserver.make(
+                configuration, scoreboard: worker.scoreboard, masterPID: worker.masterPID, listener: listener, logger: logger)
         } catch {
             for loop in loops { loop.close() }
             listener.close()
@@ -84,7 +95,7 @@ public final class FastCGIServer: Service {
         let connections = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 ? String(min(UInt64(limit.rlim_cur), 1 << 20)) : "1024"
         context = ConnectionContext(
             responder: responder, logger: logger, limits: RequestLimits(configuration), observer: observer,
-            configuration: configuration,
+            configuration: configuration, onRetire: worker.onRetire,
             managementValues: [("FCGI_MAX_CONNS", connections), ("FCGI_MAX_REQS", connections), ("FCGI_MPXS_CONNS", "0")],
             boundAddress: bound)
         // A new connection wakes one waiting loop, not all of them.
@@ -204,12 +215,15 @@ public final class FastCGIServer: Service {
     }
 }
 
-/// The connected peer's address (`getpeername`), IPv4-mapped peers as IPv4; `nil` over a unix socket.
-func peerAddress(_ fd: Int32) -> String? {
-    var storage = sockaddr_storage()
-    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-    let result = withUnsafeMutablePointer(to: &storage) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+extension FastCGIServer {
+    /// The configured list, for a listener that is a TCP socket (bound here or inherited: the family is read
+    /// from the socket itself, not from how it was named); a unix socket has no peer address to check.
+    static func allowList(_ configuration: FastCGIServerConfiguration, listener: ListeningSocket, logger: Logger) throws(ServerError) -> ClientAllowList? {
+        guard let entries = configuration.allowedClients, let list = try ClientAllowList(entries) else { return nil }
+        guard listener.isTCP else {
+            logger.notice("--allowed-clients applies to TCP sockets; \(listener.address) is a unix socket, whose access is its file mode")
+            return nil
+        }
+        return list
     }
-    return result == 0 ? addressText(storage) : nil
 }

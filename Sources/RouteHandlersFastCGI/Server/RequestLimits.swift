@@ -6,14 +6,6 @@ import Synchronization
 import Glibc
 #endif
 
-/// Why a worker asks its master to be replaced.
-enum RetireReason: Sendable {
-    /// It served its `--max-requests`: replace it when convenient, one worker at a time.
-    case maxRequests
-    /// A handler outlived `--request-terminate-timeout`: it has stopped taking connections; replace it now.
-    case stuck
-}
-
 /// The server's per-request limits: `--request-timeout` (cancel, 504), `--request-terminate-timeout` (a
 /// watchdog thread notices a handler that still runs and retires the process) and `--max-requests`.
 final class RequestLimits: Sendable {
@@ -102,7 +94,7 @@ extension FastCGIServer {
         logger.error(
             "A handler ignored cancellation and still runs past --request-terminate-timeout (\(ResponseDeadline.describe(limits.terminateAfter ?? .zero))): \(summaries.joined(separator: "; ")). This process stops taking connections and will be replaced.")
         observer?.count(.terminateTimeouts)
-        configuration.onRetire?(.stuck)
+        onRetire?(.stuck)
         for connection in late.filter({ !$0.answered }).map(\.connection) { connection.abandon() }
         shutdown()
     }

@@ -31,7 +31,7 @@ struct TimedResponse: Sendable {
 /// timing each read. Runs on a thread of its own.
 func timedGet(port: Int, path: String, headers: [String] = [], seconds: Double = 10) async throws -> TimedResponse {
     try await offload {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket failed") }
         defer { close(fd) }
         var address = sockaddr_in()

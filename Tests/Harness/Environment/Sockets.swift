@@ -40,7 +40,7 @@ func canConnect(tcpPort port: Int) -> Bool {
 /// Runs `call` (bind, connect) with a new TCP socket and 127.0.0.1:`port`, then closes the socket; -1 when no
 /// socket could be made.
 private func withLoopbackSocket(port: Int, _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { return -1 }
     defer { close(fd) }
     var address = sockaddr_in()
@@ -57,9 +57,11 @@ func isSocketFile(_ path: String) -> Bool {
     return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFSOCK
 }
 
-/// A connected unix-socket descriptor, for talking FastCGI to a server by hand.
+/// A connected unix-socket descriptor, for talking FastCGI to a server by hand. Close-on-exec, as every socket a
+/// test makes: a child another test spawns meanwhile (nginx, a fixture) would otherwise keep it open, and closing it
+/// here would never reach the server as a hang-up.
 func connectUnix(_ path: String) throws -> Int32 {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     var address = sockaddr_un()
     address.sun_family = sa_family_t(AF_UNIX)
     withUnsafeMutableBytes(of: &address.sun_path) { buffer in
@@ -105,7 +107,7 @@ func connectTCP(host: String, port: Int, from source: String? = nil) throws -> I
         return storage
     }
     var target = try address(host, port: port)
-    let fd = socket(Int32(target.ss_family), Int32(SOCK_STREAM.rawValue), 0)
+    let fd = socket(Int32(target.ss_family), Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { throw HarnessError("socket failed: errno \(errno)") }
     let length = socklen_t(Int32(target.ss_family) == AF_INET ? MemoryLayout<sockaddr_in>.size : MemoryLayout<sockaddr_in6>.size)
     if let source {

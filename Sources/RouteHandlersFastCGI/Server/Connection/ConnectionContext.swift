@@ -27,7 +27,7 @@ final class ConnectionContext: Sendable {
 
     init(
         responder: any HTTPResponder, logger: Logger, limits: RequestLimits, observer: RequestObserver?,
-        configuration: FastCGIServerConfiguration, managementValues: [(name: String, value: String)], boundAddress: ListenAddress
+        configuration: FastCGIServerConfiguration, onRetire: (@Sendable (RetireReason) -> Void)?, managementValues: [(name: String, value: String)], boundAddress: ListenAddress
     ) {
         self.responder = responder
         self.logger = logger
@@ -35,7 +35,7 @@ final class ConnectionContext: Sendable {
         self.observer = observer
         self.maxBodySize = configuration.maxBodySize
         self.maxParamsSize = configuration.maxParamsSize
-        self.onRetire = configuration.onRetire
+        self.onRetire = onRetire
         self.managementValues = managementValues
         self.boundAddress = boundAddress
     }

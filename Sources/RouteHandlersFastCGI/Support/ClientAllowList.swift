@@ -1,5 +1,3 @@
-import Logging
-
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -126,15 +124,12 @@ func addressText(_ storage: sockaddr_storage) -> String? {
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-extension FastCGIServer {
-    /// The configured list, for a listener that is a TCP socket (bound here or inherited: the family is read
-    /// from the socket itself, not from how it was named); a unix socket has no peer address to check.
-    static func allowList(_ configuration: FastCGIServerConfiguration, listener: ListeningSocket, logger: Logger) throws(ServerError) -> ClientAllowList? {
-        guard let entries = configuration.allowedClients, let list = try ClientAllowList(entries) else { return nil }
-        guard listener.isTCP else {
-            logger.notice("--allowed-clients applies to TCP sockets; \(listener.address) is a unix socket, whose access is its file mode")
-            return nil
-        }
-        return list
+/// The connected peer's address (`getpeername`), IPv4-mapped peers as IPv4; `nil` over a unix socket.
+func peerAddress(_ fd: Int32) -> String? {
+    var storage = sockaddr_storage()
+    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    let result = withUnsafeMutablePointer(to: &storage) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
     }
+    return result == 0 ? addressText(storage) : nil
 }

@@ -55,22 +55,7 @@ public struct FastCGIServerConfiguration: Sendable {
     public var slowlog: String?
     /// How long a request may run before it is logged as slow (with ``slowlog``).
     public var slowlogTimeout: Duration?
-    /// The scoreboard a master shares with its workers; a process serving alone makes its own.
-    var scoreboard: Scoreboard?
-    /// The master's pid, for `%P`.
-    var masterPID: Int32?
-    /// Tells a supervised worker's master that this process wants replacing.
-    var onRetire: (@Sendable (RetireReason) -> Void)?
-
     public init(address: ListenAddress) {
         self.address = address
     }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif
-
-enum ProcessorCount {
-    static var online: Int32 { Int32(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
