@@ -9,7 +9,7 @@ import Glibc
 /// Not port 0's pick: the kernel hands a released port to the next asker, so two tests running at once could
 /// both start a server on it, and one test's requests would reach the other's. Ports come from a counter below
 /// the ephemeral range (where clients' own ports come from), at an offset per process.
-func freeLoopbackPort() throws -> Int {
+public func freeLoopbackPort() throws -> Int {
     try PortAllocator.shared.next()
 }
 
@@ -33,7 +33,7 @@ private final class PortAllocator: @unchecked Sendable {
     }
 }
 
-func canConnect(tcpPort port: Int) -> Bool {
+public func canConnect(tcpPort port: Int) -> Bool {
     withLoopbackSocket(port: port) { connect($0, $1, $2) } == 0
 }
 
@@ -52,13 +52,13 @@ private func withLoopbackSocket(port: Int, _ call: (Int32, UnsafePointer<sockadd
     }
 }
 
-func isSocketFile(_ path: String) -> Bool {
+public func isSocketFile(_ path: String) -> Bool {
     var status = stat()
     return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFSOCK
 }
 
 /// A connected unix-socket descriptor, for talking FastCGI to a server by hand.
-func connectUnix(_ path: String) throws -> Int32 {
+public func connectUnix(_ path: String) throws -> Int32 {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     var address = sockaddr_un()
     address.sun_family = sa_family_t(AF_UNIX)
