@@ -15,6 +15,11 @@ let package = Package(
         .library(name: "RouteHandlersFastCGI", targets: ["RouteHandlersFastCGI"]),
         .library(name: "RouteHandlersTesting", targets: ["RouteHandlersTesting"]),
         .library(name: "RouteHandlersOpenAPI", targets: ["RouteHandlersOpenAPI"]),
+        // Test support, not the library: this project's own integration-test harness (real nginx, cgi-fcgi,
+        // spawn-fcgi, fcgiwrap, other web servers and PostgreSQL peers; raw FastCGI clients; waiting helpers).
+        // A product only because the example packages' tests (examples/*) use it too, and another package can
+        // depend on products alone. No stability promise; an app's own tests want RouteHandlersTesting.
+        .library(name: "RouteHandlersTestHarness", targets: ["RouteHandlersTestHarness"]),
         .executable(name: "route-tree-gen", targets: ["route-tree-gen"]),
         // The developer's command line: `route-handlers new`, `route-handlers dev`, `route-handlers routes`.
         .executable(name: "route-handlers", targets: ["route-handlers"]),
@@ -128,6 +133,12 @@ let package = Package(
             dependencies: ["RouteHandlers"],
             path: "Tests/FixtureRoutes"
         ),
+        // The integration-test harness (Tests/Harness): processes, hosts, clients and paths, in Foundation only, so
+        // that it adds no dependency. The root package's tests and every example package's tests depend on it.
+        .target(
+            name: "RouteHandlersTestHarness",
+            path: "Tests/Harness"
+        ),
         .testTarget(
             name: "RouteHandlersTests",
             dependencies: ["RouteHandlers", "RouteHandlersTesting", .product(name: "Logging", package: "swift-log")]
@@ -148,7 +159,7 @@ let package = Package(
             name: "RouteHandlersFastCGITests",
             dependencies: [
                 "RouteHandlersFastCGI", "RouteHandlers", "RouteHandlersTesting", "FixtureRoutes", "route-handlers-fixture",
-                "route-handlers-fixture-v2",
+                "route-handlers-fixture-v2", "RouteHandlersTestHarness",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -159,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "RouteHandlersCLITests",
             dependencies: [
-                "route-handlers", "RouteTreeGenerator",
+                "route-handlers", "RouteTreeGenerator", "RouteHandlersTestHarness",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -2,6 +2,7 @@ import Foundation
 import FixtureRoutes
 import RouteHandlers
 @testable import RouteHandlersFastCGI
+import RouteHandlersTestHarness
 import Testing
 
 /// after(): the client has the whole response before the after-work ends, through nginx and in CGI mode, and a

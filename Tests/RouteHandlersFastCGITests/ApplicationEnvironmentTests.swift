@@ -1,4 +1,5 @@
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 /// Responder settings an operator gives through the environment reach the router (`Application` applies

@@ -1,4 +1,5 @@
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 /// hello-cgi installed in a cgi-bin directory and served by real CGI hosts: nginx + fcgiwrap (the project's

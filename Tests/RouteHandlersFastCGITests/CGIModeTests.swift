@@ -1,4 +1,5 @@
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 /// The example CGI script executed directly with a CGI environment, as any CGI host would.

@@ -1,5 +1,6 @@
 import Foundation
 import RouteHandlers
+import RouteHandlersTestHarness
 @testable import RouteHandlersTesting
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RouteHandlers
 @testable import RouteHandlersFastCGI
+import RouteHandlersTestHarness
 import Testing
 
 #if canImport(Glibc)

@@ -3,6 +3,7 @@ import Logging
 import FixtureRoutes
 import RouteHandlers
 @testable import RouteHandlersFastCGI
+import RouteHandlersTestHarness
 import Testing
 
 @Suite("FastCGI through a real nginx", .serialized, .timeLimit(.minutes(2)))

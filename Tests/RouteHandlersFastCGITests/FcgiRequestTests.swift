@@ -1,4 +1,5 @@
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 /// nginx/fcgi-request, the documented way to talk to a running app with the real cgi-fcgi, against the

@@ -1,5 +1,6 @@
 import FixtureRoutes
 import RouteHandlers
+import RouteHandlersTestHarness
 import RouteHandlersTesting
 import Testing
 

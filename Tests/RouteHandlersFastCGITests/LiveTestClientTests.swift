@@ -1,5 +1,6 @@
 import HTTPTypes
 import RouteHandlers
+import RouteHandlersTestHarness
 import RouteHandlersTesting
 import Testing
 

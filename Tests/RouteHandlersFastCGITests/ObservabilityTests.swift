@@ -3,6 +3,7 @@ import RouteHandlers
 import Foundation
 import Metrics
 import MetricsTestKit
+import RouteHandlersTestHarness
 import Testing
 import Tracing
 

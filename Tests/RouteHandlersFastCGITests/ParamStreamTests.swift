@@ -1,6 +1,7 @@
 import HTTPTypes
 import RouteHandlers
 @testable import RouteHandlersFastCGI
+import RouteHandlersTestHarness
 import Testing
 
 /// A FastCGI request is built straight from its `PARAMS` bytes; a CGI request from its environment's strings.

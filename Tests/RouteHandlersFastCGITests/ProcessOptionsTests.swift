@@ -1,3 +1,4 @@
+import RouteHandlersTestHarness
 import Synchronization
 import Testing
 @testable import RouteHandlersFastCGI

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RouteHandlers
 @testable import RouteHandlersFastCGI
+import RouteHandlersTestHarness
 import RouteHandlersTesting
 import ServiceLifecycle
 import Synchronization

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RouteHandlers
 import RouteHandlersFastCGI
+import RouteHandlersTestHarness
 import Synchronization
 import Testing
 

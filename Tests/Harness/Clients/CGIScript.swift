@@ -1,13 +1,13 @@
 import Foundation
 
 /// A CGI executable run directly, the way a CGI host runs it: a CGI environment only, the body on stdin.
-enum CGIScript {
+public enum CGIScript {
     /// The built fixture app (route-handlers-fixture), a CGI script and FastCGI server like any app.
-    static var fixture: String { productsDirectory + "/route-handlers-fixture" }
+    public static var fixture: String { productsDirectory + "/route-handlers-fixture" }
 
     /// The variables a host such as lighttpd sets for `method` and `target` on a script at `scriptName`;
     /// `PATH_INFO` is what follows `scriptName` in the target's path, if anything.
-    static func environment(
+    public static func environment(
         _ method: String, _ target: String, scriptName: String, scriptFilename: String, headers: [String: String] = [:]
     ) -> [String: String] {
         let path = String(target.prefix { $0 != "?" })
@@ -26,7 +26,7 @@ enum CGIScript {
     }
 
     /// Runs `executable` with `environment` (and nothing else), `body` on stdin with its `CONTENT_LENGTH`.
-    static func run(
+    public static func run(
         _ executable: String, environment: [String: String], body: [UInt8] = [], arguments: [String] = []
     ) async throws -> (exitStatus: Int32, response: ReceivedResponse, raw: [UInt8], error: String) {
         var environment = environment
@@ -37,20 +37,20 @@ enum CGIScript {
 }
 
 /// The JSON the fixture's `/echo` answers with.
-struct EchoedRequest: Decodable {
-    var method: String
-    var pathname: String
-    var search: String
-    var headers: [[String]]
-    var body: String
-    var httpProxyVariable: String?
+public struct EchoedRequest: Decodable, Sendable {
+    public var method: String
+    public var pathname: String
+    public var search: String
+    public var headers: [[String]]
+    public var body: String
+    public var httpProxyVariable: String?
 
-    init(_ response: ReceivedResponse) throws {
+    public init(_ response: ReceivedResponse) throws {
         self = try JSONDecoder().decode(EchoedRequest.self, from: Data(response.body))
     }
 
     /// The values of the header `name`, joined as the Web API's `headers.get` would.
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         let values = headers.filter { $0.first?.lowercased() == name.lowercased() }.compactMap { $0.last }
         return values.isEmpty ? nil : values.joined(separator: ", ")
     }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// HTTP requests through curl, a real client.
-enum Curl {
+public enum Curl {
     /// Sends one request and returns the response as received.
-    static func request(
+    public static func request(
         _ url: String, method: String = "GET", headers: [String] = [], body: [UInt8]? = nil, seconds: Int = 10
     ) async throws -> ReceivedResponse {
         var arguments = ["-s", "-i", "--max-time", String(seconds), "-X", method, "-H", "Expect:"]

@@ -8,16 +8,16 @@ import Glibc
 /// GET `path` back to back until `stop()`, and counting every answer. A request fails when its answer is not
 /// 200 or its connection breaks after it was sent; a kept-alive connection found closed before the request was
 /// sent is reopened, as any HTTP client does.
-final class LoadGenerator: @unchecked Sendable {
-    struct Summary: Sendable, CustomStringConvertible {
-        var statuses: [Int: Int] = [:]
-        var errors: [String] = []
+public final class LoadGenerator: @unchecked Sendable {
+    public struct Summary: Sendable, CustomStringConvertible {
+        public var statuses: [Int: Int] = [:]
+        public var errors: [String] = []
         /// Answers by the `"version"` they name (`/api/version`), "" for other bodies.
-        var versions: [String: Int] = [:]
+        public var versions: [String: Int] = [:]
 
-        var total: Int { statuses.values.reduce(0, +) + errors.count }
-        var failed: Int { total - (statuses[200] ?? 0) }
-        var description: String {
+        public var total: Int { statuses.values.reduce(0, +) + errors.count }
+        public var failed: Int { total - (statuses[200] ?? 0) }
+        public var description: String {
             "\(total) requests: statuses \(statuses), versions \(versions), \(errors.count) errors \(errors.prefix(5))"
         }
     }
@@ -29,7 +29,7 @@ final class LoadGenerator: @unchecked Sendable {
     private var stopping = false
     private let finished: DispatchGroup
 
-    init(port: Int, path: String, connections: Int = 64) {
+    public init(port: Int, path: String, connections: Int = 64) {
         self.port = port
         self.path = path
         finished = DispatchGroup()
@@ -42,16 +42,16 @@ final class LoadGenerator: @unchecked Sendable {
         }
     }
 
-    var completed: Int { lock.withLock { summary.total } }
+    public var completed: Int { lock.withLock { summary.total } }
 
     /// Waits until `count` more requests have been answered (or `seconds` pass).
-    func waitFor(requests count: Int, seconds: Double = 60) async -> Bool {
+    public func waitFor(requests count: Int, seconds: Double = 60) async -> Bool {
         let target = completed + count
         return await eventually(seconds: seconds) { self.completed >= target }
     }
 
     /// Stops the clients after their current request and returns what they saw.
-    func stop() async -> Summary {
+    public func stop() async -> Summary {
         lock.withLock { stopping = true }
         let finished = finished
         _ = try? await offload { finished.wait(timeout: .now() + 30) }

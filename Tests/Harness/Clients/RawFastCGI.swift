@@ -5,13 +5,13 @@ import Glibc
 #endif
 
 /// FastCGI records built by hand, for sending what no web server would (and what they all do) to a socket.
-enum FCGI {
-    static let beginRequest: UInt8 = 1, abortRequest: UInt8 = 2, endRequest: UInt8 = 3, params: UInt8 = 4
-    static let stdin: UInt8 = 5, stdout: UInt8 = 6, stderr: UInt8 = 7, data: UInt8 = 8, getValues: UInt8 = 9
-    static let getValuesResult: UInt8 = 10, unknownType: UInt8 = 11
-    static let responder: UInt16 = 1, authorizer: UInt16 = 2, filter: UInt16 = 3
+public enum FCGI {
+    public static let beginRequest: UInt8 = 1, abortRequest: UInt8 = 2, endRequest: UInt8 = 3, params: UInt8 = 4
+    public static let stdin: UInt8 = 5, stdout: UInt8 = 6, stderr: UInt8 = 7, data: UInt8 = 8, getValues: UInt8 = 9
+    public static let getValuesResult: UInt8 = 10, unknownType: UInt8 = 11
+    public static let responder: UInt16 = 1, authorizer: UInt16 = 2, filter: UInt16 = 3
 
-    static func record(_ type: UInt8, id: UInt16, _ content: [UInt8] = [], padding: Int = 0, version: UInt8 = 1) -> [UInt8] {
+    public static func record(_ type: UInt8, id: UInt16, _ content: [UInt8] = [], padding: Int = 0, version: UInt8 = 1) -> [UInt8] {
         precondition(content.count <= 65535 && padding <= 255)
         var bytes: [UInt8] = [version, type, UInt8(id >> 8), UInt8(id & 0xFF),
                               UInt8(content.count >> 8), UInt8(content.count & 0xFF), UInt8(padding), 0]
@@ -20,16 +20,16 @@ enum FCGI {
         return bytes
     }
 
-    static func begin(id: UInt16 = 1, role: UInt16 = responder, keepConnection: Bool = false) -> [UInt8] {
+    public static func begin(id: UInt16 = 1, role: UInt16 = responder, keepConnection: Bool = false) -> [UInt8] {
         record(beginRequest, id: id, [UInt8(role >> 8), UInt8(role & 0xFF), keepConnection ? 1 : 0, 0, 0, 0, 0, 0])
     }
 
-    static func length(_ count: Int) -> [UInt8] {
+    public static func length(_ count: Int) -> [UInt8] {
         count < 128 ? [UInt8(count)] : [UInt8((count >> 24) & 0x7F) | 0x80, UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)]
     }
 
     /// The name-value encoding of `pairs`.
-    static func pairs(_ pairs: [(String, String)]) -> [UInt8] {
+    public static func pairs(_ pairs: [(String, String)]) -> [UInt8] {
         var bytes: [UInt8] = []
         for (name, value) in pairs {
             bytes += length(name.utf8.count) + length(value.utf8.count) + Array(name.utf8) + Array(value.utf8)
@@ -38,7 +38,7 @@ enum FCGI {
     }
 
     /// `stream` (PARAMS, STDIN) as records of at most 65535 bytes of content, then the empty record that ends it.
-    static func stream(_ type: UInt8, id: UInt16 = 1, _ content: [UInt8], chunk: Int = 65535) -> [UInt8] {
+    public static func stream(_ type: UInt8, id: UInt16 = 1, _ content: [UInt8], chunk: Int = 65535) -> [UInt8] {
         var bytes: [UInt8] = []
         var offset = 0
         while offset < content.count {
@@ -50,7 +50,7 @@ enum FCGI {
     }
 
     /// The parameters nginx sends for a GET of `target`.
-    static func nginxParams(_ method: String = "GET", _ target: String) -> [(String, String)] {
+    public static func nginxParams(_ method: String = "GET", _ target: String) -> [(String, String)] {
         let path = String(target.prefix { $0 != "?" })
         let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
         return [("REQUEST_METHOD", method), ("REQUEST_URI", target), ("DOCUMENT_URI", path), ("QUERY_STRING", query),
@@ -60,7 +60,7 @@ enum FCGI {
     }
 
     /// A whole request as nginx writes it.
-    static func request(id: UInt16 = 1, _ method: String = "GET", _ target: String, keepConnection: Bool = false,
+    public static func request(id: UInt16 = 1, _ method: String = "GET", _ target: String, keepConnection: Bool = false,
                         extra: [(String, String)] = [], body: [UInt8] = []) -> [UInt8] {
         var params = nginxParams(method, target) + extra
         if !body.isEmpty { params.append(("CONTENT_LENGTH", String(body.count))) }
@@ -69,41 +69,47 @@ enum FCGI {
 }
 
 /// A record received from the application.
-struct ReceivedRecord: Equatable {
-    var type: UInt8
-    var id: UInt16
-    var content: [UInt8]
+public struct ReceivedRecord: Equatable, Sendable {
+    public var type: UInt8
+    public var id: UInt16
+    public var content: [UInt8]
+
+    public init(type: UInt8, id: UInt16, content: [UInt8]) {
+        self.type = type
+        self.id = id
+        self.content = content
+    }
 
     /// `protocolStatus` of an END_REQUEST.
-    var protocolStatus: UInt8? { type == FCGI.endRequest && content.count >= 5 ? content[4] : nil }
+    public var protocolStatus: UInt8? { type == FCGI.endRequest && content.count >= 5 ? content[4] : nil }
 }
 
 /// One FastCGI connection driven by hand. Blocking: use it from `offload`, from one thread at a time.
-final class RawFastCGIConnection: @unchecked Sendable {
+public final class RawFastCGIConnection: @unchecked Sendable {
     private(set) var fd: Int32
     private var buffer: [UInt8] = []
     private(set) var closedByPeer = false
 
-    init(unixPath: String) throws {
+    public init(unixPath: String) throws {
         fd = try connectUnix(unixPath)
     }
 
     /// Over TCP to `host`:`port`, from the local address `source` when given.
-    init(host: String, port: Int, from source: String? = nil) throws {
+    public init(host: String, port: Int, from source: String? = nil) throws {
         fd = try connectTCP(host: host, port: port, from: source)
     }
 
     deinit { close() }
 
     /// Closes the descriptor once (a second close could hit a descriptor another test has opened since).
-    func close() {
+    public func close() {
         if fd >= 0 { _ = Glibc.close(fd) }
         fd = -1
     }
 
     /// Writes all of `bytes`; `false` when the peer has closed the connection.
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
+    public func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -114,12 +120,12 @@ final class RawFastCGIConnection: @unchecked Sendable {
         return true
     }
 
-    func shutdownWrite() {
+    public func shutdownWrite() {
         Glibc.shutdown(fd, Int32(SHUT_WR))
     }
 
     /// The next record, or nil when the connection closed or `seconds` passed.
-    func readRecord(seconds: Double = 5) -> ReceivedRecord? {
+    public func readRecord(seconds: Double = 5) -> ReceivedRecord? {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
             if buffer.count >= 8 {
@@ -147,7 +153,7 @@ final class RawFastCGIConnection: @unchecked Sendable {
     }
 
     /// Whether the application closes the connection within `seconds` (reading and dropping what it sends).
-    func closesWithin(seconds: Double) -> Bool {
+    public func closesWithin(seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if readRecord(seconds: deadline.timeIntervalSinceNow) == nil, closedByPeer { return true }
@@ -156,7 +162,7 @@ final class RawFastCGIConnection: @unchecked Sendable {
     }
 
     /// Reads records until END_REQUEST for `id`; returns the stdout received and the END_REQUEST's protocol status.
-    func readResponse(id: UInt16 = 1, seconds: Double = 10) -> (stdout: [UInt8], protocolStatus: UInt8, others: [ReceivedRecord])? {
+    public func readResponse(id: UInt16 = 1, seconds: Double = 10) -> (stdout: [UInt8], protocolStatus: UInt8, others: [ReceivedRecord])? {
         var stdout: [UInt8] = []
         var others: [ReceivedRecord] = []
         let deadline = Date().addingTimeInterval(seconds)
@@ -173,7 +179,7 @@ final class RawFastCGIConnection: @unchecked Sendable {
     }
 
     /// Sends a request and reads its response.
-    func exchange(_ request: [UInt8], id: UInt16 = 1, seconds: Double = 10) throws -> ReceivedResponse {
+    public func exchange(_ request: [UInt8], id: UInt16 = 1, seconds: Double = 10) throws -> ReceivedResponse {
         guard send(request) else { throw HarnessError("the application closed the connection") }
         guard let response = readResponse(id: id, seconds: seconds) else { throw HarnessError("no END_REQUEST for request \(id)") }
         return try ReceivedResponse.parse(response.stdout)

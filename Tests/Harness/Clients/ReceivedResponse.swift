@@ -1,36 +1,42 @@
 import Foundation
 
 /// A response as a client saw it: from `curl -i` (HTTP) or `cgi-fcgi` (a CGI response with `Status:`).
-struct ReceivedResponse: CustomStringConvertible {
-    var status: Int
+public struct ReceivedResponse: Sendable, CustomStringConvertible {
+    public var status: Int
     /// Header lines in order, names as received.
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
 
-    func header(_ name: String) -> String? {
+    public var text: String { String(decoding: body, as: UTF8.self) }
+
+    public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
-    func headers(named name: String) -> [String] {
+    public func headers(named name: String) -> [String] {
         headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
     }
 
-    func json() throws -> [String: Any] {
+    public func json() throws -> [String: Any] {
         guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
             throw HarnessError("body is not a JSON object: \(text)")
         }
         return object
     }
 
-    var description: String {
+    public var description: String {
         "\(status)\n" + headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n\n" + text
     }
 
     /// Parses a raw message: an optional `HTTP/x y` status line, header lines, a blank line, the body.
     /// Interim `100 Continue` heads are skipped.
-    static func parse(_ raw: [UInt8]) throws -> ReceivedResponse {
+    public static func parse(_ raw: [UInt8]) throws -> ReceivedResponse {
         var rest = raw[...]
         while true {
             guard let end = headEnd(rest) else { throw HarnessError("no end of head in: \(String(decoding: raw, as: UTF8.self))") }

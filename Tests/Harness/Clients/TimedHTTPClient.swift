@@ -5,14 +5,14 @@ import Glibc
 #endif
 
 /// What a raw HTTP client read, with when it read it: to tell a body that streamed from one that arrived at once.
-struct TimedResponse: Sendable {
+public struct TimedResponse: Sendable {
     /// Each read from the socket: seconds since the request was sent, and the bytes.
-    var reads: [(elapsed: Double, bytes: [UInt8])]
+    public var reads: [(elapsed: Double, bytes: [UInt8])]
 
-    var raw: [UInt8] { reads.flatMap(\.bytes) }
+    public var raw: [UInt8] { reads.flatMap(\.bytes) }
 
     /// Seconds after the request when `marker` had arrived, or nil if it never did.
-    func arrival(of marker: String) -> Double? {
+    public func arrival(of marker: String) -> Double? {
         var received: [UInt8] = []
         for read in reads {
             received += read.bytes
@@ -22,14 +22,14 @@ struct TimedResponse: Sendable {
     }
 
     /// When the connection was closed (the response ended).
-    var end: Double { reads.last?.elapsed ?? 0 }
+    public var end: Double { reads.last?.elapsed ?? 0 }
 
-    func response() throws -> ReceivedResponse { try ReceivedResponse.parse(raw) }
+    public func response() throws -> ReceivedResponse { try ReceivedResponse.parse(raw) }
 }
 
 /// An HTTP/1.0 GET over a plain socket (so nginx sends the body as is, not chunked, and closes at its end),
 /// timing each read. Runs on a thread of its own.
-func timedGet(port: Int, path: String, headers: [String] = [], seconds: Double = 10) async throws -> TimedResponse {
+public func timedGet(port: Int, path: String, headers: [String] = [], seconds: Double = 10) async throws -> TimedResponse {
     try await offload {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket failed") }

@@ -9,7 +9,7 @@ import Glibc
 /// Not port 0's pick: the kernel hands a released port to the next asker, so two tests running at once could
 /// both start a server on it, and one test's requests would reach the other's. Ports come from a counter below
 /// the ephemeral range (where clients' own ports come from), at an offset per process.
-func freeLoopbackPort() throws -> Int {
+public func freeLoopbackPort() throws -> Int {
     try PortAllocator.shared.next()
 }
 
@@ -33,7 +33,7 @@ private final class PortAllocator: @unchecked Sendable {
     }
 }
 
-func canConnect(tcpPort port: Int) -> Bool {
+public func canConnect(tcpPort port: Int) -> Bool {
     withLoopbackSocket(port: port) { connect($0, $1, $2) } == 0
 }
 
@@ -52,7 +52,7 @@ private func withLoopbackSocket(port: Int, _ call: (Int32, UnsafePointer<sockadd
     }
 }
 
-func isSocketFile(_ path: String) -> Bool {
+public func isSocketFile(_ path: String) -> Bool {
     var status = stat()
     return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFSOCK
 }
@@ -60,7 +60,7 @@ func isSocketFile(_ path: String) -> Bool {
 /// A connected unix-socket descriptor, for talking FastCGI to a server by hand. Close-on-exec, as every socket a
 /// test makes: a child another test spawns meanwhile (nginx, a fixture) would otherwise keep it open, and closing it
 /// here would never reach the server as a hang-up.
-func connectUnix(_ path: String) throws -> Int32 {
+public func connectUnix(_ path: String) throws -> Int32 {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     var address = sockaddr_un()
     address.sun_family = sa_family_t(AF_UNIX)
@@ -80,7 +80,7 @@ func connectUnix(_ path: String) throws -> Int32 {
 
 /// A connected TCP descriptor to `host`:`port` (numeric IPv4 or IPv6), its own end bound to `source` when given
 /// (any of 127.0.0.0/8 is this machine's: a second loopback peer for allow-list tests).
-func connectTCP(host: String, port: Int, from source: String? = nil) throws -> Int32 {
+public func connectTCP(host: String, port: Int, from source: String? = nil) throws -> Int32 {
     func address(_ text: String, port: Int) throws -> sockaddr_storage {
         var storage = sockaddr_storage()
         var v4 = in_addr()

@@ -6,14 +6,14 @@ import Glibc
 
 /// Runs blocking work (waiting for a process, a curl call) on a thread of its own, so that tests never block
 /// Swift's cooperative pool, which the in-process server's handlers need.
-func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
     }
 }
 
 /// Polls `condition` every 20 ms until it holds or `seconds` pass, without holding a thread.
-func eventually(seconds: Double = 10, _ condition: @Sendable () async -> Bool) async -> Bool {
+public func eventually(seconds: Double = 10, _ condition: @Sendable () async -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if await condition() { return true }
@@ -23,7 +23,7 @@ func eventually(seconds: Double = 10, _ condition: @Sendable () async -> Bool) a
 }
 
 /// Polls `condition` every 20 ms until it holds or `seconds` pass. Blocking: only on offloaded threads.
-func waitUntil(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+public func waitUntil(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if condition() { return true }

@@ -2,12 +2,12 @@ import Foundation
 
 /// A document root with a cgi-bin/ holding the built fixture app twice (as hello-cgi and as example-api, a multi-route app), under
 /// their own names.
-struct CGIBin: ~Copyable {
-    let directory: TemporaryDirectory
-    var root: String { directory.file("www") }
-    var scriptPath: String { root + "/cgi-bin/hello-cgi" }
+public struct CGIBin: ~Copyable, Sendable {
+    public let directory: TemporaryDirectory
+    public var root: String { directory.file("www") }
+    public var scriptPath: String { root + "/cgi-bin/hello-cgi" }
 
-    init() throws {
+    public init() throws {
         let directory = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.file("www/cgi-bin"), withIntermediateDirectories: true)
         // A link, not a copy: a process spawned by another test while the copy was open for writing would
@@ -21,12 +21,12 @@ struct CGIBin: ~Copyable {
 }
 
 /// fcgiwrap, Debian's FastCGI-to-CGI bridge, on a unix socket: it runs a CGI script for each request. Stopped by pid.
-final class FcgiwrapHarness: @unchecked Sendable {
-    let socket: String
+public final class FcgiwrapHarness: @unchecked Sendable {
+    public let socket: String
     private let process: ChildProcess
 
     /// Starts fcgiwrap with a bare environment (it passes its own to every script) and waits for its socket.
-    static func start(directory: String) async throws -> FcgiwrapHarness {
+    public static func start(directory: String) async throws -> FcgiwrapHarness {
         let harness = try FcgiwrapHarness(directory: directory)
         guard await eventually(seconds: 10, { isSocketFile(harness.socket) }) else {
             harness.stop()
@@ -42,7 +42,7 @@ final class FcgiwrapHarness: @unchecked Sendable {
             logPrefix: directory + "/fcgiwrap")
     }
 
-    func stop() {
+    public func stop() {
         process.stop()
     }
 
@@ -51,12 +51,12 @@ final class FcgiwrapHarness: @unchecked Sendable {
 
 /// lighttpd with mod_cgi, a second real CGI host: each file in the document root's cgi-bin/ runs as CGI.
 /// Started as the current user on 127.0.0.1 with a config of its own, stopped by pid.
-final class LighttpdHarness: @unchecked Sendable {
-    let port: Int
+public final class LighttpdHarness: @unchecked Sendable {
+    public let port: Int
     private let process: ChildProcess
     private let errorLogPath: String
 
-    static func start(directory: String, documentRoot: String) async throws -> LighttpdHarness {
+    public static func start(directory: String, documentRoot: String) async throws -> LighttpdHarness {
         try await offload { try LighttpdHarness(directory: directory, documentRoot: documentRoot) }
     }
 
@@ -86,14 +86,14 @@ final class LighttpdHarness: @unchecked Sendable {
         }
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var errorLog: String { (try? String(contentsOfFile: errorLogPath, encoding: .utf8)) ?? "" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var errorLog: String { (try? String(contentsOfFile: errorLogPath, encoding: .utf8)) ?? "" }
 
-    func request(_ path: String, method: String = "GET", headers: [String] = [], body: [UInt8]? = nil) async throws -> ReceivedResponse {
+    public func request(_ path: String, method: String = "GET", headers: [String] = [], body: [UInt8]? = nil) async throws -> ReceivedResponse {
         try await Curl.request(baseURL + path, method: method, headers: headers, body: body)
     }
 
-    func stop() {
+    public func stop() {
         process.stop()
     }
 

@@ -3,19 +3,19 @@ import Foundation
 /// Apache (mod_proxy_fcgi), lighttpd (mod_fastcgi), HAProxy (fcgi-app) or Caddy (reverse_proxy, fastcgi transport), started as the current user on
 /// 127.0.0.1 with the project's own config from nginx/other-servers/, in front of an app on `socket`. Stopped by
 /// pid.
-final class OtherWebServer: @unchecked Sendable {
-    enum Kind: String, CaseIterable, Sendable, CustomStringConvertible {
+public final class OtherWebServer: @unchecked Sendable {
+    public enum Kind: String, CaseIterable, Sendable, CustomStringConvertible {
         case apache, lighttpd, haproxy, caddy
-        var description: String { rawValue }
+        public var description: String { rawValue }
     }
 
-    let kind: Kind
-    let port: Int
+    public let kind: Kind
+    public let port: Int
     private let prefix: String
     private let process: ChildProcess
 
     /// Starts the server; `edit` may change the config (a test's extra options) before it is written.
-    static func start(
+    public static func start(
         _ kind: Kind, directory: String, socket: String, edit: @escaping @Sendable (String) -> String = { $0 }
     ) async throws -> OtherWebServer {
         try await offload { try OtherWebServer(kind, directory: directory, socket: socket, edit: edit) }
@@ -67,13 +67,13 @@ final class OtherWebServer: @unchecked Sendable {
         }
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    func request(_ path: String, method: String = "GET", headers: [String] = [], body: [UInt8]? = nil) async throws -> ReceivedResponse {
+    public func request(_ path: String, method: String = "GET", headers: [String] = [], body: [UInt8]? = nil) async throws -> ReceivedResponse {
         try await Curl.request(baseURL + path, method: method, headers: headers, body: body)
     }
 
-    func stop() {
+    public func stop() {
         process.stop()
     }
 

@@ -9,10 +9,10 @@ import Glibc
 /// directory, on 127.0.0.1 (and `extraAddress`, for app hosts on a test network), with trust authentication
 /// for user `postgres`. PostgreSQL refuses to run as root: as root it runs as the `postgres` user (which the
 /// package creates), through setpriv so that the pid we hold is the server's own.
-final class PostgresServer: @unchecked Sendable {
-    let port: Int
-    let directory: String
-    let process: ChildProcess
+public final class PostgresServer: @unchecked Sendable {
+    public let port: Int
+    public let directory: String
+    public let process: ChildProcess
     private let bin: String
 
     private init(port: Int, directory: String, process: ChildProcess, bin: String) {
@@ -23,7 +23,7 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// The newest installed server's bin directory, such as /usr/lib/postgresql/15/bin.
-    static func binDirectory() throws -> String {
+    public static func binDirectory() throws -> String {
         let root = "/usr/lib/postgresql"
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
             .compactMap(Int.init).sorted()
@@ -43,7 +43,7 @@ final class PostgresServer: @unchecked Sendable {
 
     /// initdb into `directory`/data, then starts the server and waits until it accepts connections.
     /// `extraAddress` (such as 10.200.0.1) is listened on too, and `extraNetwork` (10.200.0.0/24) trusted.
-    static func start(directory: String, extraAddress: String? = nil, extraNetwork: String? = nil) async throws -> PostgresServer {
+    public static func start(directory: String, extraAddress: String? = nil, extraNetwork: String? = nil) async throws -> PostgresServer {
         let bin = try binDirectory()
         if getuid() == 0, let user = getpwnam("postgres") {
             // The data directory's parent must be the server's to enter.
@@ -87,13 +87,13 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// `postgres://postgres@HOST:PORT/DATABASE`, for DATABASE_URL.
-    func url(database: String, host: String = "127.0.0.1") -> String {
+    public func url(database: String, host: String = "127.0.0.1") -> String {
         "postgres://postgres@\(host):\(port)/\(database)"
     }
 
     /// Runs SQL through psql as `postgres`, on database `postgres`; throws on failure.
     @discardableResult
-    func psql(_ sql: String, database: String = "postgres") async throws -> String {
+    public func psql(_ sql: String, database: String = "postgres") async throws -> String {
         let result = try await runCommand(
             "/usr/bin/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-X", "-q", "-A", "-t",
                               "-v", "ON_ERROR_STOP=1", "-c", sql],
@@ -103,21 +103,21 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// A new, empty database, so that each test starts with ids at 1.
-    func createDatabase() async throws -> String {
+    public func createDatabase() async throws -> String {
         let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await psql("CREATE DATABASE \(name)")
         return name
     }
 
     /// Stops the server (fast shutdown: open sessions are ended) and reaps it.
-    func stop() {
+    public func stop() {
         process.stop(signal: SIGINT)
     }
 }
 
 /// One PostgreSQL server for the whole test process, started on first use in a temporary directory and stopped
 /// (and the directory removed) when the process exits.
-enum SharedPostgres {
+public enum SharedPostgres {
     private static let task = Task { () throws -> PostgresServer in
         var template = Array("/tmp/rh-pg.XXXXXX".utf8CString)
         guard let result = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
@@ -134,7 +134,7 @@ enum SharedPostgres {
 
     private static let stopAtExit = Mutex<PostgresServer?>(nil)
 
-    static var server: PostgresServer {
+    public static var server: PostgresServer {
         get async throws { try await task.value }
     }
 }

@@ -6,16 +6,16 @@ import Glibc
 
 /// A process a test started with posix_spawn, tracked by pid and always reaped: `stop()` sends SIGTERM, then
 /// SIGKILL after a grace period. Output goes to files, so a chatty process never blocks on a full pipe.
-final class ChildProcess: @unchecked Sendable {
-    let pid: pid_t
-    let outputPath: String
-    let errorPath: String
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
+    public let outputPath: String
+    public let errorPath: String
     private let lock = NSLock()
     private var status: Int32?
 
     /// Starts `executable` with `arguments`; `environment` replaces the environment when given; `stdin` is
     /// /dev/null unless given (a listening socket, as spawn-fcgi and systemd hand one over).
-    init(
+    public init(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: Redirection = .path("/dev/null"),
         logPrefix: String
     ) throws {
@@ -26,11 +26,11 @@ final class ChildProcess: @unchecked Sendable {
             stdin: stdin, stdout: .path(outputPath), stderr: .path(errorPath))
     }
 
-    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
-    var errorOutput: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
+    public var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+    public var errorOutput: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
 
     /// The exit status if the process has ended (reaping it), else nil.
-    var exitStatus: Int32? {
+    public var exitStatus: Int32? {
         lock.withLock {
             if status == nil {
                 var raw: Int32 = 0
@@ -40,27 +40,27 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    var isRunning: Bool { exitStatus == nil }
+    public var isRunning: Bool { exitStatus == nil }
 
-    func send(_ signal: Int32) {
+    public func send(_ signal: Int32) {
         if isRunning { kill(pid, signal) }
     }
 
     /// Waits up to `seconds` for the process to exit, holding no thread; returns its status, or nil.
-    func exitStatus(within seconds: Double) async -> Int32? {
+    public func exitStatus(within seconds: Double) async -> Int32? {
         guard await eventually(seconds: seconds, { self.exitStatus != nil }) else { return nil }
         return exitStatus
     }
 
     /// Blocking wait; only on offloaded threads or in deinit paths.
     @discardableResult
-    func waitForExit(seconds: Double) -> Int32? {
+    public func waitForExit(seconds: Double) -> Int32? {
         guard waitUntil(seconds: seconds, { exitStatus != nil }) else { return nil }
         return exitStatus
     }
 
     /// Stops the process (the signal, then SIGKILL after 5 s) and reaps it.
-    func stop(signal: Int32 = SIGTERM) {
+    public func stop(signal: Int32 = SIGTERM) {
         guard isRunning else { return }
         kill(pid, signal)
         if waitForExit(seconds: 5) == nil {
@@ -72,7 +72,7 @@ final class ChildProcess: @unchecked Sendable {
     deinit { stop() }
 }
 
-enum Redirection {
+public enum Redirection: Sendable {
     case path(String)
     case fd(Int32)
 }
@@ -80,7 +80,7 @@ enum Redirection {
 /// Serializes creating pipes and spawning: a pipe made by one test while another spawns could leak into that
 /// child (pipe2 is not available to Swift here), and a long-lived child such as nginx holding a pipe's write
 /// end would keep its reader from ever seeing EOF.
-let spawnLock = NSLock()
+public let spawnLock = NSLock()
 
 /// Creates a pipe whose two ends are close-on-exec. Call with `spawnLock` held.
 func cloexecPipe() throws -> [Int32] {
@@ -135,12 +135,12 @@ func decodeWaitStatus(_ raw: Int32) -> Int32 {
 }
 
 /// Runs a command to completion with a time limit, on a thread of its own, and returns its exit status and output.
-func runCommand(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                 input: [UInt8]? = nil, seconds: Double = 20) async throws -> (status: Int32, output: [UInt8], error: String) {
     try await offload { try runCommandBlocking(executable, arguments, environment: environment, input: input, seconds: seconds) }
 }
 
-func runCommandBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+public func runCommandBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                         input: [UInt8]? = nil, seconds: Double = 20) throws -> (status: Int32, output: [UInt8], error: String) {
     spawnLock.lock()
     let inPipe: [Int32], outPipe: [Int32], errPipe: [Int32]

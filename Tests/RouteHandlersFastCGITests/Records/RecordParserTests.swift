@@ -1,4 +1,5 @@
 @testable import RouteHandlersFastCGI
+import RouteHandlersTestHarness
 import Testing
 
 /// Feeds `bytes` to `parser` (all at once, or `chunk` bytes at a time as a socket might deliver them) and

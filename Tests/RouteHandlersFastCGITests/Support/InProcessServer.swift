@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RouteHandlers
 @testable import RouteHandlersFastCGI
+import RouteHandlersTestHarness
 
 /// A FastCGIServer running in the test process on a unix socket in a temporary directory.
 final class InProcessServer: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RouteHandlers
 @testable import RouteHandlersFastCGI
+import RouteHandlersTestHarness
 
 /// nginx with the project's config plus `extra` directives in its server block (such as an `internal`
 /// location for X-Accel-Redirect), in front of an in-process server with a given responder configuration.

@@ -1,4 +1,5 @@
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 /// app/api/admin of the example (its own middleware: a bearer token) and the audit log written by after().

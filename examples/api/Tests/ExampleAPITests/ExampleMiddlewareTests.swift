@@ -1,4 +1,5 @@
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 /// app/middleware.swift and app/api/public/middleware.swift of the example, through nginx.

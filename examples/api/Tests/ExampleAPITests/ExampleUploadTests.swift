@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 /// POST /api/upload of the example: a body streamed through nginx (`fastcgi_request_buffering off`) to a handler

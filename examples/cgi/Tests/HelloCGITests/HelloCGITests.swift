@@ -1,4 +1,5 @@
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 /// hello-cgi, the CGI example: run as a CGI script the way a CGI host runs it, and as a FastCGI server.

@@ -1,4 +1,5 @@
 import Foundation
+import RouteHandlersTestHarness
 
 #if canImport(Glibc)
 import Glibc

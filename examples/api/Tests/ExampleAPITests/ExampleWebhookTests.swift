@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 /// POST /webhooks/stripe of the example, through nginx, with signatures made the way Stripe makes them.

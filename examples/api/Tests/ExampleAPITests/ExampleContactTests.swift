@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 /// POST /api/contact of the example: urlencoded and multipart forms, with an optional file, through nginx.

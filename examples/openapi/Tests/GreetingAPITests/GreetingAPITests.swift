@@ -1,6 +1,7 @@
 import Foundation
 @testable import GreetingAPI
 import RouteHandlers
+import RouteHandlersTestHarness
 import RouteHandlersTesting
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 /// GET /api/stream of the example: five NDJSON lines that reach the client one by one, through nginx.
