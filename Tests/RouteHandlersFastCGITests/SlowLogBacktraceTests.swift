@@ -1,4 +1,5 @@
 import Foundation
+import RouteHandlersTestHarness
 import Testing
 
 @testable import RouteHandlersFastCGI
