@@ -62,18 +62,39 @@ public func isSocketFile(_ path: String) -> Bool {
 /// here would never reach the server as a hang-up.
 public func connectUnix(_ path: String) throws -> Int32 {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-        buffer.copyBytes(from: path.utf8)
-        buffer[path.utf8.count] = 0
-    }
+    var address = unixAddress(path)
     let result = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
     }
     guard result == 0 else {
         close(fd)
         throw HarnessError("connect \(path) failed: errno \(errno)")
+    }
+    return fd
+}
+
+/// The address of the unix socket at `path`.
+public func unixAddress(_ path: String) -> sockaddr_un {
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+        buffer.copyBytes(from: path.utf8)
+        buffer[path.utf8.count] = 0
+    }
+    return address
+}
+
+/// A new close-on-exec unix socket of `type` (`SOCK_STREAM`, `SOCK_DGRAM`, with `flags` such as `SOCK_NONBLOCK`)
+/// bound to `path`.
+public func bindUnix(_ type: __socket_type, flags: Int32 = 0, path: String) throws -> Int32 {
+    let fd = socket(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | flags, 0)
+    var address = unixAddress(path)
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    guard fd >= 0, bound == 0 else {
+        if fd >= 0 { close(fd) }
+        throw HarnessError("cannot bind \(path): errno \(errno)")
     }
     return fd
 }
