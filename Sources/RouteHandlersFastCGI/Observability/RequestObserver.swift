@@ -57,7 +57,7 @@ final class RequestObserver: Sendable {
         let path = request.url.pathname
         if path == pingPath {
             observation.fixedRoute.withLock { $0 = path }
-            return Response(status: .ok, headers: ["Content-Type": "text/plain", "Cache-Control": "no-cache, no-store, must-revalidate, max-age=0"], body: ResponseBody("pong"))
+            return StatusPage.pong
         }
         if path == statusPath, let statusPage {
             observation.fixedRoute.withLock { $0 = path }

@@ -20,6 +20,7 @@ final class StatusListener: Sendable {
     private let allowList: ClientAllowList?
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
+    private let refusals = RefusedPeers()
     /// How long a peer may take to send its request or read the answer.
     static let peerTimeout: Int = 2
 
@@ -49,7 +50,7 @@ final class StatusListener: Sendable {
                 }
                 guard fd >= 0 else { continue }
                 if let allowList, !allowList.allows(peer) {
-                    logger.warning("Refused a status connection from \(addressText(peer) ?? "an unknown address"): not in --allowed-clients")
+                    refusals.record(peer, allowList: allowList, logger: logger)
                 } else {
                     serve(fd)
                 }
@@ -103,7 +104,7 @@ final class StatusListener: Sendable {
         let response: Response
         switch gateway.request {
         case .success(let request) where request.url.pathname == pingPath:
-            response = Response(status: .ok, headers: ["Content-Type": "text/plain", "Cache-Control": "no-cache, no-store, must-revalidate, max-age=0"], body: ResponseBody("pong"))
+            response = StatusPage.pong
         case .success(let request) where request.url.pathname == statusPath && page != nil:
             response = page?.respond(to: request) ?? Response(status: .notFound)
         case .success(let request):

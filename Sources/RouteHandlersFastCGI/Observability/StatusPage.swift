@@ -19,6 +19,11 @@ struct StatusPage: Sendable {
     /// FPM's `pool` for this process: its executable's name.
     static var poolName: String { String((CommandLine.arguments.first ?? "app").split(separator: "/").last ?? "app") }
 
+    /// The ping path's answer (PHP-FPM's `ping.response`), never cached.
+    static var pong: Response {
+        Response(status: .ok, headers: ["Content-Type": "text/plain", "Cache-Control": "no-cache, no-store, must-revalidate, max-age=0"], body: ResponseBody("pong"))
+    }
+
     enum Format {
         case text, json, openmetrics, html
     }

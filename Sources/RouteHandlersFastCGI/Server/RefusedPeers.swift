@@ -5,8 +5,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// Connections the allow-list refused: counted, and logged at most once a second so that a peer retrying in a
-/// loop cannot flood the log (the lines it did not get say how many were left out).
+/// The log lines of connections the allow-list refused: at most one a second, so that a peer retrying in a loop
+/// cannot flood the log (the next line says how many were left out). The scoreboard counts them.
 final class RefusedPeers: Sendable {
     private struct State {
         var lastLine: ContinuousClock.Instant?
@@ -14,15 +14,10 @@ final class RefusedPeers: Sendable {
     }
 
     private let state = Mutex(State())
-    private let total = Atomic<Int>(0)
     /// How often a refusal may be logged.
     static let interval = Duration.seconds(1)
 
-    /// Every connection refused since the server started.
-    var count: Int { total.load(ordering: .relaxed) }
-
     func record(_ peer: sockaddr_storage, allowList: ClientAllowList, logger: Logger) {
-        total.add(1, ordering: .relaxed)
         let now = ContinuousClock.now
         let unlogged: Int? = state.withLock { state in
             if let last = state.lastLine, now - last < Self.interval {
