@@ -72,13 +72,13 @@ struct EventLoopTests {
         }
     }
 
-    /// A router whose handlers say which thread runs them; `/block` holds its thread (`ms`, default 1500) as a
-    /// synchronous call would.
-    private func threadRouter() -> Router {
+    /// A router whose handlers say which thread runs them; `/block` holds its thread, as a synchronous call would,
+    /// until `gate` opens (at most 20 s), so no assertion below depends on how busy the machine is.
+    private func threadRouter(gate: Gate = Gate()) -> Router {
         var router = Router()
         router.get("/thread") { _, _ in .json(["thread": currentThreadName()]) }
-        router.get("/block") { request, _ in
-            usleep(UInt32(request.url.searchParams.get("ms").flatMap { Int($0) } ?? 1500) * 1000)
+        router.get("/block") { _, _ in
+            gate.holdThread()
             return .json(["thread": currentThreadName()])
         }
         return router
@@ -116,41 +116,66 @@ struct EventLoopTests {
 
     @Test func aBlockingHandlerHoldsOnlyItsOwnLoop() async throws {
         let directory = try TemporaryDirectory()
-        let server = try InProcessServer(socketPath: directory.file("app.sock"), router: threadRouter()) { $0.ioThreads = 2 }
-        let (blocked, free, freeTime) = try await offload { () -> (String, String, Duration) in
+        let gate = Gate()
+        let server = try InProcessServer(socketPath: directory.file("app.sock"), router: threadRouter(gate: gate)) { $0.ioThreads = 2 }
+        let (blocked, free, heldMeanwhile) = try await offload { () -> (String, String, Bool) in
             let first = try RawFastCGIConnection(unixPath: server.socketPath)
             let second = try RawFastCGIConnection(unixPath: server.socketPath)
-            _ = first.send(FCGI.request("GET", "/block?ms=3000", keepConnection: true))
-            usleep(200_000)
-            let started = ContinuousClock.now
+            _ = first.send(FCGI.request("GET", "/block", keepConnection: true))
+            guard gate.waitUntilHeld(seconds: 10) else { throw HarnessError("/block never started") }
             let free = try threadName(second.exchange(FCGI.request("GET", "/thread", keepConnection: true)))
-            let freeTime = ContinuousClock.now - started
+            let heldMeanwhile = gate.isHeld
+            gate.open()
             guard let blocked = first.readResponse(seconds: 10) else { throw HarnessError("no answer from /block") }
-            return (try threadName(ReceivedResponse.parse(blocked.stdout)), free, freeTime)
+            return (try threadName(ReceivedResponse.parse(blocked.stdout)), free, heldMeanwhile)
         }
         await server.stop()
         #expect(blocked != free)
-        // The blocking handler still had more than two seconds to go.
-        #expect(freeTime < .seconds(2), "answered after \(freeTime)")
+        // Answered while the other loop's thread was still held.
+        #expect(heldMeanwhile)
     }
 
     @Test func aHandlerBlockingItsOnlyLoopIsStillAnswered504AtTheSoftLimit() async throws {
         let directory = try TemporaryDirectory()
-        let server = try InProcessServer(socketPath: directory.file("app.sock"), router: threadRouter()) {
+        let gate = Gate()
+        let server = try InProcessServer(socketPath: directory.file("app.sock"), router: threadRouter(gate: gate)) {
             $0.ioThreads = 1
             $0.requestTimeout = .milliseconds(300)
         }
-        let (status, elapsed) = try await offload { () -> (Int, Duration) in
+        let (status, heldMeanwhile) = try await offload { () -> (Int, Bool) in
             let connection = try RawFastCGIConnection(unixPath: server.socketPath)
-            let started = ContinuousClock.now
-            let response = try connection.exchange(FCGI.request("GET", "/block?ms=4000"))
-            return (response.status, ContinuousClock.now - started)
+            defer { gate.open() }
+            let response = try connection.exchange(FCGI.request("GET", "/block"), seconds: 15)
+            return (response.status, gate.isHeld)
         }
         await server.stop()
         #expect(status == 504)
-        // The handler blocks for 4 s: the 504 came from a rescue thread, not after the loop was free again.
-        #expect(elapsed < .seconds(3), "answered after \(elapsed)")
+        // The only loop's thread was still held: the 504 came from a rescue thread, not after the loop was free.
+        #expect(heldMeanwhile)
     }
+}
+
+/// Holds a handler's thread until the test opens it (at most 20 s, so a failing test still ends).
+private final class Gate: Sendable {
+    private let opened = Atomic<Bool>(false)
+    private let holding = Atomic<Int>(0)
+
+    var isHeld: Bool { holding.load(ordering: .acquiring) > 0 }
+
+    func holdThread() {
+        holding.add(1, ordering: .releasing)
+        defer { holding.subtract(1, ordering: .releasing) }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !opened.load(ordering: .acquiring), ContinuousClock.now < deadline { usleep(5_000) }
+    }
+
+    func waitUntilHeld(seconds: Double) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while !isHeld, ContinuousClock.now < deadline { usleep(5_000) }
+        return isHeld
+    }
+
+    func open() { opened.store(true, ordering: .releasing) }
 }
 
 private final class Counts: Sendable {

@@ -75,7 +75,8 @@ struct ExampleMiddlewareTests {
             #expect(slow.status == 504, "\(slow)")
             #expect(slow.header("Content-Type") == "application/problem+json")
             #expect((try? slow.json())?["status"] as? Int == 504)
-            #expect(elapsed > 1.5 && elapsed < 4.5, "answered after \(elapsed) s")
+            // Not before the route's maxDuration; a 504 at all means it came before the 5 s sleep ended.
+            #expect(elapsed > 1.5, "answered after \(elapsed) s")
             #expect(Self.isNginxRequestID(slow.header("X-Request-Id")))
             #expect(api.appLog.contains("maxDuration"))
         }
