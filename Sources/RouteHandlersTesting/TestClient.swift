@@ -56,7 +56,8 @@ public struct TestClient: Sendable {
         let requestID = RequestID.next()
         let response = await responder.respond(to: request, requestID: requestID, logger: logger)
         let sink = CollectingSink()
-        let outcome = await ResponseWriter.write(response, method: request.method, requestID: requestID, logger: logger, to: sink)
+        let outcome = await ResponseWriter.write(
+            response, method: request.method, conditions: request.conditions, requestID: requestID, logger: logger, to: sink)
         guard var received = sink.response else { throw IncompleteResponse(partial: nil) }
         guard outcome == .complete else { throw IncompleteResponse(partial: received) }
         // As a gateway does: after() work starts once the whole response is out; the test may await it.

@@ -1,7 +1,7 @@
 import RouteHandlers
 
-/// The segment config of a `route.swift`: its top-level `let revalidate`, `maxDuration`, `bodyLimit` and
-/// `requestBuffering`,
+/// The segment config of a `route.swift`: its top-level `let revalidate`, `maxDuration`, `bodyLimit`,
+/// `requestBuffering` and `etag`,
 /// read as literals at build time (they also go into the generated nginx include), with a build error for an
 /// unknown or misspelt name and for a value of the wrong type.
 struct RouteConfigFile {
@@ -11,6 +11,7 @@ struct RouteConfigFile {
         ("maxDuration", "a whole number of seconds, at least 1"),
         ("bodyLimit", "a number of bytes or a size such as \"512k\", \"2m\" or \"1g\""),
         ("requestBuffering", "true or false"),
+        ("etag", "true or false"),
     ]
 
     /// Next.js options with no counterpart: an error rather than a silently ignored setting.
@@ -85,6 +86,9 @@ struct RouteConfigFile {
         case "requestBuffering":
             guard written == "true" || written == "false" else { return ", not \(written)" }
             config.requestBuffering = written == "true"
+        case "etag":
+            guard written == "true" || written == "false" else { return ", not \(written)" }
+            config.etag = written == "true"
         default:
             return nil
         }

@@ -166,6 +166,7 @@ extension RouteTreeGenerator {
         if let maxDuration = config.maxDuration { arguments.append("maxDuration: .seconds(\(maxDuration.components.seconds))") }
         if let bodyLimit = config.bodyLimit { arguments.append("bodyLimit: \(bodyLimit)") }
         if let buffering = config.requestBuffering { arguments.append("requestBuffering: \(buffering)") }
+        if let etag = config.etag { arguments.append("etag: \(etag)") }
         return "RouteConfig(" + arguments.joined(separator: ", ") + ")"
     }
 

@@ -156,6 +156,7 @@ extension RouteConfig {
         if let maxDuration { parts.append("maxDuration=\(maxDuration.components.seconds)s") }
         if let bodyLimit { parts.append("bodyLimit=\(bodyLimit)") }
         if let requestBuffering { parts.append("requestBuffering=\(requestBuffering)") }
+        if let etag { parts.append("etag=\(etag)") }
         return parts.joined(separator: " ")
     }
 }

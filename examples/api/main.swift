@@ -24,4 +24,10 @@ if let url = environment("DATABASE_URL") {
 // worker), and is shut down after the server has drained.
 let postgres = currentStore as? PostgresStore
 postgres?.migrateAtStart()
-await Application(router: .app(), services: postgres.map { [$0.client] } ?? []).run()
+// Every error no route answered (a 500, or a 5xx it threw) goes to the audit log with its status, route and request
+// id, once the response is out: the counterpart of Next.js's onRequestError. A failure to record it is only logged.
+let configuration = RouteResponder.Configuration(onRequestError: { report in
+    let route = report.routePattern ?? report.request.url.pathname
+    try? await Audit.record("request.failed", subject: "\(report.status.code) \(report.request.method) \(route) \(report.requestID)")
+})
+await Application(router: .app(), configuration: configuration, services: postgres.map { [$0.client] } ?? []).run()

@@ -10,6 +10,8 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public var message: String?
     /// Extra headers for the response, such as `Allow` or `Retry-After`.
     public var headers: Headers
+    /// Extension members of the problem document, such as `invalid-params` (``InvalidInput``).
+    public var problemMembers: [String: JSONValue] = [:]
 
     public init(_ status: HTTPResponse.Status, _ message: String? = nil, headers: Headers = [:]) {
         self.status = status
@@ -30,7 +32,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public func problemResponse(extra: [String: String] = [:]) -> Response {
         let problem = Problem(
             title: status.reasonPhrase.isEmpty ? "Error" : status.reasonPhrase,
-            status: status.code, detail: message, extra: extra)
+            status: status.code, detail: message, extra: extra, members: problemMembers)
         var headers = self.headers
         headers.set("Content-Type", "application/problem+json")
         let body = (try? JSONBody.encode(problem)) ?? Array(#"{"title":"Error"}"#.utf8)
@@ -45,6 +47,7 @@ struct Problem: Encodable {
     var status: Int
     var detail: String?
     var extra: [String: String]
+    var members: [String: JSONValue] = [:]
 
     private struct Key: CodingKey {
         var stringValue: String
@@ -60,6 +63,9 @@ struct Problem: Encodable {
         try container.encode(status, forKey: Key(stringValue: "status"))
         try container.encodeIfPresent(detail, forKey: Key(stringValue: "detail"))
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) {
+            try container.encode(value, forKey: Key(stringValue: key))
+        }
+        for (key, value) in members.sorted(by: { $0.key < $1.key }) where extra[key] == nil {
             try container.encode(value, forKey: Key(stringValue: key))
         }
     }

@@ -14,12 +14,15 @@ package enum ResponseWriter {
     }
 
     /// Checks `response`, answering 500 instead of one that cannot be sent (a header refused for CR, LF, NUL or an
-    /// invalid name; a 1xx status, which only the web server may send), and writes it to `sink` as the reply to a
-    /// request with `method`.
+    /// invalid name; a 1xx status, which only the web server may send), answers a conditional GET
+    /// (``ConditionalResponse``: `ETag`, 304, 412), and writes it to `sink` as the reply to a request with `method`
+    /// and `conditions`.
     package static func write(
-        _ response: Response, method: HTTPRequest.Method, requestID: String, logger: Logger, to sink: some ResponseSink
+        _ response: Response, method: HTTPRequest.Method, conditions: RequestConditions = .none, requestID: String, logger: Logger,
+        to sink: some ResponseSink
     ) async -> Outcome {
-        let response = sendable(response, requestID: requestID, logger: logger)
+        let response = ConditionalResponse.answer(
+            sendable(response, requestID: requestID, logger: logger), method: method, conditions: conditions, requestID: requestID)
         let head = head(of: response, method: method)
         switch response.body.storage {
         case .bytes(let bytes):

@@ -7,7 +7,21 @@ import HTTPTypes
 /// refused by the server (500 and a log line) rather than sent with an altered or injected header.
 public struct Headers: Sendable, Hashable {
     /// The valid fields, in order.
-    public var fields: HTTPFields
+    public var fields: HTTPFields {
+        // Whoever reads the fields whole may have read any of them (see ``HeaderReads``).
+        _read {
+            reads?.noteAll()
+            yield storage
+        }
+        _modify {
+            reads?.noteAll()
+            yield &storage
+        }
+    }
+    /// The fields, read without being noted in ``reads``: for the library's own use of the headers.
+    package var storage: HTTPFields
+    /// Notes reads of the headers that make an answer personal, while a cacheable route answers a request.
+    package var reads: HeaderReads?
     /// Fields that were set with an invalid name or value, kept so that the gateway can refuse the response.
     package private(set) var rejectedFields: [RejectedField] = []
 
@@ -21,11 +35,11 @@ public struct Headers: Sendable, Hashable {
     }
 
     public init() {
-        self.fields = HTTPFields()
+        self.storage = HTTPFields()
     }
 
     public init(_ fields: HTTPFields) {
-        self.fields = fields
+        self.storage = fields
     }
 
     /// Creates headers from name/value pairs; duplicate names are kept as separate fields.
@@ -38,47 +52,50 @@ public struct Headers: Sendable, Hashable {
     /// the Web API's `headers.get`.
     public func get(_ name: String) -> String? {
         guard let name = HTTPField.Name(name) else { return nil }
-        return fields[name]
+        reads?.note(name)
+        return storage[name]
     }
 
     /// Each value of the fields with this name, uncombined (the Web API's `getSetCookie()`, for any name).
     public func getAll(_ name: String) -> [String] {
         guard let name = HTTPField.Name(name) else { return [] }
-        return fields[values: name]
+        reads?.note(name)
+        return storage[values: name]
     }
 
     /// Each `Set-Cookie` value, uncombined.
     public func getSetCookie() -> [String] {
-        fields[values: .setCookie]
+        storage[values: .setCookie]
     }
 
     public func has(_ name: String) -> Bool {
         guard let name = HTTPField.Name(name) else { return false }
-        return fields.contains(name)
+        reads?.note(name)
+        return storage.contains(name)
     }
 
     /// Replaces every field with this name by one field with this value.
     public mutating func set(_ name: String, _ value: String) {
         guard let field = validated(name, value) else { return }
-        fields[values: field.name] = [value]
+        storage[values: field.name] = [value]
     }
 
     /// Adds a field, keeping the ones already present under the same name.
     public mutating func append(_ name: String, _ value: String) {
         guard let field = validated(name, value) else { return }
-        fields.append(field)
+        storage.append(field)
     }
 
     /// Adds a field the library knows to be valid (a predefined name, a literal value) unless one with that name
     /// is present: no parsing or validation on the hot path of every response.
     package mutating func setDefault(_ name: HTTPField.Name, _ value: String) {
-        guard !fields.contains(name) else { return }
-        fields.append(HTTPField(name: name, value: value))
+        guard !storage.contains(name) else { return }
+        storage.append(HTTPField(name: name, value: value))
     }
 
     public mutating func delete(_ name: String) {
         guard let name = HTTPField.Name(name) else { return }
-        fields[name] = nil
+        storage[name] = nil
     }
 
     /// Reads or replaces a field like ``get(_:)`` and ``set(_:_:)``; assigning `nil` deletes it.
@@ -105,6 +122,18 @@ public struct Headers: Sendable, Hashable {
     /// A value is refused when it would split or end a header line: CR, LF or NUL.
     static func isSafeValue(_ value: String) -> Bool {
         !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
+    }
+}
+
+extension Headers {
+    // Equal when their fields are: whether reads are being noted is no part of the value.
+    public static func == (lhs: Headers, rhs: Headers) -> Bool {
+        lhs.storage == rhs.storage && lhs.rejectedFields == rhs.rejectedFields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage)
+        hasher.combine(rejectedFields)
     }
 }
 

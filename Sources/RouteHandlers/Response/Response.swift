@@ -7,6 +7,8 @@ public struct Response: Sendable {
     public var body: ResponseBody
     /// Work scheduled with ``after(_:)`` while the response was made, for the gateway to run once it is sent.
     package var afterWork: AfterWork?
+    /// Whether the response writer may give a successful GET a strong `ETag` of its body (the route's `etag`).
+    package var generatesETag = true
 
     public init(status: HTTPResponse.Status = .ok, headers: Headers = [:], body: ResponseBody = .empty) {
         self.status = status

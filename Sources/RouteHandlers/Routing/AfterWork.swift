@@ -19,7 +19,12 @@ import Synchronization
 /// Outside a request (and from a streamed body's producer, which runs after the handler returned) the work starts
 /// at once, in a task of its own.
 public func after(_ work: @escaping @Sendable () async throws -> Void) {
-    if let pending = AfterWork.current {
+    after(into: AfterWork.current, work)
+}
+
+/// Appends `work` to `pending` (a request's after-work), or starts it at once without one.
+func after(into pending: AfterWork?, _ work: @escaping @Sendable () async throws -> Void) {
+    if let pending {
         pending.append(work)
     } else {
         Task { try? await work() }

@@ -42,7 +42,7 @@ extension MethodTable {
             if let handler = handlers[request.method] {
                 response = try await handler(request, context)
             } else if request.method == .head, let get = handlers[.get] {
-                response = RouteResponder.droppingBody(try await get(request, context))
+                response = RouteResponder.droppingBody(ConditionalResponse.taggingBeforeDroppingBody(try await get(request, context)))
             } else if request.method == .options {
                 return Response(status: .noContent, headers: ["Allow": allow])
             } else {
@@ -50,6 +50,7 @@ extension MethodTable {
                     .methodNotAllowed, "Method \(request.method) is not allowed for \(request.url.pathname).",
                     headers: ["Allow": allow])
             }
+            if config.etag == false { response.generatesETag = false }
             if let cacheControl, request.method == .get || request.method == .head,
                 (200..<300).contains(response.status.code), response.status.code != 206,
                 !response.headers.has("Cache-Control")

@@ -6,6 +6,7 @@
 /// let maxDuration = 2        // cancel the handler and answer 504 after 2 s
 /// let bodyLimit = "2m"       // 413 above 2 MiB (replaces the server's --max-body-size, larger or smaller)
 /// let requestBuffering = false // nginx passes the body on as it arrives (fastcgi_request_buffering off)
+/// let etag = false           // no ETag of the body (and so no 304) for this route's GETs
 /// ```
 ///
 /// The route-tree generator checks the names and types at build time and also writes them into the nginx
@@ -36,15 +37,23 @@ public struct RouteConfig: Sendable, Hashable {
     /// client to the handler without nginx keeping it in a temporary file first. Other routes get a body that
     /// arrived in pieces collected first, up to their limit.
     public var requestBuffering: Bool?
+    /// Whether a successful GET whose body is in memory gets a strong `ETag` of it, and so a 304 for a matching
+    /// `If-None-Match` (`nil`, `true`: the default). `false` for a body that changes on every request anyway
+    /// (a timestamp, a random value), where hashing it buys nothing.
+    public var etag: Bool?
 
-    public init(revalidate: Revalidate? = nil, maxDuration: Duration? = nil, bodyLimit: Int? = nil, requestBuffering: Bool? = nil) {
+    public init(
+        revalidate: Revalidate? = nil, maxDuration: Duration? = nil, bodyLimit: Int? = nil, requestBuffering: Bool? = nil,
+        etag: Bool? = nil
+    ) {
         self.revalidate = revalidate
         self.maxDuration = maxDuration
         self.bodyLimit = bodyLimit
         self.requestBuffering = requestBuffering
+        self.etag = etag
     }
 
-    public var isEmpty: Bool { revalidate == nil && maxDuration == nil && bodyLimit == nil && requestBuffering == nil }
+    public var isEmpty: Bool { revalidate == nil && maxDuration == nil && bodyLimit == nil && requestBuffering == nil && etag == nil }
 
     /// The `Cache-Control` a successful GET or HEAD gets when its handler set none. As Next.js 15 does, the
     /// response may be served stale while it is refreshed for a year minus its freshness.

@@ -13,6 +13,7 @@ extension RouteContext {
     /// response.headers.set("X-Request-Id", context.requestID)
     /// ```
     public func response(for error: any Error) -> Response {
-        ErrorResponse.response(for: error, requestID: requestID, exposeDetails: exposeErrorDetails, logger: logger)
+        ErrorResponse.response(
+            for: error, requestID: requestID, exposeDetails: exposeErrorDetails, logger: logger, reporting: errorReporting)
     }
 }

@@ -17,6 +17,8 @@ public struct RouteContext<Params: Sendable>: Sendable {
     var exposeErrorDetails: Bool
     /// Where routing sent the request; read at the end of the global middleware chain.
     var target: RouteResponder.Target?
+    /// The app's `onRequestError` and the request, for ``response(for:)`` to report what it answers 5xx.
+    var errorReporting: ErrorReporting?
 
     public init(params: Params, requestID: String, logger: Logger, locals: Locals = Locals()) {
         self.params = params
@@ -32,6 +34,7 @@ public struct RouteContext<Params: Sendable>: Sendable {
         var other = RouteContext<Other>(params: params, requestID: requestID, logger: logger, locals: locals)
         other.route = route
         other.exposeErrorDetails = exposeErrorDetails
+        other.errorReporting = errorReporting
         return other
     }
 }

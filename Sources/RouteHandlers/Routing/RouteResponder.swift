@@ -25,15 +25,20 @@ public struct RouteResponder: Sendable {
         public var exposeErrorDetails: Bool
         /// The proxies whose forwarding headers ``Request/ip`` believes. None by default.
         public var trustedProxies: TrustedProxies
+        /// Called for every error no middleware or handler answered (a 500, or an ``HTTPError`` of 500 and above),
+        /// with the request, its route's pattern and its id, once the response is out; in every gateway. Next.js's
+        /// `onRequestError`. See ``RequestErrorReport``.
+        public var onRequestError: RequestErrorHook?
 
         public init(
             trailingSlash: TrailingSlash = .redirectToNoSlash, basePath: String = "", exposeErrorDetails: Bool = false,
-            trustedProxies: TrustedProxies = .none
+            trustedProxies: TrustedProxies = .none, onRequestError: RequestErrorHook? = nil
         ) {
             self.trailingSlash = trailingSlash
             self.basePath = basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath
             self.exposeErrorDetails = exposeErrorDetails
             self.trustedProxies = trustedProxies
+            self.onRequestError = onRequestError
         }
     }
 
@@ -61,6 +66,7 @@ public struct RouteResponder: Sendable {
         request.trustedProxies = configuration.trustedProxies
         let afterWork = AfterWork(requestID: requestID, logger: logger)
         var response: Response
+        var routePattern: String?
         do {
             var context = Context(params: RouteParameters(), requestID: requestID, logger: logger)
             context.exposeErrorDetails = configuration.exposeErrorDetails
@@ -69,12 +75,29 @@ public struct RouteResponder: Sendable {
                 context.params = parameters
                 context.route = methods.route
             }
+            if let hook = configuration.onRequestError {
+                routePattern = context.route?.pattern.description
+                context.errorReporting = ErrorReporting(hook: hook, request: request, routePattern: routePattern)
+            }
             request = try await Self.bufferingBody(of: request, for: context.target)
+            var sharedCacheControl: String?
+            if case .route(let methods, _) = context.target, methods.config.revalidate != nil {
+                sharedCacheControl = methods.config.cacheControl
+            }
+            let reads = CacheSafety.watch(&request, routeCacheControl: sharedCacheControl)
             let routed = context
-            response = try await AfterWork.$current.withValue(afterWork) { try await chain(request, routed) }
+            let watched = request
+            response = try await AfterWork.$current.withValue(afterWork) { try await chain(watched, routed) }
+            if let reads, let sharedCacheControl {
+                CacheSafety.apply(to: &response, reads: reads, routeCacheControl: sharedCacheControl)
+            }
         } catch {
+            let reporting = configuration.onRequestError.map { hook in
+                ErrorReporting(hook: hook, request: request, routePattern: routePattern)
+            }
             response = ErrorResponse.response(
-                for: error, requestID: requestID, exposeDetails: configuration.exposeErrorDetails, logger: logger, request: request)
+                for: error, requestID: requestID, exposeDetails: configuration.exposeErrorDetails, logger: logger, request: request,
+                reporting: reporting, afterWork: afterWork)
         }
         response.afterWork = afterWork
         return response

@@ -36,8 +36,10 @@ public enum CGIGateway {
     ) async -> Bool {
         let gateway = GatewayRequest(params: environment.params, mount: mountPoint)
         let response: Response
+        var conditions = RequestConditions.none
         switch gateway.request {
         case .success(var request):
+            conditions = request.conditions
             // The global limit is the request's; a route's own replaces it (413 for a declared length above).
             request.body = CGIStandardInput.body(count: gateway.declaredLength ?? 0)
             request.bodyLimit = maxBodySize
@@ -46,7 +48,8 @@ public enum CGIGateway {
             response = error.response
         }
         let outcome = await ResponseWriter.write(
-            response, method: gateway.method, requestID: gateway.requestID, logger: logger, to: StandardOutputSink())
+            response, method: gateway.method, conditions: conditions, requestID: gateway.requestID, logger: logger,
+            to: StandardOutputSink())
         if let afterWork = response.afterWork, !afterWork.isEmpty {
             // The host has the whole response once stdout is closed; after() work runs before the process exits.
             // /dev/null takes fd 1's place rather than leaving it free: a file opened later must not become stdout.

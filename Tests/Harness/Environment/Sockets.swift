@@ -57,6 +57,14 @@ public func isSocketFile(_ path: String) -> Bool {
     return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFSOCK
 }
 
+/// Whether a server listens on the unix socket at `path`: a connection to it succeeds. A server that binds
+/// before it listens (fcgiwrap) has its socket file in place a moment before it accepts.
+public func acceptsConnections(unixPath path: String) -> Bool {
+    guard let fd = try? connectUnix(path) else { return false }
+    close(fd)
+    return true
+}
+
 /// A connected unix-socket descriptor, for talking FastCGI to a server by hand. Close-on-exec, as every socket a
 /// test makes: a child another test spawns meanwhile (nginx, a fixture) would otherwise keep it open, and closing it
 /// here would never reach the server as a hang-up.

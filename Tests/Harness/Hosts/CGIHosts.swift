@@ -25,10 +25,10 @@ public final class FcgiwrapHarness: @unchecked Sendable {
     public let socket: String
     private let process: ChildProcess
 
-    /// Starts fcgiwrap with a bare environment (it passes its own to every script) and waits for its socket.
+    /// Starts fcgiwrap with a bare environment (it passes its own to every script) and waits until it accepts.
     public static func start(directory: String) async throws -> FcgiwrapHarness {
         let harness = try FcgiwrapHarness(directory: directory)
-        guard await eventually(seconds: 10, { isSocketFile(harness.socket) }) else {
+        guard await eventually(seconds: 10, { acceptsConnections(unixPath: harness.socket) }) else {
             harness.stop()
             throw HarnessError("fcgiwrap did not start: \(harness.process.errorOutput)")
         }

@@ -18,6 +18,7 @@ extension FastCGIConnection {
             }
             let requestID = gateway.requestID
             let method = gateway.method
+            let conditions = (try? outcome.get())?.conditions ?? .none
             let observer = context.observer
             let observation = observer?.begin(gateway)
             beginResponse(requestID: pending.requestID)
@@ -41,7 +42,7 @@ extension FastCGIConnection {
             // after() work: counted before the request completes, so that a shutdown cannot miss it.
             let afterWork = response.afterWork.flatMap { $0.isEmpty ? nil : $0 }
             if afterWork != nil { context.pendingAfterWork.add(1, ordering: .relaxed) }
-            await write(response, for: method, requestID: requestID)
+            await write(response, for: method, conditions: conditions, requestID: requestID)
             if let observation { observer?.end(observation, response: response) }
             if let afterWork {
                 // A task of its own: it runs even when the client went away and cancelled this one.
@@ -83,11 +84,12 @@ extension FastCGIConnection {
     }
 
     /// Writes the response through the one response writer, then keeps or closes the connection.
-    private func write(_ response: Response, for method: HTTPRequest.Method, requestID: String) async {
+    private func write(_ response: Response, for method: HTTPRequest.Method, conditions: RequestConditions, requestID: String) async {
         // The head may be out: the only honest signal left for a response cut off is closing without END_REQUEST.
         let cutOff =
             await ResponseWriter.write(
-                response, method: method, requestID: requestID, logger: context.logger, to: FastCGIResponseSink(connection: self))
+                response, method: method, conditions: conditions, requestID: requestID, logger: context.logger,
+                to: FastCGIResponseSink(connection: self))
             == .incomplete
         let closedMidBody = await complete(cutOff: cutOff, status: response.status.code)
         if closedMidBody {

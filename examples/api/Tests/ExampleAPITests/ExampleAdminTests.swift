@@ -71,4 +71,23 @@ struct ExampleAdminTests {
             #expect(entries.allSatisfy { (($0["at"] as? String) ?? "").hasSuffix("Z") })
         }
     }
+
+    @Test(arguments: ExampleStore.allCases) func anUnhandledErrorIsAnswered500AndReportedToTheAuditLog(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store) { api in
+            let failed = try await api.request("/api/admin/fail", headers: [Self.bearer])
+            #expect(failed.status == 500)
+            let requestID = try #require((try? failed.json())?["requestId"] as? String)
+            #expect(!failed.text.contains("DeliberateFailure"))
+            // Reported once the response is out: soon after.
+            let reported = await eventually(seconds: 5) {
+                ((try? await api.request("/api/admin/audit", headers: [Self.bearer]).jsonArray()) ?? []).contains {
+                    $0["action"] as? String == "request.failed"
+                }
+            }
+            #expect(reported)
+            let entries = try await api.request("/api/admin/audit", headers: [Self.bearer]).jsonArray()
+            #expect(entries.filter { $0["action"] as? String == "request.failed" }.map { $0["subject"] as? String }
+                == ["500 GET /api/admin/fail \(requestID)"])
+        }
+    }
 }

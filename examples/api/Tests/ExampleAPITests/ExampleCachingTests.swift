@@ -1,0 +1,45 @@
+import Testing
+
+/// Caching through the real nginx: a personal answer is never served from the shared cache to another visitor,
+/// and a repeated GET with its ETag gets 304, from the app or from nginx's cache.
+@Suite("Example API: safe caching and conditional requests", .timeLimit(.minutes(2)))
+struct ExampleCachingTests {
+    @Test func aCachedRouteThatReadsACookieIsNeverServedToAnotherUser() async throws {
+        try await withExampleAPI { api in
+            let ada = try await api.request("/api/greeting", headers: ["Cookie: name=Ada"])
+            #expect(ada.status == 200)
+            #expect(ada.text == #"{"greeting":"Hello, Ada!"}"#)
+            #expect(ada.header("Cache-Control")?.hasPrefix("private") == true, "\(ada)")
+            #expect(ada.header("Vary") == "Cookie")
+            let bob = try await api.request("/api/greeting", headers: ["Cookie: name=Bob"])
+            #expect(bob.text == #"{"greeting":"Hello, Bob!"}"#)
+            #expect(bob.header("X-Cache-Status") != "HIT")
+            let stranger = try await api.request("/api/greeting")
+            #expect(stranger.text == #"{"greeting":"Hello, stranger!"}"#)
+            #expect(stranger.header("X-Cache-Status") != "HIT")
+            // A route that reads no cookie stays shared, whatever cookies its visitors send.
+            _ = try await api.request("/api/public/shared/one", headers: ["Cookie: name=Ada"])
+            let cached = try await api.request("/api/public/shared/one", headers: ["Cookie: name=Bob"])
+            #expect(cached.header("X-Cache-Status") == "HIT", "\(cached)")
+        }
+    }
+
+    @Test func aRepeatedGetWithItsETagGets304() async throws {
+        try await withExampleAPI { api in
+            let first = try await api.request("/api/hello")
+            let tag = try #require(first.header("ETag"))
+            let again = try await api.request("/api/hello", headers: ["If-None-Match: \(tag)"])
+            #expect(again.status == 304, "\(again)")
+            #expect(again.body.isEmpty)
+            #expect(again.header("ETag") == tag)
+            #expect(try await api.request("/api/hello", headers: ["If-None-Match: \"stale\""]).status == 200)
+            #expect(try await api.request("/api/hello", headers: ["If-Match: \"stale\""]).status == 412)
+
+            // From nginx's cache too: the stored answer keeps its ETag.
+            let stored = try await api.request("/api/public/etag/one")
+            let storedTag = try #require(stored.header("ETag"))
+            let hit = try await api.request("/api/public/etag/one", headers: ["If-None-Match: \(storedTag)"])
+            #expect(hit.status == 304, "\(hit)")
+        }
+    }
+}
