@@ -75,6 +75,11 @@ final class Database: @unchecked Sendable {
                 subject TEXT NOT NULL,
                 at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
             );
+            CREATE TABLE IF NOT EXISTS sessions (
+                id TEXT PRIMARY KEY,
+                data TEXT NOT NULL,
+                expires INTEGER NOT NULL
+            );
             """)
         self.connection = connection
         return connection

@@ -42,6 +42,15 @@ enum PostgresSchema {
             )
             """,
         ],
+        [
+            """
+            CREATE TABLE IF NOT EXISTS sessions (
+                id text PRIMARY KEY,
+                data text NOT NULL,
+                expires timestamptz NOT NULL
+            )
+            """
+        ],
     ]
 
     /// Brings the database to the latest version, in one transaction under the advisory lock.

@@ -97,6 +97,30 @@ final class PostgresStore: Store {
         try await client.query("INSERT INTO audit (action, subject) VALUES (\(action), \(subject))", logger: logger)
     }
 
+    func loadSession(_ id: String) async throws -> String? {
+        try await ready()
+        let rows = try await client.query("SELECT data FROM sessions WHERE id = \(id) AND expires > now()", logger: logger)
+        for try await (data) in rows.decode(String.self) { return data }
+        return nil
+    }
+
+    func saveSession(_ id: String, data: String, seconds: Int64) async throws {
+        try await ready()
+        let seconds = Double(seconds)
+        try await client.query("DELETE FROM sessions WHERE expires <= now()", logger: logger)
+        try await client.query(
+            """
+            INSERT INTO sessions (id, data, expires) VALUES (\(id), \(data), now() + make_interval(secs => \(seconds)))
+            ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, expires = EXCLUDED.expires
+            """,
+            logger: logger)
+    }
+
+    func deleteSession(_ id: String) async throws {
+        try await ready()
+        try await client.query("DELETE FROM sessions WHERE id = \(id)", logger: logger)
+    }
+
     func auditEntries() async throws -> [AuditEntry] {
         try await ready()
         let rows = try await client.query(

@@ -72,6 +72,29 @@ struct SQLiteStore: Store {
         }
     }
 
+    func loadSession(_ id: String) async throws -> String? {
+        try await database.transaction { connection in
+            let now = "CAST(strftime('%s', 'now') AS INTEGER)"
+            return try connection.query("SELECT data FROM sessions WHERE id = ? AND expires > \(now)", [.text(id)]).first?.first?.text
+        }
+    }
+
+    func saveSession(_ id: String, data: String, seconds: Int64) async throws {
+        try await database.transaction { connection in
+            // Expired sessions go when any is saved: no sweeper needed.
+            _ = try connection.query("DELETE FROM sessions WHERE expires <= CAST(strftime('%s', 'now') AS INTEGER)")
+            _ = try connection.query(
+                "INSERT OR REPLACE INTO sessions (id, data, expires) VALUES (?, ?, CAST(strftime('%s', 'now') AS INTEGER) + ?)",
+                [.text(id), .text(data), .integer(seconds)])
+        }
+    }
+
+    func deleteSession(_ id: String) async throws {
+        try await database.transaction { connection in
+            _ = try connection.query("DELETE FROM sessions WHERE id = ?", [.text(id)])
+        }
+    }
+
     func auditEntries() async throws -> [AuditEntry] {
         try await database.transaction { connection in
             try connection.query("SELECT id, action, subject, at FROM audit ORDER BY id DESC").compactMap(AuditEntry.init(row:))

@@ -33,6 +33,13 @@ protocol Store: Sendable {
     func auditEntries() async throws -> [AuditEntry]
     /// How many users and posts there are.
     func counts() async throws -> Stats.Counts
+
+    /// The data of session `id` (JSON text), or nil when there is none or it expired.
+    func loadSession(_ id: String) async throws -> String?
+    /// Stores session `id` for `seconds` from now, replacing what was there.
+    func saveSession(_ id: String, data: String, seconds: Int64) async throws
+    /// Forgets session `id`.
+    func deleteSession(_ id: String) async throws
 }
 
 /// The store the routes use, chosen once from the environment: PostgreSQL at `DATABASE_URL` when it is set,

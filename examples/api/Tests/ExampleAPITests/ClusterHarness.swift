@@ -46,6 +46,7 @@ final class ClusterHarness: @unchecked Sendable {
                 "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BIN": productsDirectory + "/example-api", "WORK": work,
                 "PORT": String(port), "HOSTS": String(hosts), "SUBNET": subnet, "PG_PORT": String(try freeLoopbackPort()),
                 "ADMIN_TOKEN": ExampleAPIServer.adminToken, "STRIPE_WEBHOOK_SECRET": ExampleAPIServer.webhookSecret,
+                "SESSION_SECRET": ExampleAPIServer.sessionSecret,
             ],
             logPrefix: directory + "/run-cluster")
         let cluster = ClusterHarness(port: port, hosts: hosts, work: work, script: script)

@@ -58,6 +58,18 @@ struct ClusterTests {
             #expect(try await cluster.send("POST", "/api/posts", json: #"{"title":"T","body":"B","authorId":999999}"#).status == 422)
             #expect(try await cluster.request("/api/users/\(author)", method: "DELETE").status == 204)
             #expect(try await cluster.request("/api/posts").text == "[]")
+
+            // A session started through one host goes on through the others: it lives in the shared database.
+            var cookie: String?
+            var sessionUpstreams: Set<String> = []
+            for visit in 1...6 {
+                let response = try await cluster.request("/api/session", headers: cookie.map { ["Cookie: session=\($0)"] } ?? [])
+                #expect(try response.json()["visits"] as? Int == visit, "\(response)")
+                sessionUpstreams.insert(response.header("X-Upstream") ?? "")
+                cookie = cookie ?? ExampleSessionTests.sessionCookie(response)
+            }
+            #expect(cookie != nil)
+            #expect(sessionUpstreams.count == 3, "\(sessionUpstreams)")
             let audited = await eventually(seconds: 5) {
                 let entries = (try? await cluster.request("/api/admin/audit", headers: [Self.bearer]).jsonArray()) ?? []
                 return entries.first?["action"] as? String == "user.deleted" && entries.count == 11

@@ -13,6 +13,8 @@ final class ExampleAPIServer: @unchecked Sendable {
     static let webhookSecret = "whsec_test_secret"
     /// The admin API's bearer token the app is started with.
     static let adminToken = "admin-token-for-tests"
+    /// The session cookies' signing key the app is started with.
+    static let sessionSecret = "session-secret-for-tests-0123456789abcdef"
 
     let socket: String
     let database: String
@@ -37,7 +39,7 @@ final class ExampleAPIServer: @unchecked Sendable {
 
     static func appEnvironment(directory: String, extra: [String: String]) -> [String: String] {
         ["PATH": "/usr/bin:/bin", "EXAMPLE_API_DATABASE": directory + "/example.sqlite",
-         "STRIPE_WEBHOOK_SECRET": webhookSecret, "ADMIN_TOKEN": adminToken].merging(extra) { $1 }
+         "STRIPE_WEBHOOK_SECRET": webhookSecret, "ADMIN_TOKEN": adminToken, "SESSION_SECRET": sessionSecret].merging(extra) { $1 }
     }
 
     fileprivate static func start(directory: String, extra: [String: String]) async throws -> ExampleAPIServer {
