@@ -1,0 +1,103 @@
+import PostgresNIO
+import RouteHandlers
+
+/// The benchmark's database: PostgreSQL through a pool of connections (postgres-nio's `PostgresClient`), which
+/// main.swift runs as one of the Application's services. Every query is a prepared statement (Statements.swift).
+/// The tables are made on first use when missing (``Schema``); a failed attempt is retried by the next request.
+final class WorldDatabase: Sendable {
+    let client: PostgresClient
+    private let logger: Logger
+    private let schema = Once<Void>()
+    private let cache = Once<[World]>()
+
+    init(url: DatabaseURL, maximumConnections: Int, logger: Logger = Logger(label: "techempower.postgres")) {
+        self.client = PostgresClient(configuration: url.configuration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// Waits until the tables exist; after the first success, only a lock.
+    private func ready() async throws {
+        try await schema.value { [client, logger] in try await Schema.create(client, logger: logger) }
+    }
+
+    /// The World row with this id.
+    func world(id: Int32) async throws -> World {
+        try await ready()
+        var world: World?
+        // Read to the end (one row), which hands the connection back to the pool.
+        for try await (id, randomNumber) in try await client.execute(SelectWorld(id: id), logger: logger) {
+            world = World(id: id, randomNumber: randomNumber)
+        }
+        guard let world else { throw HTTPError(.internalServerError, "World \(id) is missing from the database.") }
+        return world
+    }
+
+    /// The World rows with these ids, one query each (TFB forbids one query for all), run concurrently on the
+    /// pool's connections; in no particular order.
+    func worlds(ids: [Int32]) async throws -> [World] {
+        try await withThrowingTaskGroup(of: World.self) { group in
+            for id in ids {
+                group.addTask { try await self.world(id: id) }
+            }
+            var worlds: [World] = []
+            worlds.reserveCapacity(ids.count)
+            for try await world in group { worlds.append(world) }
+            return worlds
+        }
+    }
+
+    /// Every Fortune row, in the table's order.
+    func fortunes() async throws -> [Fortune] {
+        try await ready()
+        var fortunes: [Fortune] = []
+        for try await (id, message) in try await client.execute(SelectFortunes(), logger: logger) {
+            fortunes.append(Fortune(id: id, message: message))
+        }
+        return fortunes
+    }
+
+    /// Stores each world's random number, in one statement.
+    func update(_ worlds: [World]) async throws {
+        try await ready()
+        let sorted = worlds.sorted { $0.id < $1.id }
+        let statement = UpdateWorlds(ids: sorted.map(\.id), randomNumbers: sorted.map(\.randomNumber))
+        var attempt = 1
+        while true {
+            do {
+                // Read to the end, which hands the connection back to the pool.
+                for try await _ in try await client.execute(statement, logger: logger) {}
+                return
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40P01" && attempt < 3 {
+                // deadlock_detected: PostgreSQL rolled this statement back so that another could go on.
+                attempt += 1
+            }
+        }
+    }
+
+    /// Every World row, read once per process on first use and kept (TFB's cached-queries test reads from an
+    /// in-process cache; it may lag behind /updates, as a cache does).
+    func cachedWorlds() async throws -> [World] {
+        try await ready()
+        return try await cache.value { [client, logger] in
+            var worlds: [World] = []
+            worlds.reserveCapacity(Int(World.range.upperBound))
+            for try await (id, randomNumber) in try await client.execute(SelectAllWorlds(), logger: logger) {
+                worlds.append(World(id: id, randomNumber: randomNumber))
+            }
+            return worlds
+        }
+    }
+}
+
+/// The database the routes use: PostgreSQL at `DATABASE_URL` (main.swift checks it before serving), with at most
+/// `DATABASE_MAX_CONNECTIONS` connections per process (default 20). Nothing connects before the first query.
+let database: WorldDatabase = {
+    do {
+        let url = try DatabaseURL(environment("DATABASE_URL") ?? "")
+        let connections = environment("DATABASE_MAX_CONNECTIONS").flatMap(Int.init).map { max($0, 1) } ?? 20
+        return WorldDatabase(url: url, maximumConnections: connections)
+    } catch {
+        // main.swift exits with the reason before anything reads this.
+        fatalError("DATABASE_URL: \(error)")
+    }
+}()

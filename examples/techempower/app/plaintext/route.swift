@@ -1,0 +1,6 @@
+import RouteHandlers
+
+/// GET /plaintext: TFB's plaintext test.
+func GET() -> Response {
+    .text("Hello, World!")
+}
