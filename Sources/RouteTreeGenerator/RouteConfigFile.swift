@@ -1,7 +1,7 @@
 import RouteHandlers
 
 /// The segment config of a `route.swift`: its top-level `let revalidate`, `maxDuration`, `bodyLimit`,
-/// `requestBuffering` and `etag`,
+/// `requestBuffering`, `etag` and `tags`,
 /// read as literals at build time (they also go into the generated nginx include), with a build error for an
 /// unknown or misspelt name and for a value of the wrong type.
 struct RouteConfigFile {
@@ -12,6 +12,7 @@ struct RouteConfigFile {
         ("bodyLimit", "a number of bytes or a size such as \"512k\", \"2m\" or \"1g\""),
         ("requestBuffering", "true or false"),
         ("etag", "true or false"),
+        ("tags", "an array of non-empty string literals, such as [\"posts\"]"),
     ]
 
     /// Next.js options with no counterpart: an error rather than a silently ignored setting.
@@ -89,10 +90,30 @@ struct RouteConfigFile {
         case "etag":
             guard written == "true" || written == "false" else { return ", not \(written)" }
             config.etag = written == "true"
+        case "tags":
+            guard let tags = Self.stringArray(value) else { return ", not \(written)" }
+            config.tags = tags
         default:
             return nil
         }
         return nil
+    }
+
+    /// The strings of `["a", "b"]` (simple literals, no interpolation or escapes); `nil` for anything else.
+    static func stringArray(_ value: [(kind: SwiftScanner.Token.Kind, text: String)]) -> [String]? {
+        guard value.count >= 2, value.first?.text == "[", value.last?.text == "]" else { return nil }
+        var strings: [String] = []
+        for (index, token) in value.dropFirst().dropLast().enumerated() {
+            if index % 2 == 1 {
+                guard token.text == "," else { return nil }
+                continue
+            }
+            guard token.kind == .string, token.text.hasPrefix("\""), token.text.hasSuffix("\""), token.text.count > 2 else { return nil }
+            let text = String(token.text.dropFirst().dropLast())
+            guard !text.contains("\\"), !text.contains("\"") else { return nil }
+            strings.append(text)
+        }
+        return strings.isEmpty ? nil : strings
     }
 
     /// `"512k"`, `"2m"`, `"1g"` (also `kb`, `mb`, `gb`, any case; powers of 1024) or `"1000"`, from a string literal.

@@ -167,6 +167,7 @@ extension RouteTreeGenerator {
         if let bodyLimit = config.bodyLimit { arguments.append("bodyLimit: \(bodyLimit)") }
         if let buffering = config.requestBuffering { arguments.append("requestBuffering: \(buffering)") }
         if let etag = config.etag { arguments.append("etag: \(etag)") }
+        if let tags = config.tags { arguments.append("tags: [" + tags.map(RouteFileNaming.stringLiteral).joined(separator: ", ") + "]") }
         return "RouteConfig(" + arguments.joined(separator: ", ") + ")"
     }
 

@@ -26,7 +26,10 @@ extension RouteTreeGenerator {
         text += "# must pass to the app, and the cache zone \(options.cacheZone) must exist (fastcgi_cache_path).\n"
         // Only the settings nginx acts on: a route that sets only `etag` needs no location of its own.
         var routes = routes
-        for index in routes.indices { routes[index].config.etag = nil }
+        for index in routes.indices {
+            routes[index].config.etag = nil
+            routes[index].config.tags = nil
+        }
         let configured = routes.filter { !$0.config.isEmpty && $0.entry.kind == .route }
         var selected: [Int] = []
         for (index, route) in routes.enumerated() {
@@ -58,7 +61,10 @@ extension RouteTreeGenerator {
             if route.config.cacheControl?.hasPrefix("public") == true {
                 text += "    # Freshness comes from the app's Cache-Control (s-maxage, stale-while-revalidate).\n"
                 text += "    fastcgi_cache \(options.cacheZone);\n"
-                text += "    fastcgi_cache_key \"$scheme$request_method$host$request_uri\";\n"
+                text += "    # No $scheme: the app's refresh requests (revalidatePath) come over plain HTTP for HTTPS clients too.\n"
+                text += "    fastcgi_cache_key \"$request_method$host$request_uri\";\n"
+                text += "    # revalidatePath/revalidateTag: the app's refresh request skips the stored answer and stores a fresh one.\n"
+                text += "    fastcgi_cache_bypass $http_x_route_handlers_revalidate;\n"
                 text += "    fastcgi_cache_use_stale updating error timeout http_500 http_503;\n"
                 text += "    fastcgi_cache_background_update on;\n"
                 text += "    fastcgi_cache_lock on;\n"

@@ -157,6 +157,7 @@ extension RouteConfig {
         if let bodyLimit { parts.append("bodyLimit=\(bodyLimit)") }
         if let requestBuffering { parts.append("requestBuffering=\(requestBuffering)") }
         if let etag { parts.append("etag=\(etag)") }
+        if let tags { parts.append("tags=\(tags.joined(separator: ","))") }
         return parts.joined(separator: " ")
     }
 }

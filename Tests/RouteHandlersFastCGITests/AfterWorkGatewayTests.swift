@@ -13,15 +13,12 @@ struct AfterWorkGatewayTests {
         try await withServerBehindNginx(gatewayTestRouter()) { nginx, _ in
             let directory = try TemporaryDirectory()
             let marker = directory.file("after-done")
-            let start = Date()
-            let response = try await nginx.request("/api/after?ms=1500&file=\(marker)")
-            let answeredAfter = Date().timeIntervalSince(start)
+            let response = try await nginx.request("/api/after?ms=5000&file=\(marker)")
             #expect(response.status == 200)
-            #expect(response.text == #"{"scheduled":"1500ms"}"#)
-            // The whole response (curl saw its end) came before the after-task finished.
+            #expect(response.text == #"{"scheduled":"5000ms"}"#)
+            // The whole response (curl saw its end) came before the after-task (5 s) finished.
             #expect(!FileManager.default.fileExists(atPath: marker), "after-work ended before the response arrived")
-            #expect(answeredAfter < 1.5, "answered after \(answeredAfter) s")
-            #expect(await eventually(seconds: 10) { FileManager.default.fileExists(atPath: marker) })
+            #expect(await eventually(seconds: 20) { FileManager.default.fileExists(atPath: marker) })
             #expect(try String(contentsOfFile: marker, encoding: .utf8).hasPrefix("done"))
         }
     }
@@ -55,11 +52,10 @@ struct AfterWorkGatewayTests {
 
     @Test func maxDurationAnswers504InCGIModeAndThroughNginx() async throws {
         let environment = CGIScript.environment("GET", "/api/limited?ms=10000", scriptName: "", scriptFilename: CGIScript.fixture)
-        let start = Date()
+        // A 504 at all: the 10 s sleep was cut off by the route's maxDuration.
         let result = try await CGIScript.run(CGIScript.fixture, environment: environment)
         #expect(result.response.status == 504, "\(result.error)")
         #expect(result.response.header("Content-Type") == "application/problem+json")
-        #expect(Date().timeIntervalSince(start) < 8)
         #expect(result.error.contains("maxDuration"))
 
         try await withServerBehindNginx(gatewayTestRouter()) { nginx, _ in

@@ -81,12 +81,11 @@ struct FastCGIRecordLayerTests {
                 let connection = try RawFastCGIConnection(unixPath: socket)
                 connection.send(FCGI.request(id: 1, "GET", "/api/sleep?ms=8000", keepConnection: true))
                 usleep(50_000)
-                let refusedAt = Date()
                 connection.send(FCGI.request(id: 2, "GET", "/api/hello", keepConnection: true))
-                // The refusal is the first record back: it did not wait for the first request (8 s) to end.
+                // The refusal is the first record back: it did not wait for the first request (8 s) to end, whose
+                // answer would have come first.
                 let refusal = connection.readRecord(seconds: 10)
                 #expect(refusal?.id == 2 && refusal?.protocolStatus == 1, "\(String(describing: refusal))")
-                #expect(Date().timeIntervalSince(refusedAt) < 6, "refused at once, not after the first request")
                 let first = try #require(connection.readResponse(id: 1, seconds: 20))
                 #expect(first.protocolStatus == 0)
                 #expect(try ReceivedResponse.parse(first.stdout).status == 200)
@@ -122,12 +121,10 @@ struct FastCGIRecordLayerTests {
                 let connection = try RawFastCGIConnection(unixPath: socket)
                 connection.send(FCGI.request("GET", "/api/sleep?ms=20000", keepConnection: true))
                 usleep(200_000)
-                let abortedAt = Date()
                 connection.send(FCGI.record(FCGI.abortRequest, id: 1))
+                // Ended within 10 s of a 20 s sleep: the abort cancelled it (milliseconds on an idle machine).
                 let ended = connection.readResponse(seconds: 10)
                 #expect(ended?.protocolStatus == 0)
-                // Milliseconds on an idle machine; generous for a loaded one, and far from the 20 s sleep.
-                #expect(Date().timeIntervalSince(abortedAt) < 5)
                 #expect(try connection.exchange(FCGI.request("GET", "/api/hello", keepConnection: true)).status == 200)
 
                 // A stream aborted part-way ends with END_REQUEST too, and the connection stays.

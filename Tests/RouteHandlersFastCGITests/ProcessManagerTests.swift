@@ -147,7 +147,8 @@ struct ProcessManagerTests {
         #expect(response.status == 504)
         #expect(response.header("Content-Type") == "application/problem+json")
         #expect(response.text.contains(#""status":504"#))
-        #expect(elapsed < .seconds(8), "answered after \(elapsed)")
+        // Long before the 20 s sleep, however busy the machine.
+        #expect(elapsed < .seconds(15), "answered after \(elapsed)")
         // The handler saw the cancellation (same process: no master here).
         #expect(await eventually { (try? await app.nginx.request("/api/cancellations"))?.text == #"{"cancelled":1}"# })
         #expect(app.log.contains("Request timed out after 1s"))
@@ -178,7 +179,7 @@ struct ProcessManagerTests {
         // not at the end of the 30 s drain.
         let response = try await Curl.request(app.nginx.baseURL + "/api/hang", seconds: 20)
         #expect(response.status == 502)
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(18))
         #expect(await eventually(seconds: 15) { !app.workers.contains(stuck) && app.workers.count == 1 }, "log: \(app.log)")
         #expect(try await app.nginx.request("/api/hello").status == 200)
     }

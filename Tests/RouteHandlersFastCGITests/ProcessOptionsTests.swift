@@ -98,7 +98,8 @@ struct ProcessOptionsTests {
         }
         #expect(response.status == .gatewayTimeout)
         #expect(response.headers.get("Content-Type") == "application/problem+json")
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Long before the 30 s sleep would have ended, however busy the machine.
+        #expect(ContinuousClock.now - started < .seconds(25))
         #expect(await eventually { cancelled.isSet })
     }
 

@@ -24,6 +24,9 @@ import Testing
         #expect(try Self.config(#"let bodyLimit = "100""#) == RouteConfig(bodyLimit: 100))
         #expect(try Self.config("let requestBuffering = false") == RouteConfig(requestBuffering: false))
         #expect(try Self.config("let requestBuffering: Bool = true") == RouteConfig(requestBuffering: true))
+        #expect(try Self.config("let etag = false") == RouteConfig(etag: false))
+        #expect(try Self.config(#"let tags = ["posts"]"#) == RouteConfig(tags: ["posts"]))
+        #expect(try Self.config(#"let tags: [String] = ["posts", "feed"]"#) == RouteConfig(tags: ["posts", "feed"]))
         #expect(try Self.config("let revalidate = 5\nlet maxDuration = 2; let bodyLimit = 10")
             == RouteConfig(revalidate: .seconds(5), maxDuration: .seconds(2), bodyLimit: 10))
     }
@@ -41,6 +44,7 @@ import Testing
             "let revalidate = -1", "let revalidate = true", "let revalidate = 1.5", "let maxDuration = \"2\"",
             "let maxDuration = computeIt()", #"let bodyLimit = "2 tb""#, #"let bodyLimit = "99999999999999999999g""#,
             "var bodyLimit = 10", "let revalidate =", "let requestBuffering = \"off\"", "let requestBuffering = 0",
+            "let etag = 1", "let tags = []", #"let tags = "posts""#, #"let tags = ["a" "b"]"#, #"let tags = [""]"#, "let tags = [name]",
         ] {
             let tree = try TemporaryApp(["x/route.swift": source + "\n" + get])
             let diagnostics = tree.diagnostics()

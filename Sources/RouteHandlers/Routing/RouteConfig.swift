@@ -7,6 +7,7 @@
 /// let bodyLimit = "2m"       // 413 above 2 MiB (replaces the server's --max-body-size, larger or smaller)
 /// let requestBuffering = false // nginx passes the body on as it arrives (fastcgi_request_buffering off)
 /// let etag = false           // no ETag of the body (and so no 304) for this route's GETs
+/// let tags = ["posts"]       // revalidateTag("posts") refreshes this route's cached answer
 /// ```
 ///
 /// The route-tree generator checks the names and types at build time and also writes them into the nginx
@@ -41,11 +42,15 @@ public struct RouteConfig: Sendable, Hashable {
     /// `If-None-Match` (`nil`, `true`: the default). `false` for a body that changes on every request anyway
     /// (a timestamp, a random value), where hashing it buys nothing.
     public var etag: Bool?
+    /// The cache tags of the route's answers: ``revalidateTag(_:)`` with one of them refreshes what the web server
+    /// cached for the route (its path, for a route without dynamic segments).
+    public var tags: [String]?
 
     public init(
         revalidate: Revalidate? = nil, maxDuration: Duration? = nil, bodyLimit: Int? = nil, requestBuffering: Bool? = nil,
-        etag: Bool? = nil
+        etag: Bool? = nil, tags: [String]? = nil
     ) {
+        self.tags = tags
         self.revalidate = revalidate
         self.maxDuration = maxDuration
         self.bodyLimit = bodyLimit
@@ -53,7 +58,7 @@ public struct RouteConfig: Sendable, Hashable {
         self.etag = etag
     }
 
-    public var isEmpty: Bool { revalidate == nil && maxDuration == nil && bodyLimit == nil && requestBuffering == nil && etag == nil }
+    public var isEmpty: Bool { revalidate == nil && maxDuration == nil && bodyLimit == nil && requestBuffering == nil && etag == nil && tags == nil }
 
     /// The `Cache-Control` a successful GET or HEAD gets when its handler set none. As Next.js 15 does, the
     /// response may be served stale while it is refreshed for a year minus its freshness.

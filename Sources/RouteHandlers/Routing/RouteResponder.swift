@@ -29,11 +29,15 @@ public struct RouteResponder: Sendable {
         /// with the request, its route's pattern and its id, once the response is out; in every gateway. Next.js's
         /// `onRequestError`. See ``RequestErrorReport``.
         public var onRequestError: RequestErrorHook?
+        /// Refreshes the web server's cached answers for ``revalidatePath(_:)`` and ``revalidateTag(_:)``; `nil`:
+        /// they do nothing. The FastCGI application sets one from `ROUTE_HANDLERS_REVALIDATE_VIA`.
+        public var revalidator: (any CacheRevalidator)?
 
         public init(
             trailingSlash: TrailingSlash = .redirectToNoSlash, basePath: String = "", exposeErrorDetails: Bool = false,
-            trustedProxies: TrustedProxies = .none, onRequestError: RequestErrorHook? = nil
+            trustedProxies: TrustedProxies = .none, onRequestError: RequestErrorHook? = nil, revalidator: (any CacheRevalidator)? = nil
         ) {
+            self.revalidator = revalidator
             self.trailingSlash = trailingSlash
             self.basePath = basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath
             self.exposeErrorDetails = exposeErrorDetails
@@ -48,6 +52,8 @@ public struct RouteResponder: Sendable {
     public let middleware: [any RouteMiddleware]
     /// The global middleware around ``terminal(_:_:)``, composed once.
     private let chain: RouteHandler
+    /// The paths of the routes without dynamic segments, by the tags in their config, for ``revalidateTag(_:)``.
+    var taggedPaths: [String: [String]] = [:]
 
     @_spi(Internal) public init(
         tree: RouteTree<MethodTable>, configuration: Configuration = .init(), middleware: [any RouteMiddleware] = []
@@ -65,6 +71,7 @@ public struct RouteResponder: Sendable {
         var request = request
         request.trustedProxies = configuration.trustedProxies
         let afterWork = AfterWork(requestID: requestID, logger: logger)
+        let revalidation = Revalidation()
         var response: Response
         var routePattern: String?
         do {
@@ -87,7 +94,9 @@ public struct RouteResponder: Sendable {
             let reads = CacheSafety.watch(&request, routeCacheControl: sharedCacheControl)
             let routed = context
             let watched = request
-            response = try await AfterWork.$current.withValue(afterWork) { try await chain(watched, routed) }
+            response = try await AfterWork.$current.withValue(afterWork) {
+                try await Revalidation.$current.withValue(revalidation) { try await chain(watched, routed) }
+            }
             if let reads, let sharedCacheControl {
                 CacheSafety.apply(to: &response, reads: reads, routeCacheControl: sharedCacheControl)
             }
@@ -100,7 +109,21 @@ public struct RouteResponder: Sendable {
                 reporting: reporting, afterWork: afterWork)
         }
         response.afterWork = afterWork
+        await revalidate(revalidation, for: request, logger: logger)
         return response
+    }
+
+    /// Refreshes what the request asked for (also after an error: the change may have been made), before its
+    /// response goes out, so that the client's next GET sees the change.
+    private func revalidate(_ revalidation: Revalidation, for request: Request, logger: Logger) async {
+        let paths = revalidation.paths(taggedPaths: taggedPaths)
+        guard !paths.isEmpty else { return }
+        guard let revalidator = configuration.revalidator else {
+            logger.debug("revalidatePath/revalidateTag: no cache revalidator is configured (ROUTE_HANDLERS_REVALIDATE_VIA)")
+            return
+        }
+        let host = HTTPField.Name("Host").flatMap { request.headers.storage[$0] }
+        await revalidator.revalidate(paths: paths.map { configuration.basePath + $0 }, host: host, logger: logger)
     }
 
     /// A streamed body is collected (under the route's limit, 413 above it) before any middleware runs, unless the

@@ -129,7 +129,11 @@ public struct Router: Sendable {
             }
         }
         guard errors.isEmpty else { throw RouteErrors(errors: errors) }
-        return RouteResponder(tree: builder.freeze(), configuration: configuration, middleware: globalMiddleware)
+        var responder = RouteResponder(tree: builder.freeze(), configuration: configuration, middleware: globalMiddleware)
+        for entry in entries where entry.pattern.segments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
+            for tag in entry.methods.config.tags ?? [] { responder.taggedPaths[tag, default: []].append(entry.pattern.description) }
+        }
+        return responder
     }
 }
 

@@ -42,9 +42,26 @@ public struct Application: Sendable {
         self.makeResponder = { mountPoint, environment in
             var configuration = try configuration.applying(environment: environment)
             configuration.basePath = mountPoint + configuration.basePath
+            if configuration.revalidator == nil, let via = environment["ROUTE_HANDLERS_REVALIDATE_VIA"], !via.isEmpty {
+                configuration.revalidator = NginxCacheRevalidator(address: try Self.revalidationAddress(via))
+            }
             return try router.responder(configuration: configuration)
         }
         self.services = services
+    }
+
+    /// Where `ROUTE_HANDLERS_REVALIDATE_VIA` says nginx listens.
+    static func revalidationAddress(_ text: String) throws(ServerError) -> ListenAddress {
+        let address: ListenAddress
+        do {
+            address = try ListenAddress(parsing: text)
+        } catch {
+            throw ServerError(.invalidOption, "ROUTE_HANDLERS_REVALIDATE_VIA: \(error.message)")
+        }
+        if case .inherited = address {
+            throw ServerError(.invalidOption, "ROUTE_HANDLERS_REVALIDATE_VIA names where nginx listens (HOST:PORT or a socket path), not a descriptor.")
+        }
+        return address
     }
 
     /// Serves `responder`, which sees every request's full public path, with `services` beside it (see

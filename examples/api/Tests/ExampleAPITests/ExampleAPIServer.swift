@@ -43,12 +43,14 @@ final class ExampleAPIServer: @unchecked Sendable {
     }
 
     fileprivate static func start(directory: String, extra: [String: String]) async throws -> ExampleAPIServer {
-        let environment = appEnvironment(directory: directory, extra: extra)
+        // nginx's port first: the app refreshes nginx's cache through it (revalidateTag).
+        let port = try freeLoopbackPort()
+        let environment = appEnvironment(directory: directory, extra: ["ROUTE_HANDLERS_REVALIDATE_VIA": "127.0.0.1:\(port)"].merging(extra) { $1 })
         let app = try await launch(directory: directory, environment: environment, name: "app")
         do {
             // As nginx/run-example serves it: with the route include generated from the app's route table.
             let nginx = try await NginxHarness.start(
-                directory: directory, socket: directory + "/app.sock", routes: repositoryRoot + "/examples/api/nginx-routes.conf")
+                directory: directory, socket: directory + "/app.sock", routes: repositoryRoot + "/examples/api/nginx-routes.conf", port: port)
             return ExampleAPIServer(directory: directory, environment: environment, nginx: nginx, app: app)
         } catch {
             app.stop()

@@ -43,3 +43,26 @@ struct ExampleCachingTests {
         }
     }
 }
+
+/// revalidateTag through the real nginx: /api/posts is cached for 60 s, yet every write shows at once, whichever
+/// worker answers.
+@Suite("Example API: on-demand revalidation", .timeLimit(.minutes(2)))
+struct ExampleRevalidationTests {
+    @Test(arguments: ExampleStore.allCases) func aCachedGetReflectsAWriteAtOnce(store: ExampleStore) async throws {
+        try await withExampleAPI(store: store, environment: ["ROUTE_HANDLERS_PROCESSES": "2"]) { api in
+            #expect(try await api.request("/api/posts").text == "[]")
+            let cached = try await api.request("/api/posts")
+            #expect(cached.header("X-Cache-Status") == "HIT", "\(cached)")
+            _ = try await api.send("POST", "/api/users", json: #"{"name":"Ada","email":"ada@example.com"}"#)
+            let created = try await api.send("POST", "/api/posts", json: #"{"title":"Fresh","body":"","authorId":1}"#)
+            #expect(created.status == 201)
+            // Refreshed in nginx's cache before the POST was answered: the next GET is a hit, and new.
+            let after = try await api.request("/api/posts")
+            #expect(after.header("X-Cache-Status") == "HIT", "\(after)")
+            #expect(try after.jsonArray().map { $0["title"] as? String } == ["Fresh"])
+            // Deleting the author deletes the post: refreshed too.
+            #expect(try await api.request("/api/users/1", method: "DELETE").status == 204)
+            #expect(try await api.request("/api/posts").text == "[]")
+        }
+    }
+}

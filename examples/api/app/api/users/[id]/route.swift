@@ -19,6 +19,8 @@ func PUT(_ request: Request, _ context: Context) async throws -> Response {
 func DELETE(_ request: Request, _ context: Context) async throws -> Response {
     let id = try userID(context.params.id)
     guard try await Users.delete(id) else { throw notFound(id) }
+    // Their posts went with them.
+    revalidateTag("posts")
     after { try await Audit.record("user.deleted", subject: String(id)) }
     return .empty()
 }
