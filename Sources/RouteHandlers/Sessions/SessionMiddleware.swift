@@ -20,8 +20,12 @@ public struct SessionMiddleware<Data: Codable & Sendable>: RouteMiddleware {
     public var maxAge: Duration
     private let key: [UInt8]
 
-    /// - Parameter secret: the signing key, the same for every worker and host (at least 32 bytes of randomness,
-    ///   from the environment or a secrets file; never in the source).
+    /// - Parameters:
+    ///   - store: where the sessions' data lives.
+    ///   - secret: the signing key, the same for every worker and host (at least 32 bytes of randomness, from the
+    ///     environment or a secrets file; never in the source).
+    ///   - cookieName: the cookie's name.
+    ///   - maxAge: how long an unused session lasts.
     public init(store: some SessionStore, secret: String, cookieName: String = "session", maxAge: Duration = .seconds(7 * 86_400)) {
         self.store = store
         self.key = Array(secret.utf8)

@@ -5,7 +5,7 @@ import RouteHandlers
 import Glibc
 #endif
 
-/// Refreshes nginx's cached answers for ``revalidatePath(_:)`` and ``revalidateTag(_:)``: for each path it sends
+/// Refreshes nginx's cached answers for `revalidatePath(_:)` and `revalidateTag(_:)`: for each path it sends
 /// nginx a GET carrying `X-Route-Handlers-Revalidate: 1`, which the generated include's cached locations take as
 /// `fastcgi_cache_bypass`: nginx fetches a fresh answer from the app (any worker, any host) and stores it in place
 /// of the old one. nginx open source has no purge; a refresh needs none, and the entry is never missing meanwhile.
