@@ -71,7 +71,7 @@ public struct RouteResponder: Sendable {
         var request = request
         request.trustedProxies = configuration.trustedProxies
         let afterWork = AfterWork(requestID: requestID, logger: logger)
-        let revalidation = Revalidation()
+        let revalidation = configuration.revalidator == nil ? nil : Revalidation()
         var response: Response
         var routePattern: String?
         do {
@@ -95,7 +95,9 @@ public struct RouteResponder: Sendable {
             let routed = context
             let watched = request
             response = try await AfterWork.$current.withValue(afterWork) {
-                try await Revalidation.$current.withValue(revalidation) { try await chain(watched, routed) }
+                // Without a revalidator revalidatePath does nothing: no task-local to bind on every request.
+                guard let revalidation else { return try await chain(watched, routed) }
+                return try await Revalidation.$current.withValue(revalidation) { try await chain(watched, routed) }
             }
             if let reads, let sharedCacheControl {
                 CacheSafety.apply(to: &response, reads: reads, routeCacheControl: sharedCacheControl)
@@ -109,7 +111,7 @@ public struct RouteResponder: Sendable {
                 reporting: reporting, afterWork: afterWork)
         }
         response.afterWork = afterWork
-        await revalidate(revalidation, for: request, logger: logger)
+        if let revalidation { await revalidate(revalidation, for: request, logger: logger) }
         return response
     }
 
@@ -117,11 +119,7 @@ public struct RouteResponder: Sendable {
     /// response goes out, so that the client's next GET sees the change.
     private func revalidate(_ revalidation: Revalidation, for request: Request, logger: Logger) async {
         let paths = revalidation.paths(taggedPaths: taggedPaths)
-        guard !paths.isEmpty else { return }
-        guard let revalidator = configuration.revalidator else {
-            logger.debug("revalidatePath/revalidateTag: no cache revalidator is configured (ROUTE_HANDLERS_REVALIDATE_VIA)")
-            return
-        }
+        guard !paths.isEmpty, let revalidator = configuration.revalidator else { return }
         let host = HTTPField.Name("Host").flatMap { request.headers.storage[$0] }
         await revalidator.revalidate(paths: paths.map { configuration.basePath + $0 }, host: host, logger: logger)
     }
