@@ -31,8 +31,11 @@ extension Request {
 /// Unsafe methods are not evaluated here: their handler must check before it changes anything
 /// (``Request/checkPreconditions(current:)``).
 enum ConditionalResponse {
+    private static let accelRedirect = HTTPField.Name("X-Accel-Redirect")!
     static func answer(_ response: Response, method: HTTPRequest.Method, conditions: RequestConditions, requestID: String) -> Response {
         guard method == .get || method == .head, (200..<300).contains(response.status.code) else { return response }
+        // nginx serves an X-Accel-Redirect's file, and answers its conditionals itself.
+        guard !response.headers.storage.contains(accelRedirect) else { return response }
         var response = response
         if response.status.code == 200, response.generatesETag, case .bytes(let bytes) = response.body.storage, !bytes.isEmpty,
             !response.headers.storage.contains(.eTag)
