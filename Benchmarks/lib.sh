@@ -120,7 +120,7 @@ bench_ms() {
     }'
 }
 
-# One wrk row (2 threads, BENCH_DURATION seconds, 5 s timeout) with the CPU the backend's and nginx's process trees
+# One wrk row (2 threads, BENCH_DURATION seconds, BENCH_TIMEOUT seconds' timeout, default 5) with the CPU the backend's and nginx's process trees
 # spent on it (backend_pid empty: nginx answers alone). Prints "requests/s p50_ms p99_ms errors requests backend_us_per_request nginx_us_per_request";
 # errors are socket errors (connect, read, write, timeout) plus non-2xx/3xx answers. Appends wrk's output to
 # BENCH_WRK_LOG when set.
@@ -128,7 +128,7 @@ bench_row() { # url connections backend_pid nginx_pid [wrk lua script]
     local url=$1 connections=$2 backend=$3 nginx=$4 script=${5:-}
     local b0=0 n0 b1=0 n1 out
     [ -n "$backend" ] && b0=$(bench_ticks "$backend"); n0=$(bench_ticks "$nginx")
-    out=$(wrk -t2 -c"$connections" -d"${BENCH_DURATION}s" --latency --timeout 5s ${script:+-s "$script"} "$url")
+    out=$(wrk -t2 -c"$connections" -d"${BENCH_DURATION}s" --latency --timeout "${BENCH_TIMEOUT:-5}s" ${script:+-s "$script"} "$url")
     [ -n "$backend" ] && b1=$(bench_ticks "$backend"); n1=$(bench_ticks "$nginx")
     [ -n "${BENCH_WRK_LOG:-}" ] && printf '### %s c%s\n%s\n\n' "$url" "$connections" "$out" >>"$BENCH_WRK_LOG"
     local rps p50 p99 errors non2xx requests
