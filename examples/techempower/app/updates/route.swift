@@ -3,14 +3,14 @@ import RouteHandlers
 /// GET /updates?queries=N: TFB's updates test. N random World rows, read one query each, each given a new random
 /// number and stored, then answered as stored (N clamped to 1...500).
 func GET(_ request: Request) async throws -> Response {
-    var worlds = try await database.worlds(ids: distinctIDs(request.rowCount("queries")))
-    for index in worlds.indices {
-        // A new number that differs from the old one, so that every row read is a row changed.
-        var number = World.random()
-        while number == worlds[index].randomNumber { number = World.random() }
-        worlds[index].randomNumber = number
+    let worlds = try await database.updating(ids: distinctIDs(request.rowCount("queries"))) { worlds in
+        for index in worlds.indices {
+            // A new number that differs from the old one, so that every row read is a row changed.
+            var number = World.random()
+            while number == worlds[index].randomNumber { number = World.random() }
+            worlds[index].randomNumber = number
+        }
     }
-    try await database.update(worlds)
     return .json(worlds)
 }
 
