@@ -32,16 +32,12 @@ extension Request {
 /// (``Request/checkPreconditions(current:)``).
 enum ConditionalResponse {
     private static let accelRedirect = HTTPField.Name("X-Accel-Redirect")!
+
     static func answer(_ response: Response, method: HTTPRequest.Method, conditions: RequestConditions, requestID: String) -> Response {
         guard method == .get || method == .head, (200..<300).contains(response.status.code) else { return response }
         // nginx serves an X-Accel-Redirect's file, and answers its conditionals itself.
         guard !response.headers.storage.contains(accelRedirect) else { return response }
-        var response = response
-        if response.status.code == 200, response.generatesETag, case .bytes(let bytes) = response.body.storage, !bytes.isEmpty,
-            !response.headers.storage.contains(.eTag)
-        {
-            response.headers.storage.append(HTTPField(name: .eTag, value: EntityTag(body: bytes).description))
-        }
+        let response = tagged(response)
         guard conditions.ifMatch != nil || conditions.ifNoneMatch != nil else { return response }
         let current = response.headers.storage[.eTag].flatMap { EntityTag(parsing: $0) }
         if let ifMatch = conditions.ifMatch, !ifMatch.passesIfMatch(current, exists: true) {
@@ -70,6 +66,12 @@ enum ConditionalResponse {
 
     /// HEAD answered by GET's handler: the `ETag` the GET would get, taken before its body is dropped.
     static func taggingBeforeDroppingBody(_ response: Response) -> Response {
+        tagged(response)
+    }
+
+    /// `response` with a strong `ETag` of its body: a 200 with a body in memory, no tag of its own, its route's
+    /// `etag` not off.
+    private static func tagged(_ response: Response) -> Response {
         guard response.status.code == 200, response.generatesETag, case .bytes(let bytes) = response.body.storage, !bytes.isEmpty,
             !response.headers.storage.contains(.eTag)
         else { return response }
