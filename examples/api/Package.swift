@@ -10,6 +10,13 @@ let package = Package(
     products: [
         .executable(name: "example-api", targets: ["ExampleAPI"]),
     ],
+    // PostgreSQL (DATABASE_URL, the several-host setup of nginx/run-cluster) is on by default. nginx/run-example
+    // builds without it when DATABASE_URL is unset (`--disable-default-traits`): PostgresNIO brings SwiftNIO and a
+    // second BoringSSL, about half of a first build.
+    traits: [
+        .trait(name: "PostgreSQL", description: "The PostgreSQL store, used when DATABASE_URL is set (PostgresNIO)."),
+        .default(enabledTraits: ["PostgreSQL"]),
+    ],
     dependencies: [
         .package(name: "swift-route-handlers", path: "../.."),
         // HMAC-SHA256 for webhook signatures, SHA-256 for uploaded files.
@@ -33,7 +40,7 @@ let package = Package(
                 .product(name: "RouteHandlersFastCGI", package: "swift-route-handlers"),
                 "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
             ],
             path: ".",
             // nginx-routes.conf: the nginx include generated from app/ (route-tree-gen nginx), for nginx/run-example.

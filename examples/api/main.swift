@@ -12,22 +12,38 @@ import Glibc
 // opened on first use), Models/, Webhooks/ (Stripe signatures, with the secret from STRIPE_WEBHOOK_SECRET).
 
 if let url = environment("DATABASE_URL") {
+    #if PostgreSQL
     do {
         _ = try DatabaseURL(url)
     } catch {
-        let message = "example-api: DATABASE_URL: \(error) (expected postgres://user:password@host:port/database)\n"
-        _ = message.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
-        exit(64)
+        fail("example-api: DATABASE_URL: \(error) (expected postgres://user:password@host:port/database)")
     }
+    #else
+    // Built with --disable-default-traits (nginx/run-example without DATABASE_URL): no PostgreSQL store.
+    fail("example-api: DATABASE_URL is set, but this build has no PostgreSQL (build with the PostgreSQL trait, the default)")
+    #endif
 }
 // With PostgreSQL, the client's connection pool runs as a service beside the server (under --processes, in each
 // worker), and is shut down after the server has drained.
+#if PostgreSQL
 let postgres = currentStore as? PostgresStore
 postgres?.migrateAtStart()
+#endif
 // Every error no route answered (a 500, or a 5xx it threw) goes to the audit log with its status, route and request
 // id, once the response is out: the counterpart of Next.js's onRequestError. A failure to record it is only logged.
 let configuration = RouteResponder.Configuration(onRequestError: { report in
     let route = report.routePattern ?? report.request.url.pathname
     try? await Audit.record("request.failed", subject: "\(report.status.code) \(report.request.method) \(route) \(report.requestID)")
 })
+#if PostgreSQL
 await Application(router: .app(), configuration: configuration, services: postgres.map { [$0.client] } ?? []).run()
+#else
+await Application(router: .app(), configuration: configuration).run()
+#endif
+
+/// Prints `message` to stderr and exits 64 (EX_USAGE), before anything is served.
+func fail(_ message: String) -> Never {
+    let line = message + "\n"
+    _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+    exit(64)
+}

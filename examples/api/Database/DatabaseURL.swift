@@ -3,7 +3,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if PostgreSQL
 import PostgresNIO
+#endif
 
 /// `DATABASE_URL`: `postgres://user:password@host:port/database`, the form Heroku, libpq and most tools use.
 /// The user and password may be percent-encoded; the port defaults to 5432. `?sslmode=` takes `disable` (the
@@ -43,6 +45,7 @@ struct DatabaseURL: Sendable, Equatable {
         self.sslmode = sslmode
     }
 
+    #if PostgreSQL
     /// The client configuration: at most `maximumConnections` connections per host process.
     func configuration(maximumConnections: Int = 10) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
@@ -58,4 +61,5 @@ struct DatabaseURL: Sendable, Equatable {
         configuration.options.connectTimeout = .seconds(5)
         return configuration
     }
+    #endif
 }

@@ -1,3 +1,4 @@
+#if PostgreSQL
 import PostgresNIO
 
 /// The example's tables on PostgreSQL, created or migrated when a host first uses the database.
@@ -72,3 +73,4 @@ enum PostgresSchema {
         }
     }
 }
+#endif

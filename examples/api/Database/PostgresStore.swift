@@ -1,3 +1,4 @@
+#if PostgreSQL
 import PostgresNIO
 import RouteHandlers
 
@@ -207,3 +208,4 @@ extension PostgresStore {
         }
     }
 }
+#endif

@@ -46,6 +46,7 @@ protocol Store: Sendable {
 /// else SQLite at `EXAMPLE_API_DATABASE` (default `example-api.sqlite` in the working directory). Neither
 /// connects before its first use, so the process can start and print its usage without a database.
 let currentStore: any Store = {
+    #if PostgreSQL
     if let url = environment("DATABASE_URL") {
         do {
             return try PostgresStore(url: url)
@@ -54,6 +55,7 @@ let currentStore: any Store = {
             fatalError("DATABASE_URL: \(error)")
         }
     }
+    #endif
     return SQLiteStore(database: Database(path: environment("EXAMPLE_API_DATABASE") ?? "example-api.sqlite"))
 }()
 
