@@ -78,35 +78,6 @@ struct ProcessOptionsTests {
         let reached = (0..<(budget + 50)).filter { _ in limits.countRequest() }
         #expect(reached.count == 1)
     }
-
-    @Test func durationsAreWrittenAsOperatorsWriteThem() {
-        #expect(ResponseDeadline.describe(.seconds(2)) == "2s")
-        #expect(ResponseDeadline.describe(.milliseconds(1500)) == "1.5s")
-        #expect(ResponseDeadline.describe(.milliseconds(250)) == "250ms")
-    }
-
-    @Test func aDeadlineAnswers504AndCancelsTheHandler() async {
-        let cancelled = Flag()
-        let started = ContinuousClock.now
-        let response = await ResponseDeadline(.milliseconds(100)).respond(requestID: "r1") {
-            do {
-                try await Task.sleep(for: .seconds(30))
-            } catch {
-                cancelled.set()
-            }
-            return .text("late")
-        }
-        #expect(response.status == .gatewayTimeout)
-        #expect(response.headers.get("Content-Type") == "application/problem+json")
-        // Long before the 30 s sleep would have ended, however busy the machine.
-        #expect(ContinuousClock.now - started < .seconds(25))
-        #expect(await eventually { cancelled.isSet })
-    }
-
-    @Test func aDeadlinePassesAnAnswerInTimeThrough() async {
-        let response = await ResponseDeadline(.seconds(10)).respond(requestID: "r2") { .text("on time") }
-        #expect(response.status == .ok)
-    }
 }
 
 private final class Flag: Sendable {

@@ -17,6 +17,11 @@ public struct Request: Sendable {
     public var bodyLimit: Int?
     /// The proxies whose forwarding headers ``ip`` believes; the responder sets them from its configuration.
     package var trustedProxies: TrustedProxies = .none
+    /// The gateway's time limits (server options); the responder resolves them with the route's `maxDuration`.
+    package var deadline: RequestDeadline?
+    /// Where the gateway runs handlers (the server's event loop): a handler under a time limit runs in a task of its
+    /// own, which does not inherit the caller's preference.
+    package var taskExecutor: (any TaskExecutor)?
 
     public init(
         method: HTTPRequest.Method = .get,

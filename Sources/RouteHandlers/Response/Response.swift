@@ -9,6 +9,9 @@ public struct Response: Sendable {
     package var afterWork: AfterWork?
     /// Whether the response writer may give a successful GET a strong `ETag` of its body (the route's `etag`).
     package var generatesETag = true
+    /// A handler cut off by its time limit (this is its 504) that has not returned yet: a gateway watching for
+    /// handlers past a hard limit waits for it.
+    package var runningHandler: Task<Void, Never>?
 
     public init(status: HTTPResponse.Status = .ok, headers: Headers = [:], body: ResponseBody = .empty) {
         self.status = status

@@ -36,7 +36,8 @@ package final class AfterWork: Sendable {
     @TaskLocal package static var current: AfterWork?
 
     private let works = Mutex<[@Sendable () async throws -> Void]>([])
-    private let limit = Mutex<ContinuousClock.Instant?>(nil)
+    /// The route's `maxDuration` counted from the request's start, and where the work runs under it.
+    private let limit = Mutex<(deadline: ContinuousClock.Instant, executor: (any TaskExecutor)?)?>(nil)
     let requestID: String
     let logger: Logger
 
@@ -49,9 +50,10 @@ package final class AfterWork: Sendable {
         works.withLock { $0.append(work) }
     }
 
-    /// After-work must be done by `deadline` (the route's `maxDuration` counted from the request's start).
-    func setDeadline(_ deadline: ContinuousClock.Instant) {
-        limit.withLock { $0 = deadline }
+    /// After-work must be done by `deadline` (the route's `maxDuration` counted from the request's start); it runs
+    /// on `executor` then (the server's event loop).
+    func setDeadline(_ deadline: ContinuousClock.Instant, executor: (any TaskExecutor)?) {
+        limit.withLock { $0 = (deadline, executor) }
     }
 
     package var isEmpty: Bool { works.withLock { $0.isEmpty } }
@@ -61,8 +63,8 @@ package final class AfterWork: Sendable {
     package func run() async {
         while let work = works.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
             do {
-                if let deadline = limit.withLock({ $0 }) {
-                    try await withDeadline(deadline) { try await work() }
+                if let limit = limit.withLock({ $0 }) {
+                    try await withDeadline(limit.deadline, executor: limit.executor) { try await work() }
                 } else {
                     try await work()
                 }
@@ -73,28 +75,5 @@ package final class AfterWork: Sendable {
                 logger.error("after() work failed: \(String(reflecting: error))", metadata: ["request-id": .string(requestID)])
             }
         }
-    }
-}
-
-/// Thrown by ``withDeadline(_:_:)``.
-struct DeadlineExceeded: Error {}
-
-/// Runs `operation`, cancelling it at `deadline` and then throwing ``DeadlineExceeded`` once it has stopped.
-///
-/// A task group keeps the operation on the caller's executor (the server's pool, never a new unstructured
-/// task); an operation that ignores cancellation is answered when it returns.
-func withDeadline<T: Sendable>(
-    _ deadline: ContinuousClock.Instant, _ operation: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(until: deadline, clock: .continuous)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw DeadlineExceeded() }
-        guard let value = first else { throw DeadlineExceeded() }
-        return value
     }
 }

@@ -1,7 +1,8 @@
 import HTTPTypes
 
 extension MethodTable {
-    /// Builds ``chain``: the route's middleware around its method dispatch, under its `maxDuration`.
+    /// Builds ``chain``: the route's middleware around its method dispatch (its `maxDuration` is the responder's,
+    /// resolved with the server's limit in ``RequestDeadline/resolved(server:route:)``).
     mutating func compile() {
         var routeChain = middleware.wrapping(Self.dispatch(handlers: handlers, allowed: allowedMethods, config: config))
         if config.bodyLimit != nil {
@@ -14,11 +15,7 @@ extension MethodTable {
                 return try await inner(request, context)
             }
         }
-        if let maxDuration = config.maxDuration {
-            chain = Self.limited(routeChain, to: maxDuration)
-        } else {
-            chain = routeChain
-        }
+        chain = routeChain
     }
 
     /// The chain to run for this route, compiling it when the table was built without a ``Router``.
@@ -58,23 +55,6 @@ extension MethodTable {
                 response.headers.set("Cache-Control", cacheControl)
             }
             return response
-        }
-    }
-
-    /// `chain` cancelled after `maxDuration`, answering 504; after-work scheduled by the request must finish
-    /// within the same time.
-    static func limited(_ chain: @escaping RouteHandler, to maxDuration: Duration) -> RouteHandler {
-        { request, context in
-            let deadline = ContinuousClock.now + maxDuration
-            AfterWork.current?.setDeadline(deadline)
-            do {
-                return try await withDeadline(deadline) { try await chain(request, context) }
-            } catch is DeadlineExceeded {
-                context.logger.error(
-                    "Handler cancelled: it ran past the route's maxDuration of \(maxDuration)",
-                    metadata: ["method": .string(request.method.rawValue), "path": .string(request.url.pathname)])
-                throw HTTPError(.gatewayTimeout, "The request took longer than this route's limit of \(maxDuration).")
-            }
         }
     }
 }

@@ -24,7 +24,7 @@ public struct RouteConfig: Sendable, Hashable {
     /// How long shared caches may keep a successful GET or HEAD response (``cacheControl``); `nil`: no header.
     public var revalidate: Revalidate?
     /// How long the route's handler (and its route-level middleware and after-work) may run before it is
-    /// cancelled and the client gets 504.
+    /// cancelled and the client gets 504. It replaces the server's `--request-timeout` for this route.
     public var maxDuration: Duration?
     /// The largest request body the route accepts, in bytes. It replaces the server's global limit
     /// (`--max-body-size`), so it may be larger (an upload route) or smaller. A body known to be larger (buffered,

@@ -19,6 +19,8 @@ public struct RouteContext<Params: Sendable>: Sendable {
     var target: RouteResponder.Target?
     /// The app's `onRequestError` and the request, for ``response(for:)`` to report what it answers 5xx.
     var errorReporting: ErrorReporting?
+    /// The request's time limit, applied around the matched route's chain (``RouteResponder``).
+    var deadline: ActiveDeadline?
 
     public init(params: Params, requestID: String, logger: Logger, locals: Locals = Locals()) {
         self.params = params

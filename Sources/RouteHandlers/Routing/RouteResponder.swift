@@ -72,8 +72,10 @@ public struct RouteResponder: Sendable {
         request.trustedProxies = configuration.trustedProxies
         let afterWork = AfterWork(requestID: requestID, logger: logger)
         let revalidation = configuration.revalidator == nil ? nil : Revalidation()
+        let started = ContinuousClock.now
         var response: Response
         var routePattern: String?
+        var active: ActiveDeadline?
         do {
             var context = Context(params: RouteParameters(), requestID: requestID, logger: logger)
             context.exposeErrorDetails = configuration.exposeErrorDetails
@@ -86,32 +88,62 @@ public struct RouteResponder: Sendable {
                 routePattern = context.route?.pattern.description
                 context.errorReporting = ErrorReporting(hook: hook, request: request, routePattern: routePattern)
             }
-            request = try await Self.bufferingBody(of: request, for: context.target)
-            var sharedCacheControl: String?
-            if case .route(let methods, _) = context.target, methods.config.revalidate != nil {
-                sharedCacheControl = methods.config.cacheControl
-            }
-            let reads = CacheSafety.watch(&request, routeCacheControl: sharedCacheControl)
+            var routeConfig: RouteConfig?
+            if case .route(let methods, _) = context.target { routeConfig = methods.config }
+            active = ActiveDeadline(
+                RequestDeadline.resolved(server: request.deadline, route: routeConfig), started: started,
+                executor: request.taskExecutor)
+            context.deadline = active
             let routed = context
-            let watched = request
-            response = try await AfterWork.$current.withValue(afterWork) {
-                // Without a revalidator revalidatePath does nothing: no task-local to bind on every request.
-                guard let revalidation else { return try await chain(watched, routed) }
-                return try await Revalidation.$current.withValue(revalidation) { try await chain(watched, routed) }
+            let received = request
+            let chain = chain
+            let run: @Sendable () async throws -> Response = {
+                try await Self.run(received, routed, chain: chain, afterWork: afterWork, revalidation: revalidation)
             }
-            if let reads, let sharedCacheControl {
-                CacheSafety.apply(to: &response, reads: reads, routeCacheControl: sharedCacheControl)
+            // The server's limit covers the whole request; a route's maxDuration only its own chain (at terminal).
+            if let active, active.deadline.origin == .requestTimeout {
+                response = try await withDeadline(active.end + ActiveDeadline.middlewareGrace, executor: active.executor, run)
+            } else {
+                response = try await run()
             }
         } catch {
+            var failure = error
+            if let exceeded = error as? DeadlineExceeded, let active {
+                failure = active.exceeded(exceeded, request, requestID: requestID, logger: logger)
+            }
             let reporting = configuration.onRequestError.map { hook in
                 ErrorReporting(hook: hook, request: request, routePattern: routePattern)
             }
             response = ErrorResponse.response(
-                for: error, requestID: requestID, exposeDetails: configuration.exposeErrorDetails, logger: logger, request: request,
+                for: failure, requestID: requestID, exposeDetails: configuration.exposeErrorDetails, logger: logger, request: request,
                 reporting: reporting, afterWork: afterWork)
         }
+        response.runningHandler = active?.runningHandler
         response.afterWork = afterWork
         if let revalidation { await revalidate(revalidation, for: request, logger: logger) }
+        return response
+    }
+
+    /// The request's way through: its body collected when its route reads it in memory, then the global chain, with
+    /// the request's after-work and revalidations bound to the task (inherited by a task a deadline starts).
+    private static func run(
+        _ request: Request, _ context: Context, chain: RouteHandler, afterWork: AfterWork, revalidation: Revalidation?
+    ) async throws -> Response {
+        var request = try await bufferingBody(of: request, for: context.target)
+        var sharedCacheControl: String?
+        if case .route(let methods, _) = context.target, methods.config.revalidate != nil {
+            sharedCacheControl = methods.config.cacheControl
+        }
+        let reads = CacheSafety.watch(&request, routeCacheControl: sharedCacheControl)
+        let watched = request
+        var response = try await AfterWork.$current.withValue(afterWork) {
+            // Without a revalidator revalidatePath does nothing: no task-local to bind on every request.
+            guard let revalidation else { return try await chain(watched, context) }
+            return try await Revalidation.$current.withValue(revalidation) { try await chain(watched, context) }
+        }
+        if let reads, let sharedCacheControl {
+            CacheSafety.apply(to: &response, reads: reads, routeCacheControl: sharedCacheControl)
+        }
         return response
     }
 
@@ -165,7 +197,15 @@ public struct RouteResponder: Sendable {
         switch context.target {
         case .redirect(let response): return response
         case .failure(let error): throw error
-        case .route(let methods, _): return try await methods.compiledChain(request, context)
+        case .route(let methods, _):
+            guard let deadline = context.deadline else { return try await methods.compiledChain(request, context) }
+            do {
+                return try await withDeadline(deadline.routeEnd(afterWork: AfterWork.current), executor: deadline.executor) {
+                    try await methods.compiledChain(request, context)
+                }
+            } catch let exceeded as DeadlineExceeded {
+                throw deadline.exceeded(exceeded, request, requestID: context.requestID, logger: context.logger)
+            }
         case nil: throw HTTPError(.notFound)
         }
     }

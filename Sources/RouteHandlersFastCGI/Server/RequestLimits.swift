@@ -6,11 +6,13 @@ import Synchronization
 import Glibc
 #endif
 
-/// The server's per-request limits: `--request-timeout` (cancel, 504), `--request-terminate-timeout` (a
-/// watchdog thread notices a handler that still runs and retires the process) and `--max-requests`.
+/// The server's per-request limits: its ``RequestDeadline`` (the soft limit, `--request-timeout`, is the
+/// responder's to enforce; for the hard one, `--request-terminate-timeout`, a watchdog thread notices a handler
+/// that still runs and retires the process) and `--max-requests`.
 final class RequestLimits: Sendable {
-    let softDeadline: ResponseDeadline?
-    let terminateAfter: Duration?
+    /// What every request starts with; a route's `maxDuration` replaces its soft limit.
+    let deadline: RequestDeadline?
+    var terminateAfter: Duration? { deadline?.terminateTimeout }
     /// This process's request budget: `--max-requests` plus up to 10% at random.
     let maxRequests: Int?
     private let served = Atomic<Int>(0)
@@ -30,12 +32,13 @@ final class RequestLimits: Sendable {
     }
 
     init(_ configuration: FastCGIServerConfiguration) {
-        softDeadline = configuration.requestTimeout.map(ResponseDeadline.init)
-        terminateAfter = configuration.requestTerminateTimeout
+        let deadline = RequestDeadline(timeout: configuration.requestTimeout, terminateTimeout: configuration.requestTerminateTimeout)
+        self.deadline = deadline.timeout == nil && deadline.terminateTimeout == nil ? nil : deadline
         maxRequests = configuration.maxRequests.map { $0 + Int.random(in: 0...($0 / 10)) }
     }
 
-    var tracksHandlers: Bool { softDeadline != nil || terminateAfter != nil }
+    /// Whether handlers are watched for the hard limit.
+    var tracksHandlers: Bool { terminateAfter != nil }
 
     /// Counts a request; true exactly once, when this one reaches the budget.
     func countRequest() -> Bool {
@@ -61,8 +64,8 @@ final class RequestLimits: Sendable {
     /// rescues event loops held by a blocking handler, so that the soft limit's 504 still goes out), and with a
     /// hard limit it calls `onStuck` once, with the handlers past it.
     func startWatchdog(tick: @escaping @Sendable () -> Void, onStuck: @escaping @Sendable (_ late: [InFlight]) -> Void) {
-        guard tracksHandlers else { return }
-        let shortest = [terminateAfter, softDeadline?.limit].compactMap { $0 }.min() ?? .seconds(1)
+        guard let deadline else { return }
+        let shortest = [deadline.terminateTimeout, deadline.timeout].compactMap { $0 }.min() ?? .seconds(1)
         let period = min(shortest / 4, .milliseconds(250))
         let microseconds = UInt32(max(10_000, period.components.seconds * 1_000_000 + period.components.attoseconds / 1_000_000_000_000))
         _ = spawnThread(name: "fcgi-watchdog") { [self] in
@@ -90,9 +93,9 @@ extension FastCGIServer {
     /// the master start a replacement (or, alone, exit so that the service manager restarts the process).
     func retireStuck(_ late: [RequestLimits.InFlight]) {
         let now = ContinuousClock.now
-        let summaries = late.map { "\($0.summary), running for \(ResponseDeadline.describe(now - $0.started))" }
+        let summaries = late.map { "\($0.summary), running for \((now - $0.started).operatorDescription)" }
         logger.error(
-            "A handler ignored cancellation and still runs past --request-terminate-timeout (\(ResponseDeadline.describe(limits.terminateAfter ?? .zero))): \(summaries.joined(separator: "; ")). This process stops taking connections and will be replaced.")
+            "A handler ignored cancellation and still runs past --request-terminate-timeout (\((limits.terminateAfter ?? .zero).operatorDescription)): \(summaries.joined(separator: "; ")). This process stops taking connections and will be replaced.")
         observer?.count(.terminateTimeouts)
         onRetire?(.stuck)
         for connection in late.filter({ !$0.answered }).map(\.connection) { connection.abandon() }

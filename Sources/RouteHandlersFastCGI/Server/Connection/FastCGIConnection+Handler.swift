@@ -54,7 +54,8 @@ extension FastCGIConnection {
         }
     }
 
-    /// The responder's answer to one request, within the configured time limits.
+    /// The responder's answer to one request, under the server's time limits: the responder enforces the soft one
+    /// (resolved with the route's `maxDuration`); a handler it cut off is watched until it returns, for the hard one.
     private func respond(to request: Request, requestID: String) async -> Response {
         let limits = context.limits
         let logger = context.logger
@@ -62,24 +63,25 @@ extension FastCGIConnection {
             logger.info("Served \(limits.maxRequests ?? 0) requests (--max-requests); asking the master for a replacement")
             retire(.maxRequests)
         }
+        var request = request
+        request.deadline = limits.deadline
+        request.taskExecutor = loop
         let responder = context.responder
         guard limits.tracksHandlers else {
             return await responder.respond(to: request, requestID: requestID, logger: logger)
         }
-        let summary = "\(request.method) \(request.url.pathname) (request id \(requestID))"
-        let token = limits.begin(summary, on: self)
-        let handler: @Sendable () async -> Response = {
-            defer { limits.end(token) }
-            return await responder.respond(to: request, requestID: requestID, logger: logger)
+        let token = limits.begin("\(request.method) \(request.url.pathname) (request id \(requestID))", on: self)
+        let response = await responder.respond(to: request, requestID: requestID, logger: logger)
+        guard let running = response.runningHandler else {
+            limits.end(token)
+            return response
         }
-        guard let deadline = limits.softDeadline else { return await handler() }
-        let response = await deadline.respond(requestID: requestID, executorPreference: loop, onTimeout: {
-            logger.warning(
-                "Request timed out after \(ResponseDeadline.describe(deadline.limit)) (--request-timeout): \(summary); its handler was cancelled and the client answered 504",
-                metadata: ["request-id": .string(requestID)])
-        }, handler)
-        // Answered (504 if the handler still runs): its connection may carry other requests from now on.
+        // Answered (504): its connection may carry other requests from now on; the handler is still watched.
         limits.answered(token)
+        Task(executorPreference: loop) {
+            await running.value
+            limits.end(token)
+        }
         return response
     }
 
