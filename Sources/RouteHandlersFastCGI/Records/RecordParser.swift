@@ -19,7 +19,7 @@
 ///   response is complete.
 ///
 /// Pure and allocation-free: it keeps a few integers of state and reports byte ranges of the caller's buffer.
-struct RecordParser: Sendable {
+struct RecordParser: Equatable, Sendable {
     /// Where the connection's current request is.
     enum Phase: Equatable, Sendable {
         /// No request: waiting for `FCGI_BEGIN_REQUEST`.
@@ -202,8 +202,8 @@ struct RecordParser: Sendable {
 }
 
 /// Follows the name-value pair structure of a params stream across records without storing it.
-struct PairScanner: Sendable {
-    private enum State: Sendable {
+struct PairScanner: Equatable, Sendable {
+    private enum State: Equatable, Sendable {
         /// Expecting the first byte of a name length (between pairs) or of a value length.
         case lengthStart(isValue: Bool)
         /// Inside a 4-byte length.

@@ -18,6 +18,10 @@
 /// after any request the web server did not ask to keep), so a peer still sending is never cut off mid-write.
 /// Only a 413 for a body that passed its limit while the handler streamed it closes at once.
 ///
+/// The machine owns the connection's ``RecordParser``: every record goes through ``nextRecord(_:)``, and the
+/// transitions that end a response move the parser on with them, so the framing and the connection's state cannot
+/// drift apart.
+///
 /// A connection in `idle` or `reading` costs no thread: it waits in epoll and is read when bytes arrive.
 struct ConnectionStateMachine: Equatable, Sendable {
     enum State: Equatable, Sendable {
@@ -56,6 +60,8 @@ struct ConnectionStateMachine: Equatable, Sendable {
     }
 
     private(set) var state = State.idle
+    /// The framing of the records: where the current request's streams are.
+    private(set) var parser: RecordParser
     /// Whether the web server asked to keep the connection (`FCGI_KEEP_CONN`, nginx's `fastcgi_keep_conn on`).
     private(set) var keepConnection = false
     /// Close once the current request is done (shutdown, a broken stream).
@@ -75,6 +81,49 @@ struct ConnectionStateMachine: Equatable, Sendable {
     private(set) var bodyArriving = false
     /// The body stream holds as much as it may: stop reading until the handler consumed some.
     private(set) var bodyPaused = false
+
+    init(maxParamsSize: Int = 1024 * 1024) {
+        parser = RecordParser(maxParamsSize: maxParamsSize)
+    }
+
+    /// The id of the request being read or served.
+    var requestID: UInt16 { parser.requestID }
+
+    /// The next record from the start of `bytes` (see ``RecordParser/next(_:)``), with the transitions it implies
+    /// made: a request begins, or the next one waits buffered behind the one in flight.
+    mutating func nextRecord(_ bytes: UnsafeRawBufferPointer) -> (event: RecordParser.Event, consumed: Int) {
+        let next = parser.next(bytes)
+        switch next.event {
+        case .beginRequest(_, let keep): requestBegan(keepConnection: keep)
+        case .pipelined: pauseInput()
+        default: break
+        }
+        return next
+    }
+
+    /// Every complete record in the buffer was read: a request whose params ended while its body is still to come
+    /// starts its handler now, with a streamed body.
+    mutating func recordsExhausted() -> Action {
+        parser.phase == .stdin && state == .reading ? bodyStreamStarted() : .none
+    }
+
+    /// The request's stdin ended: start its handler, end its streamed body, or, answered already, free the
+    /// connection.
+    mutating func stdinEnded() -> Action {
+        guard state == .draining else { return requestArrived() }
+        parser.requestFinished()
+        return bodyDrained()
+    }
+
+    /// `FCGI_ABORT_REQUEST`: cancel a busy handler; a drained request is done; a request not yet running is dropped,
+    /// and `endRequest` is true: its `END_REQUEST` is owed now.
+    mutating func abortReceived() -> (action: Action, endRequest: Bool) {
+        switch state {
+        case .busy: return (abortRequested(), false)
+        case .draining: return (bodyDrained(), false)
+        default: return (requestDropped(keepConnection: parser.keepConnection), true)
+        }
+    }
 
     var interest: Interest {
         switch state {
@@ -180,9 +229,11 @@ struct ConnectionStateMachine: Equatable, Sendable {
         return .cancelHandler(hangUp: false)
     }
 
-    /// The response's final records are about to be sent.
+    /// The response's final records are about to be sent: a hang-up now is the web server being done with it, and
+    /// the next request may arrive as soon as it reads `END_REQUEST`.
     mutating func responseCompleting() {
         if state == .busy { responseComplete = true }
+        parser.responseEnding()
     }
 
     /// The response is sent (`sent` false when the web server went away or the response had to be cut off).
@@ -190,6 +241,13 @@ struct ConnectionStateMachine: Equatable, Sendable {
     /// behind this one) is served first, then the connection closes. `closeIfBodyArriving`: the response was a
     /// 413 for a body that passed its limit while streaming; rather than read the rest of it, close.
     mutating func responseFinished(sent: Bool, keepOpen: Bool, pendingInput: Bool = false, closeIfBodyArriving: Bool = false) -> Action {
+        let action = finishResponse(sent: sent, keepOpen: keepOpen, pendingInput: pendingInput, closeIfBodyArriving: closeIfBodyArriving)
+        // Draining: the parser stays on this request's stdin until it ends, so it is told apart from the next.
+        if state != .draining { parser.requestFinished() }
+        return action
+    }
+
+    private mutating func finishResponse(sent: Bool, keepOpen: Bool, pendingInput: Bool, closeIfBodyArriving: Bool) -> Action {
         guard state == .busy else { return .none }
         abortedByWebServer = false
         let bodyWasArriving = bodyArriving

@@ -107,7 +107,6 @@ extension FastCGIConnection {
     private func complete(cutOff: Bool, status: Int) async -> Bool {
         let aborted = lock.withLock {
             machine.responseCompleting()
-            parser.responseEnding()
             return machine.abortedByWebServer
         }
         var sent = false
@@ -128,8 +127,6 @@ extension FastCGIConnection {
                 let closing = !keepOpen || machine.closeWhenDone
                 let action = machine.responseFinished(
                     sent: sent, keepOpen: keepOpen, pendingInput: closing && hasPendingInput, closeIfBodyArriving: closeMidBody)
-                // Draining: the parser stays on this request's stdin until it ends, so it is told apart from the next.
-                if machine.state != .draining { parser.requestFinished() }
                 task = nil
                 return (action, settleDescriptor(), closeMidBody && action == .close)
             }

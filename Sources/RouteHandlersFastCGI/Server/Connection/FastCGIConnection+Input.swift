@@ -110,24 +110,20 @@ extension FastCGIConnection {
         }
         while machine.state != .closed {
             let (event, consumed) = input.withUnsafeBytes {
-                parser.next(UnsafeRawBufferPointer(rebasing: $0[offset...]))
+                machine.nextRecord(UnsafeRawBufferPointer(rebasing: $0[offset...]))
             }
             let base = offset
             offset += consumed
             switch event {
             case .needMore, .pipelined:
-                if event == .pipelined { machine.pauseInput() }
                 // Params complete, body still to come: the handler starts now and reads it as it arrives.
-                if parser.phase == .stdin, machine.state == .reading {
-                    apply(machine.bodyStreamStarted())
-                }
+                apply(machine.recordsExhausted())
                 return nil
             case .invalid(let failure):
                 return failure.description
             case .ignored:
                 continue
-            case .beginRequest(_, let keep):
-                machine.requestBegan(keepConnection: keep)
+            case .beginRequest:
                 params.removeAll(keepingCapacity: true)
                 body = []
                 bodyStream = nil
@@ -153,24 +149,13 @@ extension FastCGIConnection {
                 }
                 bodyStream?.finish()
                 bodyStream = nil
-                if machine.state == .draining {
-                    // The rest of a body whose request was answered early: done, the connection is free.
-                    parser.requestFinished()
-                    apply(machine.bodyDrained())
-                } else {
-                    apply(machine.requestArrived())
-                }
+                apply(machine.stdinEnded())
             case .abort:
-                if machine.state == .busy {
-                    apply(machine.abortRequested())
-                } else if machine.state == .draining {
-                    // Already answered: nothing more to send for it.
-                    apply(machine.bodyDrained())
-                } else {
-                    // Aborted before its handler ran: end it at once.
-                    RecordEncoder.appendEndRequest(requestID: parser.requestID, status: .requestComplete, to: &control)
-                    apply(machine.requestDropped(keepConnection: parser.keepConnection))
-                }
+                let requestID = machine.requestID
+                let (action, endRequest) = machine.abortReceived()
+                // Aborted before its handler ran: its END_REQUEST now.
+                if endRequest { RecordEncoder.appendEndRequest(requestID: requestID, status: .requestComplete, to: &control) }
+                apply(action)
             case .getValues(let range):
                 context.logger.debug("Answered FCGI_GET_VALUES")
                 input.withUnsafeBytes { bytes in
@@ -199,7 +184,7 @@ extension FastCGIConnection {
             break
         case .startHandler:
             let requestBody = machine.bodyArriving ? RequestBody(stream: makeBodyStream()) : RequestBody(bytes: body)
-            let request = PendingRequest(requestID: parser.requestID, params: params, body: requestBody)
+            let request = PendingRequest(requestID: machine.requestID, params: params, body: requestBody)
             params = []
             body = []
             task = startHandler(for: request)

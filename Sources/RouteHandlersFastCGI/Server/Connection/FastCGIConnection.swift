@@ -5,14 +5,15 @@ import RouteHandlers
 import Glibc
 #endif
 
-/// One connection from the web server, owning its life: its record parser and state machine, its buffers, its
+/// One connection from the web server, owning its life: its state machine (with its record parser), its buffers, its
 /// handler's task and its response's output. The server only accepts it and picks its event loop; from then on
 /// the loop tells it what happened (``handle(events:)``) and a shutdown asks it to close (``shutDown()``,
 /// ``cancelAndCut()``).
 ///
 /// A request, in one direction:
-/// 1. ``handle(events:)`` (`+Input`): reads what arrived, parses its records (`RecordParser`), feeds the state
-///    machine (`ConnectionStateMachine`) and carries out its ``ConnectionStateMachine/Action``s;
+/// 1. ``handle(events:)`` (`+Input`): reads what arrived and takes its records one by one from the state machine
+///    (`ConnectionStateMachine`, which frames them with its `RecordParser`), carrying out its
+///    ``ConnectionStateMachine/Action``s;
 /// 2. `startHandler` (`+Handler`): once a request is whole (or its body is streamed, `+BodyStream`), its handler
 ///    runs as a task on the connection's loop, within the time limits;
 /// 3. the response goes through the one `ResponseWriter` into the connection's output (`+Output`), drained to
@@ -40,8 +41,8 @@ final class FastCGIConnection: @unchecked Sendable {
     let writeLock = PlainLock()
 
     // Guarded by `lock`.
-    var machine = ConnectionStateMachine()
-    var parser: RecordParser
+    /// The connection's state and, inside it, the framing of its records.
+    var machine: ConnectionStateMachine
     /// Bytes read and not yet parsed (part of a record, or a pipelined request).
     var input: [UInt8] = []
     /// The current request's params stream, validated record by record.
@@ -73,7 +74,7 @@ final class FastCGIConnection: @unchecked Sendable {
         self.fd = fd
         self.loop = loop
         self.context = context
-        self.parser = RecordParser(maxParamsSize: context.maxParamsSize)
+        self.machine = ConnectionStateMachine(maxParamsSize: context.maxParamsSize)
     }
 
     // MARK: - Verbs for the server and its loops
