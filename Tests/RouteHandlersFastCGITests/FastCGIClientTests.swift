@@ -51,7 +51,7 @@ struct FastCGIClientTests {
         var request = Request(method: .post, "/api/items?x=1", headers: ["Content-Type": "text/plain", "X-Long": String(repeating: "a", count: 300)], body: "ping")
         request.remoteAddress = "127.0.0.1"
         let client = FastCGIClient(socketPath: socket)
-        let answer = try await client.send(params: TestClient.cgiParams(for: request), body: request.body.bytes)
+        let answer = try await client.send(params: LiveTransport.cgiParams(for: request), body: request.body.bytes)
         #expect(answer.complete)
         let response = try CGIResponseParser.parse(answer.stdout, method: .post)
         #expect(response.status.code == 201)
