@@ -18,21 +18,11 @@ struct FastCGIRecordLayerTests {
     func withServer(ioThreads: Int = 4, _ body: (String, CapturingLogHandler) async throws -> Void) async throws {
         let capture = CapturingLogHandler()
         capture.logLevel = .debug
-        let directory = try TemporaryDirectory()
-        var configuration = FastCGIServerConfiguration(address: .unix(path: directory.file("app.sock")))
-        configuration.ioThreads = ioThreads
-        let server = try FastCGIServer(
-            configuration: configuration, responder: try gatewayTestRouter().responder(), logger: Logger(label: "test") { _ in capture })
-        let running = Task.detached { await server.run() }
-        do {
-            try await body(directory.file("app.sock"), capture)
-        } catch {
-            server.shutdown()
-            await running.value
-            throw error
+        try await withInProcessServer(gatewayTestRouter(), logger: Logger(label: "test") { _ in capture }) {
+            $0.ioThreads = ioThreads
+        } _: { server in
+            try await body(server.socketPath, capture)
         }
-        server.shutdown()
-        await running.value
     }
 
     static let getValues = FCGI.record(FCGI.getValues, id: 0, FCGI.pairs([("FCGI_MAX_CONNS", ""), ("FCGI_MAX_REQS", ""), ("FCGI_MPXS_CONNS", "")]))
