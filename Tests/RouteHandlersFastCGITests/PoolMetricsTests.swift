@@ -48,16 +48,16 @@ struct PoolMetricsTests {
     }
 
     @Test func countersHistogramAndTailLatency() async throws {
-        let directory = try TemporaryDirectory()
+        let markers = try TemporaryDirectory()
         let port = try freeLoopbackPort()
-        let marker = directory.file("fail")
+        let marker = markers.file("fail")
         var environment = ProcessInfo.processInfo.environment
         environment["FIXTURE_FAIL_IF_EXISTS"] = marker
-        let app = try ChildProcess(
-            CGIScript.fixture,
-            ["--listen", "127.0.0.1:\(port)", "--processes", "1", "--status-path", "/status", "--allowed-clients", "127.0.0.2"],
-            environment: environment, logPrefix: directory.file("app"))
-        defer { app.stop() }
+        let fixture = try await SupervisedFixture.start(
+            ["--processes", "1", "--status-path", "/status", "--allowed-clients", "127.0.0.2"], environment: environment,
+            listen: "127.0.0.1:\(port)", probeFrom: "127.0.0.2", nginx: false, deployable: false)
+        defer { fixture.stop() }
+        let app = fixture.app
         #expect(await eventually(seconds: 20) { (try? await Self.get("/api/hello", port: port))?.status == 200 }, "\(app.errorOutput)")
         for _ in 0..<20 { #expect(try await Self.get("/api/hello", port: port).status == 200) }
 
