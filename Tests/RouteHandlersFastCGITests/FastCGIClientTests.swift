@@ -14,16 +14,11 @@ struct FastCGIClientTests {
     /// Listens on `path`, accepts one connection, reads until the empty STDIN record, writes `reply`, closes.
     /// Returns what it read.
     static func serveOnce(_ path: String, reply: [UInt8]) throws -> Task<[UInt8], Never> {
-        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: Array(path.utf8) + [0])
+        let listener = try bindUnix(SOCK_STREAM, path: path)
+        guard listen(listener, 1) == 0 else {
+            close(listener)
+            throw CocoaError(.fileWriteUnknown)
         }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, listen(listener, 1) == 0 else { throw CocoaError(.fileWriteUnknown) }
         return Task.detached {
             let fd = accept(listener, nil, nil)
             close(listener)
