@@ -75,7 +75,10 @@ struct FastCGIThroughNginxTests {
             #expect(!response.text.contains("TestFailure"))
             // nginx's $request_id is the request id, so the response, nginx's log and the app's log line match.
             #expect(requestID.count == 32)
-            #expect(capture.messages.contains { $0.hasPrefix("error") && $0.contains("TestFailure") })
+            let line = try #require(capture.records.first { $0.level == .error && $0.metadata["request-id"] == .string(requestID) })
+            #expect(line.metadata["path"] == "/api/boom")
+            // The error's description is only in the message.
+            #expect(line.message.contains("TestFailure"))
         }
     }
 

@@ -98,6 +98,20 @@ final class SupervisedFixture: @unchecked Sendable {
         guard rename(staged, executable) == 0 else { throw HarnessError("rename failed: errno \(errno)") }
     }
 
+    /// A number on the status page (`?json`, asked over FastCGI on the app's socket), such as `reloads`; `nil`
+    /// when the page does not answer. The app needs `--status-path /status`.
+    func statusField(_ name: String) async -> Int? {
+        guard let page = try? await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/status?json")),
+            let json = try? JSONSerialization.jsonObject(with: Data(page.body)) as? [String: Any]
+        else { return nil }
+        return json[name] as? Int
+    }
+
+    /// Waits until the status page's `name` is `value`.
+    func status(_ name: String, reaches value: Int, within seconds: Double = 30) async -> Bool {
+        await eventually(seconds: seconds) { await self.statusField(name) == value }
+    }
+
     /// Waits until the app's log contains `text`.
     func logContains(_ text: String, within seconds: Double = 30) async -> Bool {
         await eventually(seconds: seconds) { self.log.contains(text) }
