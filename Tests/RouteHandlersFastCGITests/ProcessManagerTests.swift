@@ -249,9 +249,7 @@ struct ProcessManagerTests {
         #expect(await eventually { childPIDs(of: app.pid).count == 2 })
         let before = childPIDs(of: app.pid)
         app.send(SIGHUP)
-        #expect(
-            await eventually(seconds: 30) { (try? await nginx.request("/status?json")).flatMap { try? $0.json()["reloads"] as? Int } == 1 },
-            "log: \(app.errorOutput)")
+        #expect(await statusField("reloads", at: socket, reaches: 1), "log: \(app.errorOutput)")
         #expect(await eventually { childPIDs(of: app.pid).isDisjoint(with: before) && childPIDs(of: app.pid).count == 2 })
         #expect(try await nginx.request("/api/hello").status == 200)
         app.send(SIGTERM)

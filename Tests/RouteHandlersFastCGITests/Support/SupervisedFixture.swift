@@ -98,18 +98,9 @@ final class SupervisedFixture: @unchecked Sendable {
         guard rename(staged, executable) == 0 else { throw HarnessError("rename failed: errno \(errno)") }
     }
 
-    /// A number on the status page (`?json`, asked over FastCGI on the app's socket), such as `reloads`; `nil`
-    /// when the page does not answer. The app needs `--status-path /status`.
-    func statusField(_ name: String) async -> Int? {
-        guard let page = try? await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/status?json")),
-            let json = try? JSONSerialization.jsonObject(with: Data(page.body)) as? [String: Any]
-        else { return nil }
-        return json[name] as? Int
-    }
-
-    /// Waits until the status page's `name` is `value`.
+    /// Waits until the status page's `name` (such as `reloads`) is `value`. The app needs `--status-path /status`.
     func status(_ name: String, reaches value: Int, within seconds: Double = 30) async -> Bool {
-        await eventually(seconds: seconds) { await self.statusField(name) == value }
+        await statusField(name, at: socket, reaches: value, within: seconds)
     }
 
     /// Waits until the app's log contains `text`.
@@ -137,4 +128,22 @@ func copyExecutable(_ source: String, to destination: String) throws {
 extension CGIScript {
     /// The fixture as another build: `/api/version` answers "2".
     static var fixtureV2: String { productsDirectory + "/route-handlers-fixture-v2" }
+}
+
+/// A number on the status page (`?json`) of the app on the unix socket `socket`; `nil` when it does not answer.
+/// Asked over a raw FastCGI connection: polling spawns no process.
+func statusField(_ name: String, at socket: String) async -> Int? {
+    let page = try? await offload { try RawFastCGIConnection(unixPath: socket).exchange(FCGI.request("GET", "/status?json")) }
+    guard let page, let json = try? JSONSerialization.jsonObject(with: Data(page.body)) as? [String: Any] else { return nil }
+    return json[name] as? Int
+}
+
+/// Waits until the status page's `name` is `value`, asking every 100 ms.
+func statusField(_ name: String, at socket: String, reaches value: Int, within seconds: Double = 30) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    repeat {
+        if await statusField(name, at: socket) == value { return true }
+        try? await Task.sleep(for: .milliseconds(100))
+    } while Date() < deadline
+    return await statusField(name, at: socket) == value
 }
