@@ -149,10 +149,10 @@ struct AllowedClientsTests {
     @Test func ipv6LoopbackIsCheckedToo() async throws {
         let directory = try TemporaryDirectory()
         let allowedPort = try freeLoopbackPort()
-        let allowed = try ChildProcess(
-            CGIScript.fixture, ["--listen", "[::1]:\(allowedPort)", "--processes", "1", "--allowed-clients", "::1/128"],
-            logPrefix: directory.file("allowed"))
+        let allowed = try await SupervisedFixture.start(
+            ["--processes", "1", "--allowed-clients", "::1/128"], listen: "[::1]:\(allowedPort)", nginx: false, deployable: false)
         defer { allowed.stop() }
+        // By hand: a readiness check from ::1 would be refused, and logged as the refusal the test looks for.
         let refusedPort = try freeLoopbackPort()
         let refused = try ChildProcess(
             CGIScript.fixture, ["--listen", "[::1]:\(refusedPort)", "--allowed-clients", "127.0.0.1"],
@@ -166,12 +166,12 @@ struct AllowedClientsTests {
 
     /// An IPv6 socket bound to a v4-mapped address sees IPv4 peers as ::ffff:a.b.c.d: they match IPv4 entries.
     @Test func ipv4PeersOfAnIPv6SocketMatchTheirIPv4Entries() async throws {
-        let directory = try TemporaryDirectory()
         let port = try freeLoopbackPort()
-        let app = try ChildProcess(
-            CGIScript.fixture, ["--listen", "[::ffff:127.0.0.1]:\(port)", "--allowed-clients", "127.0.0.2"],
-            logPrefix: directory.file("app"))
-        defer { app.stop() }
+        let fixture = try await SupervisedFixture.start(
+            ["--allowed-clients", "127.0.0.2"], listen: "[::ffff:127.0.0.1]:\(port)", probeFrom: "::ffff:127.0.0.2", nginx: false,
+            deployable: false)
+        defer { fixture.stop() }
+        let app = fixture.app
         #expect(await eventually(seconds: 20) { (try? await Self.hello(port: port, from: "127.0.0.2")) == 200 }, "\(app.errorOutput)")
         #expect(try await Self.hello(port: port, from: "127.0.0.1") == nil)
         #expect(await eventually { app.errorOutput.contains("Refused a FastCGI connection from 127.0.0.1:") }, "\(app.errorOutput)")
@@ -186,12 +186,8 @@ struct AllowedClientsTests {
     }
 
     @Test func aUnixSocketIsNotCheckedByAddress() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("app.sock")
-        let app = try ChildProcess(
-            CGIScript.fixture, ["--listen", socket, "--allowed-clients", "10.9.9.9"], logPrefix: directory.file("app"))
+        let app = try await SupervisedFixture.start(["--allowed-clients", "10.9.9.9"], nginx: false, deployable: false)
         defer { app.stop() }
-        #expect(await eventually { isSocketFile(socket) })
-        #expect(try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")).status == 200)
+        #expect(try await CGIFCGI.request(socket: app.socket, params: CGIFCGI.params("GET", "/api/hello")).status == 200)
     }
 }

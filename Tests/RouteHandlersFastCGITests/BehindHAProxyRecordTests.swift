@@ -13,13 +13,11 @@ import Glibc
 @Suite("Behind HAProxy with get-values and mpxs-conns", .timeLimit(.minutes(2)))
 struct BehindHAProxyRecordTests {
     @Test func everyRequestIsAnswered() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("app.sock")
-        let app = try ChildProcess(
-            CGIScript.fixture, ["--listen", socket], environment: ["LOG_LEVEL": "debug", "PATH": "/usr/bin:/bin"], logPrefix: directory.file("app"))
-        defer { app.stop() }
-        #expect(await eventually { (try? connectUnix(socket)).map { close($0) == 0 } ?? false })
-        let haproxy = try await OtherWebServer.start(.haproxy, directory: directory.path, socket: socket) { config in
+        let fixture = try await SupervisedFixture.start(
+            environment: ["LOG_LEVEL": "debug", "PATH": "/usr/bin:/bin"], nginx: false, deployable: false)
+        defer { fixture.stop() }
+        let app = fixture.app
+        let haproxy = try await OtherWebServer.start(.haproxy, directory: fixture.directory.path, socket: fixture.socket) { config in
             config.replacingOccurrences(of: "    option keep-conn\n", with: "    option keep-conn\n    option get-values\n    option mpxs-conns\n    option max-reqs 10\n")
         }
         defer { haproxy.stop() }

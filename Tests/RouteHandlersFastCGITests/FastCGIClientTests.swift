@@ -14,16 +14,11 @@ struct FastCGIClientTests {
     /// Listens on `path`, accepts one connection, reads until the empty STDIN record, writes `reply`, closes.
     /// Returns what it read.
     static func serveOnce(_ path: String, reply: [UInt8]) throws -> Task<[UInt8], Never> {
-        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: Array(path.utf8) + [0])
+        let listener = try bindUnix(SOCK_STREAM, path: path)
+        guard listen(listener, 1) == 0 else {
+            close(listener)
+            throw CocoaError(.fileWriteUnknown)
         }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, listen(listener, 1) == 0 else { throw CocoaError(.fileWriteUnknown) }
         return Task.detached {
             let fd = accept(listener, nil, nil)
             close(listener)
@@ -51,7 +46,7 @@ struct FastCGIClientTests {
         var request = Request(method: .post, "/api/items?x=1", headers: ["Content-Type": "text/plain", "X-Long": String(repeating: "a", count: 300)], body: "ping")
         request.remoteAddress = "127.0.0.1"
         let client = FastCGIClient(socketPath: socket)
-        let answer = try await client.send(params: TestClient.cgiParams(for: request), body: request.body.bytes)
+        let answer = try await client.send(params: LiveTransport.cgiParams(for: request), body: request.body.bytes)
         #expect(answer.complete)
         let response = try CGIResponseParser.parse(answer.stdout, method: .post)
         #expect(response.status.code == 201)

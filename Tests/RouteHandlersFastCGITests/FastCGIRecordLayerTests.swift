@@ -15,24 +15,24 @@ import Glibc
 @Suite("FastCGI record layer at the socket", .timeLimit(.minutes(2)))
 struct FastCGIRecordLayerTests {
     /// Runs `body` against an in-process server for the gateway routes, logging at debug level into `capture`.
-    func withServer(ioThreads: Int = 4, _ body: (String, CapturingLogHandler) async throws -> Void) async throws {
+    /// With `statusPath`, the status page answers there.
+    func withServer(
+        ioThreads: Int = 4, statusPath: String? = nil, _ body: (String, CapturingLogHandler) async throws -> Void
+    ) async throws {
         let capture = CapturingLogHandler()
         capture.logLevel = .debug
-        let directory = try TemporaryDirectory()
-        var configuration = FastCGIServerConfiguration(address: .unix(path: directory.file("app.sock")))
-        configuration.ioThreads = ioThreads
-        let server = try FastCGIServer(
-            configuration: configuration, responder: try gatewayTestRouter().responder(), logger: Logger(label: "test") { _ in capture })
-        let running = Task.detached { await server.run() }
-        do {
-            try await body(directory.file("app.sock"), capture)
-        } catch {
-            server.shutdown()
-            await running.value
-            throw error
+        try await withInProcessServer(gatewayTestRouter(), logger: Logger(label: "test") { _ in capture }) {
+            $0.ioThreads = ioThreads
+            $0.statusPath = statusPath
+        } _: { server in
+            try await body(server.socketPath, capture)
         }
-        server.shutdown()
-        await running.value
+    }
+
+    /// A number on the status page (`?json`) of a server started with `statusPath: "/status"`.
+    static func statusField(_ name: String, _ socket: String) async -> Int? {
+        let page = try? await offload { try RawFastCGIConnection(unixPath: socket).exchange(FCGI.request("GET", "/status?json")) }
+        return (page.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] })?[name] as? Int
     }
 
     static let getValues = FCGI.record(FCGI.getValues, id: 0, FCGI.pairs([("FCGI_MAX_CONNS", ""), ("FCGI_MAX_REQS", ""), ("FCGI_MPXS_CONNS", "")]))
@@ -234,7 +234,7 @@ extension FastCGIRecordLayerTests {
 extension FastCGIRecordLayerTests {
     /// Management answers owed to a peer that does not read are bounded: past the limit, the peer is dropped.
     @Test func aPeerThatAsksWithoutReadingIsDropped() async throws {
-        try await withServer { socket, capture in
+        try await withServer(statusPath: "/status") { socket, _ in
             try await offload {
                 let greedy = try RawFastCGIConnection(unixPath: socket)
                 greedy.send(FCGI.request("GET", "/api/big?mb=1", keepConnection: true))
@@ -246,7 +246,9 @@ extension FastCGIRecordLayerTests {
                 // Dropped: the connection is cut, not left holding its response.
                 #expect(greedy.closesWithin(seconds: 10))
             }
-            #expect(await eventually(seconds: 10) { capture.messages.contains { $0.contains("does not read the answers") } })
+            // Counted as a connection dropped for breaking the protocol (at least once: under load the count
+            // has been seen at 2 for this one peer).
+            #expect(await eventually(seconds: 10) { (await Self.statusField("dropped connections", socket) ?? 0) >= 1 })
         }
     }
 }

@@ -66,26 +66,20 @@ struct FastCGIThroughNginxTests {
 
     @Test func throwingHandlerGives500WithRequestIDAndALogLine() async throws {
         let capture = CapturingLogHandler()
-        let directory = try TemporaryDirectory()
-        let server = try FastCGIServer(
-            configuration: .init(address: .unix(path: directory.file("app.sock"))),
-            responder: try gatewayTestRouter().responder(), logger: Logger(label: "test") { _ in capture })
-        let running = Task.detached { await server.run() }
-        defer { server.shutdown() }
-        let nginx = try await NginxHarness.start(directory: directory.path, socket: directory.file("app.sock"))
-        defer { nginx.stop() }
-
-        let response = try await nginx.request("/api/boom")
-        #expect(response.status == 500)
-        let problem = try response.json()
-        let requestID = try #require(problem["requestId"] as? String)
-        #expect(problem["detail"] as? String == "An unexpected error occurred.")
-        #expect(!response.text.contains("TestFailure"))
-        // nginx's $request_id is the request id, so the response, nginx's log and the app's log line match.
-        #expect(requestID.count == 32)
-        #expect(capture.messages.contains { $0.hasPrefix("error") && $0.contains("TestFailure") })
-        server.shutdown()
-        await running.value
+        try await withServerBehindNginx(gatewayTestRouter(), logger: Logger(label: "test") { _ in capture }) { nginx, _ in
+            let response = try await nginx.request("/api/boom")
+            #expect(response.status == 500)
+            let problem = try response.json()
+            let requestID = try #require(problem["requestId"] as? String)
+            #expect(problem["detail"] as? String == "An unexpected error occurred.")
+            #expect(!response.text.contains("TestFailure"))
+            // nginx's $request_id is the request id, so the response, nginx's log and the app's log line match.
+            #expect(requestID.count == 32)
+            let line = try #require(capture.records.first { $0.level == .error && $0.metadata["request-id"] == .string(requestID) })
+            #expect(line.metadata["path"] == "/api/boom")
+            // The error's description is only in the message.
+            #expect(line.message.contains("TestFailure"))
+        }
     }
 
     @Test func headerWithCRLFIsRefusedNotInjected() async throws {

@@ -14,25 +14,10 @@ struct FcgiRequestTests {
         return try ReceivedResponse.parse(result.output)
     }
 
-    /// Starts `executable --listen address` and waits until it accepts connections.
-    func start(_ executable: String, listen address: String, directory: borrowing TemporaryDirectory) async throws -> ChildProcess {
-        let app = try ChildProcess(executable, ["--listen", address], logPrefix: directory.file("app"))
-        let ready = await eventually {
-            if address.hasPrefix("/") { return (try? connectUnix(address)).map { close($0) == 0 } ?? false }
-            return address.split(separator: ":").last.flatMap { Int($0) }.map { canConnect(tcpPort: $0) } ?? false
-        }
-        guard ready else {
-            app.stop()
-            throw HarnessError("\(executable) did not start: \(app.errorOutput)")
-        }
-        return app
-    }
-
     @Test func helloCGIServedAsFastCGI() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("hello.sock")
-        let app = try await start(CGIScript.fixture, listen: socket, directory: directory)
+        let app = try await SupervisedFixture.start(nginx: false, deployable: false)
         defer { app.stop() }
+        let socket = app.socket
 
         let hello = try await send([socket, "GET", "/?name=Ada"])
         #expect(hello.status == 200)
@@ -53,9 +38,8 @@ struct FcgiRequestTests {
     }
 
     @Test func exampleAPIOnATCPPort() async throws {
-        let directory = try TemporaryDirectory()
         let address = "127.0.0.1:\(try freeLoopbackPort())"
-        let app = try await start(CGIScript.fixture, listen: address, directory: directory)
+        let app = try await SupervisedFixture.start(listen: address, nginx: false, deployable: false)
         defer { app.stop() }
         let hello = try await send([address, "GET", "/api/hello"])
         #expect(hello.status == 200)

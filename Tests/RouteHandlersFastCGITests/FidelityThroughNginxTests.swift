@@ -252,8 +252,8 @@ struct FidelityThroughNginxTests {
             #expect(direct.text == "127.0.0.1")
         }
         let trusting = RouteResponder.Configuration(trustedProxies: try TrustedProxies(["loopback"]))
-        try await withCustomServerBehindNginx(fidelityRouter(), responder: trusting) { port, _ in
-            let proxied = try await Curl.request("http://127.0.0.1:\(port)/ip", headers: ["X-Forwarded-For: 6.6.6.6, 198.51.100.7"])
+        try await withServerBehindNginx(fidelityRouter(), responder: trusting) { nginx, _ in
+            let proxied = try await Curl.request(nginx.baseURL + "/ip", headers: ["X-Forwarded-For: 6.6.6.6, 198.51.100.7"])
             #expect(proxied.text == "198.51.100.7")
         }
     }
@@ -293,8 +293,8 @@ struct FidelityThroughNginxTests {
         let files = try TemporaryDirectory()
         try "the report\n".write(toFile: files.file("report.txt"), atomically: true, encoding: .utf8)
         let location = "location /protected/ { internal; alias \(files.path)/; }"
-        try await withCustomServerBehindNginx(fidelityRouter(), nginxServerExtra: location) { port, _ in
-            let response = try await Curl.request("http://127.0.0.1:\(port)/download/report.txt")
+        try await withServerBehindNginx(fidelityRouter(), nginxServerExtra: location) { nginx, _ in
+            let response = try await Curl.request(nginx.baseURL + "/download/report.txt")
             #expect(response.status == 200, "\(response)")
             #expect(response.text == "the report\n")
             #expect(response.header("Content-Length") == "11")
@@ -302,8 +302,8 @@ struct FidelityThroughNginxTests {
             #expect(response.header("Content-Disposition")?.hasPrefix("attachment; filename=\"Report _.txt\"") == true)
             #expect(response.header("X-Accel-Redirect") == nil)
             // The internal location is not reachable directly.
-            #expect(try await Curl.request("http://127.0.0.1:\(port)/protected/report.txt").status == 404)
-            #expect(try await Curl.request("http://127.0.0.1:\(port)/download/other.txt").status == 403)
+            #expect(try await Curl.request(nginx.baseURL + "/protected/report.txt").status == 404)
+            #expect(try await Curl.request(nginx.baseURL + "/download/other.txt").status == 403)
         }
     }
 
@@ -315,9 +315,9 @@ struct FidelityThroughNginxTests {
         var router = Router()
         router.get("/files/[name]") { _, context in .file("/protected/" + (context.params.name ?? "")) }
         let location = "location /protected/ { internal; alias \(files.path)/; }"
-        try await withCustomServerBehindNginx(router, nginxServerExtra: location) { port, _ in
+        try await withServerBehindNginx(router, nginxServerExtra: location) { nginx, _ in
             for (path, name) in [("a%20b.txt", "a b.txt"), ("r%C3%A9sum%C3%A9.txt", "r\u{E9}sum\u{E9}.txt"), ("100%25.txt", "100%.txt"), ("what%3F.txt", "what?.txt"), ("%231.txt", "#1.txt")] {
-                let response = try await Curl.request("http://127.0.0.1:\(port)/files/\(path)")
+                let response = try await Curl.request(nginx.baseURL + "/files/\(path)")
                 #expect(response.status == 200, "\(name): \(response)")
                 #expect(response.text == "content of \(name)")
             }

@@ -11,11 +11,9 @@ import Glibc
 @Suite("FastCGI graceful shutdown with requests already arrived", .timeLimit(.minutes(2)))
 struct GracefulShutdownTests {
     @Test func aRequestWaitingOnAnIdleConnectionIsServedThenTheConnectionCloses() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("drain.sock")
-        let app = try ChildProcess(CGIScript.fixture, ["--listen", socket], logPrefix: directory.file("app"))
-        defer { app.stop() }
-        #expect(await eventually { (try? connectUnix(socket)).map { close($0) == 0 } ?? false })
+        let fixture = try await SupervisedFixture.start(nginx: false, deployable: false)
+        defer { fixture.stop() }
+        let (app, socket) = (fixture.app, fixture.socket)
 
         let pending = try RawFastCGIConnection(unixPath: socket)
         let empty = try RawFastCGIConnection(unixPath: socket)

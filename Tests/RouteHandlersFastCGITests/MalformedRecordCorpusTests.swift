@@ -142,18 +142,14 @@ struct MalformedRecordCorpusTests {
     }
 
     @Test func everyCaseLeavesTheSameProcessAnswering() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("corpus.sock")
-        let app = try ChildProcess(CGIScript.fixture, ["--listen", socket], logPrefix: directory.file("app"))
-        defer { app.stop() }
-        #expect(await eventually { (try? connectUnix(socket)).map { close($0) == 0 } ?? false })
+        // nginx in front, with its kept-alive upstream connections, as in production.
+        let fixture = try await SupervisedFixture.start(deployable: false)
+        defer { fixture.stop() }
+        let (app, socket, nginx) = (fixture.app, fixture.socket, fixture.nginx)
         let pid = try await offload { try Self.pid(socket: socket) }
         #expect(pid == Int(app.pid))
         // A kept-alive connection open all along, with a request in flight through the whole corpus: other
         // connections never notice.
-        // nginx in front, with its kept-alive upstream connections, as in production.
-        let nginx = try await NginxHarness.start(directory: directory.path, socket: socket)
-        defer { nginx.stop() }
         let bystander = try RawFastCGIConnection(unixPath: socket)
         defer { bystander.close() }
         #expect(try await offload { try bystander.exchange(FCGI.request("GET", "/api/hello", keepConnection: true)).status } == 200)

@@ -47,17 +47,23 @@ struct PoolMetricsTests {
         }
     }
 
+    /// A number on the status page (`?json`); `nil` when it does not answer.
+    static func statusField(_ name: String, port: Int) async -> Int? {
+        guard let page = try? await get("/status?json", port: port) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(page.body)) as? [String: Any])?[name] as? Int
+    }
+
     @Test func countersHistogramAndTailLatency() async throws {
-        let directory = try TemporaryDirectory()
+        let markers = try TemporaryDirectory()
         let port = try freeLoopbackPort()
-        let marker = directory.file("fail")
+        let marker = markers.file("fail")
         var environment = ProcessInfo.processInfo.environment
         environment["FIXTURE_FAIL_IF_EXISTS"] = marker
-        let app = try ChildProcess(
-            CGIScript.fixture,
-            ["--listen", "127.0.0.1:\(port)", "--processes", "1", "--status-path", "/status", "--allowed-clients", "127.0.0.2"],
-            environment: environment, logPrefix: directory.file("app"))
-        defer { app.stop() }
+        let fixture = try await SupervisedFixture.start(
+            ["--processes", "1", "--status-path", "/status", "--allowed-clients", "127.0.0.2"], environment: environment,
+            listen: "127.0.0.1:\(port)", probeFrom: "127.0.0.2", nginx: false, deployable: false)
+        defer { fixture.stop() }
+        let app = fixture.app
         #expect(await eventually(seconds: 20) { (try? await Self.get("/api/hello", port: port))?.status == 200 }, "\(app.errorOutput)")
         for _ in 0..<20 { #expect(try await Self.get("/api/hello", port: port).status == 200) }
 
@@ -75,10 +81,10 @@ struct PoolMetricsTests {
         #expect(await eventually(seconds: 20) { childPIDs(of: app.pid).count == 1 && !childPIDs(of: app.pid).contains(worker) })
         #expect(await eventually(seconds: 20) { (try? await Self.get("/api/hello", port: port))?.status == 200 })
         app.send(SIGHUP)
-        #expect(await eventually(seconds: 30) { app.errorOutput.contains("Reload complete") })
+        #expect(await eventually(seconds: 30) { await Self.statusField("reloads", port: port) == 1 })
         _ = FileManager.default.createFile(atPath: marker, contents: nil)
         app.send(SIGHUP)
-        #expect(await eventually(seconds: 30) { app.errorOutput.contains("Reload aborted") })
+        #expect(await eventually(seconds: 30) { await Self.statusField("aborted reloads", port: port) == 1 })
         try FileManager.default.removeItem(atPath: marker)
 
         let status = try await Self.get("/status?json", port: port)

@@ -12,7 +12,7 @@ import Glibc
 struct ProcessManagerTests {
     @Test(arguments: [SIGHUP, SIGUSR2])
     func reloadToAnotherBuildUnderLoadFailsNoRequest(signal: Int32) async throws {
-        let app = try await SupervisedFixture.start(["--processes", "2"])
+        let app = try await SupervisedFixture.start(["--processes", "2", "--status-path", "/status"])
         defer { app.stop() }
         #expect(try await app.nginx.request("/api/version").text.contains(#""version":"1""#))
         let before = app.workers
@@ -21,7 +21,7 @@ struct ProcessManagerTests {
         #expect(await load.waitFor(requests: 300))
         try app.deploy(CGIScript.fixtureV2)
         kill(app.app.pid, signal)
-        let reloaded = await app.logContains("Reload complete", within: 60)
+        let reloaded = await app.status("reloads", reaches: 1, within: 60)
         #expect(await load.waitFor(requests: 300))
         let summary = await load.stop()
 
@@ -36,7 +36,7 @@ struct ProcessManagerTests {
     }
 
     @Test func aReloadToABuildThatCannotStartKeepsTheOldWorkers() async throws {
-        let app = try await SupervisedFixture.start(["--processes", "2"])
+        let app = try await SupervisedFixture.start(["--processes", "2", "--status-path", "/status"])
         defer { app.stop() }
         let before = app.workers
         let directory = try TemporaryDirectory()
@@ -45,26 +45,27 @@ struct ProcessManagerTests {
         chmod(broken, 0o755)
         try app.deploy(broken)  // copied under the spawn lock, as every executable a test runs
         kill(app.app.pid, SIGHUP)
-        #expect(await app.logContains("Reload aborted"), "log: \(app.log)")
+        #expect(await app.status("aborted reloads", reaches: 1), "log: \(app.log)")
         #expect(app.log.contains("exit status 3"))
         #expect(app.workers == before)
         #expect(try await app.nginx.request("/api/version").status == 200)
     }
 
     @Test func aReloadWithNoExecutableOnDiskKeepsTheOldWorkers() async throws {
-        let app = try await SupervisedFixture.start(["--processes", "2"])
+        let app = try await SupervisedFixture.start(["--processes", "2", "--status-path", "/status"])
         defer { app.stop() }
         let before = app.workers
         try FileManager.default.removeItem(atPath: app.executable)
         kill(app.app.pid, SIGUSR2)
-        #expect(await app.logContains("Reload aborted: the new worker could not be started"), "log: \(app.log)")
+        #expect(await app.status("aborted reloads", reaches: 1), "log: \(app.log)")
+        #expect(app.log.contains("Reload aborted: the new worker could not be started"))
         #expect(app.log.contains("No such file or directory"))
         #expect(app.workers == before)
         #expect(try await app.nginx.request("/api/version").status == 200)
     }
 
     @Test func aReloadToABuildThatExitsRightAfterStartingKeepsTheOldWorkers() async throws {
-        let app = try await SupervisedFixture.start(["--processes", "2"])
+        let app = try await SupervisedFixture.start(["--processes", "2", "--status-path", "/status"])
         defer { app.stop() }
         let before = app.workers
         let directory = try TemporaryDirectory()
@@ -74,7 +75,7 @@ struct ProcessManagerTests {
         chmod(dying, 0o755)
         try app.deploy(dying)
         kill(app.app.pid, SIGHUP)
-        #expect(await app.logContains("Reload aborted"), "log: \(app.log)")
+        #expect(await app.status("aborted reloads", reaches: 1), "log: \(app.log)")
         #expect(app.log.contains("exited at once (exit status 4)"))
         #expect(app.workers == before)
         #expect(try await app.nginx.request("/api/version").status == 200)
@@ -158,14 +159,14 @@ struct ProcessManagerTests {
 
     @Test func aHandlerThatIgnoresCancellationGetsItsWorkerReplaced() async throws {
         let app = try await SupervisedFixture.start(
-            ["--processes", "1", "--request-timeout", "500ms", "--request-terminate-timeout", "1500ms"])
+            ["--processes", "1", "--request-timeout", "500ms", "--request-terminate-timeout", "1500ms", "--status-path", "/status"])
         defer { app.stop() }
         let stuck = try #require(app.workers.first)
         // The handler blocks its thread: the soft limit still answers 504, the hard one retires the worker.
         let response = try await app.nginx.request("/api/hang")
         #expect(response.status == 504)
         #expect(await eventually(seconds: 15) { !app.workers.contains(stuck) && app.workers.count == 1 }, "log: \(app.log)")
-        #expect(app.log.contains("still runs past --request-terminate-timeout"))
+        #expect(await app.status("terminate timeouts", reaches: 1))
         #expect(app.log.contains("GET /api/hang"))
         #expect(try await app.nginx.request("/api/hello").status == 200)
     }
@@ -237,7 +238,7 @@ struct ProcessManagerTests {
         let directory = try TemporaryDirectory()
         let socket = directory.file("activated.sock")
         let app = try ChildProcess(
-            "/usr/bin/systemd-socket-activate", ["-l", socket, CGIScript.fixture, "--processes", "2"],
+            "/usr/bin/systemd-socket-activate", ["-l", socket, CGIScript.fixture, "--processes", "2", "--status-path", "/status"],
             logPrefix: directory.file("app"))
         defer { app.stop() }
         #expect(await eventually { isSocketFile(socket) })
@@ -248,7 +249,7 @@ struct ProcessManagerTests {
         #expect(await eventually { childPIDs(of: app.pid).count == 2 })
         let before = childPIDs(of: app.pid)
         app.send(SIGHUP)
-        #expect(await eventually(seconds: 30) { app.errorOutput.contains("Reload complete") }, "log: \(app.errorOutput)")
+        #expect(await statusField("reloads", at: socket, reaches: 1), "log: \(app.errorOutput)")
         #expect(await eventually { childPIDs(of: app.pid).isDisjoint(with: before) && childPIDs(of: app.pid).count == 2 })
         #expect(try await nginx.request("/api/hello").status == 200)
         app.send(SIGTERM)

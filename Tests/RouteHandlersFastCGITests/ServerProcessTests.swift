@@ -41,11 +41,9 @@ struct ExampleProcessTests {
     }
 
     @Test func refusesASocketPathAnotherServerHolds() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("taken.sock")
-        let first = try ChildProcess(fixture, ["--listen", socket], logPrefix: directory.file("first"))
+        let first = try await SupervisedFixture.start(nginx: false, deployable: false)
         defer { first.stop() }
-        #expect(await eventually { isSocketFile(socket) })
+        let socket = first.socket
         let second = try await runCommand(fixture, ["--listen", socket], seconds: 10)
         #expect(second.status == 1)
         #expect(second.error.contains("another server is already listening"), "stderr: \(second.error)")
@@ -68,13 +66,12 @@ struct ExampleProcessTests {
     }
 
     @Test func replacesAStaleSocketLeftByADeadServer() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("stale.sock")
-        let first = try ChildProcess(fixture, ["--listen", socket], logPrefix: directory.file("first"))
-        #expect(await eventually { isSocketFile(socket) })
+        let first = try await SupervisedFixture.start(nginx: false, deployable: false)
+        let socket = first.socket
         first.stop(signal: SIGKILL)
         #expect(isSocketFile(socket))
-        let second = try ChildProcess(fixture, ["--listen", socket], logPrefix: directory.file("second"))
+        // Started by hand: on the stale socket the first one left.
+        let second = try ChildProcess(fixture, ["--listen", socket], logPrefix: first.directory.file("second"))
         defer { second.stop() }
         #expect(await eventually { (try? await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")))?.status == 200 })
     }
@@ -111,11 +108,9 @@ struct ExampleProcessTests {
     }
 
     @Test func supervisorRestartsAWorkerThatDiesAndStopsThemAll() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("supervised.sock")
-        let master = try ChildProcess(fixture, ["--listen", socket, "--processes", "2"], logPrefix: directory.file("master"))
-        defer { master.stop() }
-        #expect(await eventually { childPIDs(of: master.pid).count == 2 })
+        let fixture = try await SupervisedFixture.start(["--processes", "2"], nginx: false, deployable: false)
+        defer { fixture.stop() }
+        let (master, socket) = (fixture.app, fixture.socket)
         let workers = childPIDs(of: master.pid)
         #expect(try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")).status == 200)
 

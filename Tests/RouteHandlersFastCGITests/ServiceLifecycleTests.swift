@@ -87,14 +87,12 @@ struct ServiceLifecycleTests {
     }
 
     @Test func applicationStopsItsServicesAfterTheLastRequestOnSIGTERM() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("app.sock")
-        let log = directory.file("services.log")
-        let app = try ChildProcess(
-            CGIScript.fixture, ["--listen", socket], environment: ["PATH": "/usr/bin:/bin", "FIXTURE_SERVICE_LOG": log],
-            logPrefix: directory.file("app"))
-        defer { app.stop() }
-        #expect(await eventually { isSocketFile(socket) })
+        let logs = try TemporaryDirectory()
+        let log = logs.file("services.log")
+        let fixture = try await SupervisedFixture.start(
+            environment: ["PATH": "/usr/bin:/bin", "FIXTURE_SERVICE_LOG": log], nginx: false, deployable: false)
+        defer { fixture.stop() }
+        let (app, socket) = (fixture.app, fixture.socket)
         #expect(await eventually { lines(log) == ["\(app.pid) started"] })
         async let answer = CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/logged-sleep?ms=800"))
         #expect(await eventually { lines(log).count == 2 })
@@ -107,13 +105,12 @@ struct ServiceLifecycleTests {
     }
 
     @Test func eachSupervisedWorkerRunsItsOwnServicesAndTheMasterNone() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("app.sock")
-        let log = directory.file("services.log")
-        let app = try ChildProcess(
-            CGIScript.fixture, ["--listen", socket, "--processes", "2"],
-            environment: ["PATH": "/usr/bin:/bin", "FIXTURE_SERVICE_LOG": log], logPrefix: directory.file("app"))
-        defer { app.stop() }
+        let logs = try TemporaryDirectory()
+        let log = logs.file("services.log")
+        let fixture = try await SupervisedFixture.start(
+            ["--processes", "2"], environment: ["PATH": "/usr/bin:/bin", "FIXTURE_SERVICE_LOG": log], nginx: false, deployable: false)
+        defer { fixture.stop() }
+        let app = fixture.app
         #expect(await eventually { lines(log).filter { $0.hasSuffix(" started") }.count == 2 })
         let workers = Set(lines(log).map { String($0.prefix { $0 != " " }) })
         #expect(workers.count == 2)

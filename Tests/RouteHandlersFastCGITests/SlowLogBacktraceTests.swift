@@ -12,14 +12,11 @@ import Glibc
 @Suite("Slow log backtraces", .timeLimit(.minutes(1)))
 struct SlowLogBacktraceTests {
     @Test func aSpinningHandlerIsLoggedWithItsStack() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("app.sock")
-        let slowLog = directory.file("slow.log")
-        let app = try ChildProcess(
-            CGIScript.fixture, ["--listen", socket, "--slowlog", slowLog, "--slowlog-timeout", "300ms"], logPrefix: directory.file("app"))
+        let logs = try TemporaryDirectory()
+        let slowLog = logs.file("slow.log")
+        let app = try await SupervisedFixture.start(["--slowlog", slowLog, "--slowlog-timeout", "300ms"], nginx: false, deployable: false)
         defer { app.stop() }
-        #expect(await eventually { isSocketFile(socket) })
-        let answer = try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/spin?ms=1500"))
+        let answer = try await CGIFCGI.request(socket: app.socket, params: CGIFCGI.params("GET", "/api/spin?ms=1500"))
         #expect(answer.status == 200)
         // The request is answered anyway: the capture does not disturb the handler.
         #expect(answer.text.contains("spun"))

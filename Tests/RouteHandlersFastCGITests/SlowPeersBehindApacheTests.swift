@@ -13,18 +13,7 @@ import Glibc
 struct SlowPeersBehindApacheTests {
     /// A TCP connection to 127.0.0.1:`port` that sends `bytes` and then just stays open.
     static func hold(port: Int, sending bytes: [UInt8]) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            throw HarnessError("connect failed: errno \(errno)")
-        }
+        let fd = try connectTCP(host: "127.0.0.1", port: port)
         // A small receive buffer: a client that never reads fills it quickly.
         var small: Int32 = 4096
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
@@ -33,16 +22,13 @@ struct SlowPeersBehindApacheTests {
     }
 
     @Test func slowUploadersAndStalledReadersLeaveOthersAnswered() async throws {
-        let directory = try TemporaryDirectory()
-        // Apache's workers run as nobody: they must reach the socket.
-        chmod(directory.path, 0o711)
-        let socket = directory.file("app.sock")
-        let app = try ChildProcess(
-            CGIScript.fixture, ["--listen", socket, "--io-threads", "2"],
-            environment: ["ROUTE_HANDLERS_SOCKET_MODE": "0666", "PATH": "/usr/bin:/bin"], logPrefix: directory.file("app"))
+        let app = try await SupervisedFixture.start(
+            ["--io-threads", "2"], environment: ["ROUTE_HANDLERS_SOCKET_MODE": "0666", "PATH": "/usr/bin:/bin"], nginx: false,
+            deployable: false)
         defer { app.stop() }
-        #expect(await eventually { (try? connectUnix(socket)).map { close($0) == 0 } ?? false })
-        let apache = try await OtherWebServer.start(.apache, directory: directory.path, socket: socket)
+        // Apache's workers run as nobody: they must reach the socket.
+        chmod(app.directory.path, 0o711)
+        let apache = try await OtherWebServer.start(.apache, directory: app.directory.path, socket: app.socket)
         defer { apache.stop() }
         #expect(try await apache.request("/api/hello").status == 200)
 

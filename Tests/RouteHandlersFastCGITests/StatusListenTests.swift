@@ -11,15 +11,14 @@ import Glibc
 struct StatusListenTests {
     @Test(arguments: [false, true])
     func theStatusAnswersWhileEveryLoopIsBlocked(supervised: Bool) async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("app.sock")
-        let status = directory.file("status.sock")
-        let app = try ChildProcess(
-            CGIScript.fixture,
-            ["--listen", socket, "--io-threads", "1", "--status-path", "/status", "--ping-path", "/ping", "--status-listen", status,
+        let sockets = try TemporaryDirectory()
+        let status = sockets.file("status.sock")
+        let app = try await SupervisedFixture.start(
+            ["--io-threads", "1", "--status-path", "/status", "--ping-path", "/ping", "--status-listen", status,
              "--shutdown-timeout", "1"] + (supervised ? ["--processes", "1"] : []),
-            logPrefix: directory.file("app"))
+            nginx: false, deployable: false)
         defer { app.stop(signal: SIGKILL) }
+        let socket = app.socket
         #expect(await eventually(seconds: 20) { (try? await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")))?.status == 200 })
         #expect(isSocketFile(status))
 

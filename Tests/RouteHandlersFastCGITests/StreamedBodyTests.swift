@@ -62,22 +62,12 @@ private func streamingRouter() -> Router {
 struct StreamedBodyTests {
     func withServer(_ body: (String, CapturingLogHandler) async throws -> Void) async throws {
         let capture = CapturingLogHandler()
-        let directory = try TemporaryDirectory()
-        var configuration = FastCGIServerConfiguration(address: .unix(path: directory.file("app.sock")))
-        configuration.ioThreads = 2
-        configuration.maxBodySize = 64 * 1024
-        let server = try FastCGIServer(
-            configuration: configuration, responder: try streamingRouter().responder(), logger: Logger(label: "test") { _ in capture })
-        let running = Task.detached { await server.run() }
-        do {
-            try await body(directory.file("app.sock"), capture)
-        } catch {
-            server.shutdown()
-            await running.value
-            throw error
+        try await withInProcessServer(streamingRouter(), logger: Logger(label: "test") { _ in capture }) {
+            $0.ioThreads = 2
+            $0.maxBodySize = 64 * 1024
+        } _: { server in
+            try await body(server.socketPath, capture)
         }
-        server.shutdown()
-        await running.value
     }
 
     /// BEGIN and PARAMS of a POST to `target`, without its stdin.
@@ -210,11 +200,9 @@ struct StreamedBodyTests {
 @Suite("Streamed bodies read synchronously", .timeLimit(.minutes(1)))
 struct StreamedBodyMisuseTests {
     @Test func aSynchronousAccessorOnAStreamedBodyAnswers500FromTheSameProcess() async throws {
-        let directory = try TemporaryDirectory()
-        let socket = directory.file("app.sock")
-        let app = try ChildProcess(CGIScript.fixture, ["--listen", socket], logPrefix: directory.file("app"))
-        defer { app.stop() }
-        #expect(await eventually { isSocketFile(socket) })
+        let fixture = try await SupervisedFixture.start(nginx: false, deployable: false)
+        defer { fixture.stop() }
+        let (app, socket) = (fixture.app, fixture.socket)
         let pid = { () async throws -> String in
             try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/pid")).text
         }

@@ -1,14 +1,24 @@
 import Foundation
 import Logging
 
-/// A log handler that keeps messages, to check what the server logged.
+/// A log handler that keeps what the server logged: each record's level and metadata, for a test to check
+/// those rather than the wording, and its text.
 final class CapturingLogHandler: LogHandler, @unchecked Sendable {
+    struct Record: Sendable {
+        var level: Logger.Level
+        var message: String
+        /// The handler's metadata with the record's own (such as `request-id`) over it.
+        var metadata: Logger.Metadata
+    }
+
     private let lock = NSLock()
-    private var _messages: [String] = []
+    private var _records: [Record] = []
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .info
 
-    var messages: [String] { lock.withLock { _messages } }
+    var records: [Record] { lock.withLock { _records } }
+    /// Each record as "level message".
+    var messages: [String] { records.map { "\($0.level) \($0.message)" } }
 
     init() {}
 
@@ -18,6 +28,7 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
     }
 
     func log(event: LogEvent) {
-        lock.withLock { _messages.append("\(event.level) \(event.message)") }
+        let record = Record(level: event.level, message: "\(event.message)", metadata: metadata.merging(event.metadata ?? [:]) { $1 })
+        lock.withLock { _records.append(record) }
     }
 }
