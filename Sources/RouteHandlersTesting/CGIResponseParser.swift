@@ -9,7 +9,8 @@ enum CGIResponseParser {
     static func parse(_ records: [[UInt8]], method: HTTPRequest.Method) throws(TestClientError) -> TestResponse {
         let bytes = records.flatMap { $0 }
         guard let end = headEnd(bytes) else {
-            throw TestClientError(.protocolError, "The response has no complete CGI head: \(String(decoding: bytes.prefix(200), as: UTF8.self))")
+            throw TestClientError(
+                .protocolError, "The response has no complete CGI head: \(String(decoding: bytes.prefix(200), as: UTF8.self))")
         }
         var status = HTTPResponse.Status.ok
         var headers = Headers()

@@ -66,7 +66,7 @@ package struct FastCGIClient: Sendable {
             let header: [UInt8]
             do {
                 header = try read(fd, count: 8)
-            } catch where error.code == .protocolError && !stdout.isEmpty {
+            } catch  where error.code == .protocolError && !stdout.isEmpty {
                 return Answer(stdout: stdout, complete: false)
             }
             let type = header[1]

@@ -49,7 +49,10 @@ public struct AppDirectory: Sendable {
         }
         walk(folders: [])
         entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-        middleware.sort { $0.folders.count != $1.folders.count ? $0.folders.count < $1.folders.count : $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        middleware.sort {
+            $0.folders.count != $1.folders.count
+                ? $0.folders.count < $1.folders.count : $0.path.utf8.lexicographicallyPrecedes($1.path.utf8)
+        }
     }
 
     private mutating func walk(folders: [String]) {
@@ -80,7 +83,11 @@ public struct AppDirectory: Sendable {
         guard let route else { return }
         if let page = pages.first {
             let url = "/" + folders.filter { !($0.hasPrefix("(") && $0.hasSuffix(")")) }.joined(separator: "/")
-            diagnostics.append(.error(route.path, "Conflicting route and page at \(url): route at \(route.displayPath) and page at \(display(page)). A folder holds either a route.swift or a page, not both."))
+            diagnostics.append(
+                .error(
+                    route.path,
+                    "Conflicting route and page at \(url): route at \(route.displayPath) and page at \(display(page)). A folder holds either a route.swift or a page, not both."
+                ))
             entries.removeAll { $0.kind == .page && $0.folders == folders }
         }
         entries.append(route)

@@ -82,7 +82,8 @@ public struct BuildDiagnostic: Sendable, Hashable, CustomStringConvertible {
         var rest = Substring(text)
         while let found = rest.range(of: marker) {
             // The path starts after the last space, quote or line start before the marker, and ends at `.swift`.
-            let start = rest[..<found.lowerBound].lastIndex(where: { $0 == " " || $0 == "\n" || $0 == "'" || $0 == "\"" })
+            let start =
+                rest[..<found.lowerBound].lastIndex(where: { $0 == " " || $0 == "\n" || $0 == "'" || $0 == "\"" })
                 .map { rest.index(after: $0) } ?? rest.startIndex
             guard let end = rest[found.upperBound...].range(of: ".swift")?.upperBound,
                 !rest[found.upperBound..<end].contains(where: { $0 == "\n" || $0 == "/" })

@@ -31,7 +31,11 @@ struct MiddlewareFile {
             guard declaration.keyword == "func", let name = declaration.name else { continue }
             if isExported {
                 if let first = found {
-                    diagnostics.append(.error(path, line: declaration.line, "handle is defined more than once in this middleware file (first at line \(first.line)); a middleware file exports one handle function."))
+                    diagnostics.append(
+                        .error(
+                            path, line: declaration.line,
+                            "handle is defined more than once in this middleware file (first at line \(first.line)); a middleware file exports one handle function."
+                        ))
                     continue
                 }
                 found = declaration
@@ -39,7 +43,10 @@ struct MiddlewareFile {
                     diagnostics.append(.error(path, line: declaration.line, "\(problem); a middleware file exports \(Self.signature)."))
                 }
             } else if Self.isMisspelling(name) {
-                diagnostics.append(.error(path, line: declaration.line, "'\(name)' is not the middleware function: did you mean 'handle'? A middleware file exports \(Self.signature)."))
+                diagnostics.append(
+                    .error(
+                        path, line: declaration.line,
+                        "'\(name)' is not the middleware function: did you mean 'handle'? A middleware file exports \(Self.signature)."))
             }
         }
         if let found {
@@ -59,7 +66,8 @@ struct MiddlewareFile {
     /// What is wrong with `handle`'s parameters, or `nil`.
     static func signatureProblem(_ declaration: SwiftScanner.Declaration) -> String? {
         guard declaration.parameterLabels.count == labels.count else {
-            return "handle takes \(declaration.parameterLabels.count) parameter\(declaration.parameterLabels.count == 1 ? "" : "s"), not 3 (the request, the context and next)"
+            return
+                "handle takes \(declaration.parameterLabels.count) parameter\(declaration.parameterLabels.count == 1 ? "" : "s"), not 3 (the request, the context and next)"
         }
         for (index, label) in labels.enumerated() where declaration.parameterLabels[index] != label {
             let written = declaration.parameterLabels[index].map { "'\($0)'" } ?? "none"

@@ -32,9 +32,17 @@ struct RouteConfigFile {
             let line = scanner.line(of: token.start)
             guard let option = Self.options.first(where: { $0.name == name }) else {
                 if Self.nextOnly.contains(name) {
-                    diagnostics.append(.error(path, line: line, "'\(name)' is a Next.js route segment option that has no meaning here; a route.swift may set \(Self.options.map(\.name).joined(separator: ", "))."))
+                    diagnostics.append(
+                        .error(
+                            path, line: line,
+                            "'\(name)' is a Next.js route segment option that has no meaning here; a route.swift may set \(Self.options.map(\.name).joined(separator: ", "))."
+                        ))
                 } else if let meant = Self.optionMeant(by: name) {
-                    diagnostics.append(.error(path, line: line, "'\(name)' is not a route segment config option: did you mean '\(meant)'? A route.swift may set \(Self.options.map(\.name).joined(separator: ", "))."))
+                    diagnostics.append(
+                        .error(
+                            path, line: line,
+                            "'\(name)' is not a route segment config option: did you mean '\(meant)'? A route.swift may set \(Self.options.map(\.name).joined(separator: ", "))."
+                        ))
                 }
                 continue
             }
@@ -74,14 +82,20 @@ struct RouteConfigFile {
         let number = value.count == 1 && value[0].kind == .word ? Int(value[0].text.replacingOccurrences(of: "_", with: "")) : nil
         switch name {
         case "revalidate":
-            if written == "false" { config.revalidate = .never; return nil }
+            if written == "false" {
+                config.revalidate = .never
+                return nil
+            }
             guard let number, number >= 0 else { return ", not \(written)" }
             config.revalidate = .seconds(number)
         case "maxDuration":
             guard let number, number >= 1 else { return ", not \(written)" }
             config.maxDuration = .seconds(number)
         case "bodyLimit":
-            if let number, number >= 0 { config.bodyLimit = number; return nil }
+            if let number, number >= 0 {
+                config.bodyLimit = number
+                return nil
+            }
             guard value.count == 1, value[0].kind == .string, let bytes = Self.size(value[0].text) else { return ", not \(written)" }
             config.bodyLimit = bytes
         case "requestBuffering":

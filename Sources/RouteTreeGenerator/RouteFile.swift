@@ -36,23 +36,39 @@ struct RouteFile {
             guard declaration.keyword == "func", let name = declaration.name else { continue }
             if isHandler {
                 if let first = firstLine[name] {
-                    diagnostics.append(.error(path, line: declaration.line, "\(name) is defined more than once in this route file (first at line \(first)); a route exports each method once."))
+                    diagnostics.append(
+                        .error(
+                            path, line: declaration.line,
+                            "\(name) is defined more than once in this route file (first at line \(first)); a route exports each method once."
+                        ))
                     continue
                 }
                 firstLine[name] = declaration.line
                 guard declaration.parameterLabels.count <= 2 else {
-                    diagnostics.append(.error(path, line: declaration.line, "\(name) takes \(declaration.parameterLabels.count) parameters; a route handler takes none, the request, or the request and the context."))
+                    diagnostics.append(
+                        .error(
+                            path, line: declaration.line,
+                            "\(name) takes \(declaration.parameterLabels.count) parameters; a route handler takes none, the request, or the request and the context."
+                        ))
                     continue
                 }
-                handlers.append(Handler(
-                    method: name, line: declaration.line, parameterLabels: declaration.parameterLabels,
-                    isAsync: declaration.isAsync, isThrowing: declaration.isThrowing))
+                handlers.append(
+                    Handler(
+                        method: name, line: declaration.line, parameterLabels: declaration.parameterLabels,
+                        isAsync: declaration.isAsync, isThrowing: declaration.isThrowing))
             } else if let meant = Self.methodMeant(by: name) {
-                diagnostics.append(.error(path, line: declaration.line, "'\(name)' is not an HTTP method handler: did you mean '\(meant)'? Route handlers are named \(Self.methods.joined(separator: ", ")) (uppercase)."))
+                diagnostics.append(
+                    .error(
+                        path, line: declaration.line,
+                        "'\(name)' is not an HTTP method handler: did you mean '\(meant)'? Route handlers are named \(Self.methods.joined(separator: ", ")) (uppercase)."
+                    ))
             }
         }
         if handlers.isEmpty, diagnostics.isEmpty {
-            diagnostics.append(.error(path, line: 1, "This route file exports no HTTP method handler: define at least one of func \(Self.methods.joined(separator: ", "))."))
+            diagnostics.append(
+                .error(
+                    path, line: 1,
+                    "This route file exports no HTTP method handler: define at least one of func \(Self.methods.joined(separator: ", "))."))
         }
         self.diagnostics = diagnostics
 

@@ -21,9 +21,10 @@ extension RouteTreeGenerator {
     public func generatedFiles(sourceLinks: String? = nil) -> [GeneratedFile] {
         routes.filter { $0.entry.kind == .route }.map { route in
             wrapper(for: route, sourceLocation: sourceLinks.map { SourceLinks.path(of: route.entry, in: $0) } ?? route.entry.path)
-        } + middleware.map { file in
-            wrapper(for: file, sourceLocation: sourceLinks.map { SourceLinks.path(of: file.entry, in: $0) } ?? file.entry.path)
-        } + [index()]
+        }
+            + middleware.map { file in
+                wrapper(for: file, sourceLocation: sourceLinks.map { SourceLinks.path(of: file.entry, in: $0) } ?? file.entry.path)
+            } + [index()]
     }
 
     /// A middleware file's text behind `#sourceLocation`, then the ``MiddlewareFunction`` that calls its `handle`.
@@ -37,7 +38,8 @@ extension RouteTreeGenerator {
         text += "#sourceLocation()\n\n"
         let scope = file.isRoot ? "every request" : "the routes in \(app.displayName)/\(file.entry.relativeFolder) and below"
         text += "/// The middleware of \(file.entry.displayPath), around \(scope).\n"
-        text += "let \(middlewareSymbol(file.entry)) = MiddlewareFunction(source: \(RouteFileNaming.stringLiteral(file.entry.displayPath))) { request, context, next in\n"
+        text +=
+            "let \(middlewareSymbol(file.entry)) = MiddlewareFunction(source: \(RouteFileNaming.stringLiteral(file.entry.displayPath))) { request, context, next in\n"
         let effects = (file.isThrowing ? "try " : "") + (file.isAsync ? "await " : "")
         text += "    \(effects)handle(request, context: context, next: next)\n"
         text += "}\n"
@@ -74,7 +76,8 @@ extension RouteTreeGenerator {
         text += "func \(registrationFunction(route))(_ router: inout Router) {\n"
         for method in RouteFile.methods {
             guard let handler = route.handlers.first(where: { $0.method == method }) else { continue }
-            text += "    router.add(\(patternLiteral(route)), .\(method.lowercased()), source: \(RouteFileNaming.stringLiteral(route.entry.displayPath))\(extra)) { "
+            text +=
+                "    router.add(\(patternLiteral(route)), .\(method.lowercased()), source: \(RouteFileNaming.stringLiteral(route.entry.displayPath))\(extra)) { "
             text += handler.parameterLabels.count >= 1 ? "request" : "_"
             text += handler.parameterLabels.count >= 2 ? ", context in\n" : ", _ in\n"
             var arguments: [String] = []
@@ -108,7 +111,8 @@ extension RouteTreeGenerator {
                 properties += "    /// `[...\(name)]`: one or more segments, each percent-decoded.\n    let `\(name)`: [String]\n"
                 assignments += "        self.`\(name)` = parameters.segments(\(key)) ?? []\n"
             case .optionalCatchAll(let name):
-                properties += "    /// `[[...\(name)]]`: the segments, each percent-decoded; `nil` when there are none.\n    let `\(name)`: [String]?\n"
+                properties +=
+                    "    /// `[[...\(name)]]`: the segments, each percent-decoded; `nil` when there are none.\n    let `\(name)`: [String]?\n"
                 assignments += "        self.`\(name)` = parameters.segments(\(key)).flatMap { $0.isEmpty ? nil : $0 }\n"
             }
         }
@@ -141,8 +145,10 @@ extension RouteTreeGenerator {
                 let constant = "_page_" + RouteFileNaming.mangle(route.entry.relativeFolder)
                 let own = route.middleware.filter { !$0.folders.isEmpty }
                 let middlewareArgument = own.isEmpty ? "" : ", middleware: [" + own.map(middlewareSymbol).joined(separator: ", ") + "]"
-                text += "        router.add(\(patternLiteral(route)), .get, source: \(RouteFileNaming.stringLiteral(route.entry.displayPath))\(middlewareArgument)) { _, _ in\n"
-                text += "            Response(status: .ok, headers: [\"Content-Type\": \"text/html; charset=utf-8\"], body: ResponseBody(bytes: \(constant)))\n"
+                text +=
+                    "        router.add(\(patternLiteral(route)), .get, source: \(RouteFileNaming.stringLiteral(route.entry.displayPath))\(middlewareArgument)) { _, _ in\n"
+                text +=
+                    "            Response(status: .ok, headers: [\"Content-Type\": \"text/html; charset=utf-8\"], body: ResponseBody(bytes: \(constant)))\n"
                 text += "        }\n"
                 pages += "\n/// The bytes of \(route.entry.displayPath).\n"
                 pages += "private let \(constant): [UInt8] = \(bytesExpression(path: route.entry.path))\n"

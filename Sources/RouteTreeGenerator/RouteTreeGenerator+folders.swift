@@ -11,12 +11,14 @@ extension RouteTreeGenerator {
         if folder.hasPrefix("@") {
             throw RouteError(
                 .invalidSegment,
-                "Invalid route segment \"\(folder)\": parallel routes (@slot folders) are for pages only; Next.js renders a slot into a layout, which route handlers do not have. Write %40 for a literal @.")
+                "Invalid route segment \"\(folder)\": parallel routes (@slot folders) are for pages only; Next.js renders a slot into a layout, which route handlers do not have. Write %40 for a literal @."
+            )
         }
         if let marker = interceptionMarkers.first(where: { folder.hasPrefix($0) }) {
             throw RouteError(
                 .invalidSegment,
-                "Invalid route segment \"\(folder)\": intercepting routes (\(marker) folders) are for pages only; Next.js shows an intercepted page in the current layout on client-side navigation, which route handlers do not have.")
+                "Invalid route segment \"\(folder)\": intercepting routes (\(marker) folders) are for pages only; Next.js shows an intercepted page in the current layout on client-side navigation, which route handlers do not have."
+            )
         }
     }
 

@@ -33,11 +33,13 @@ extension RouteTreeGenerator {
         let configured = routes.filter { !$0.config.isEmpty && $0.entry.kind == .route }
         var selected: [Int] = []
         for (index, route) in routes.enumerated() {
-            let needed = !route.config.isEmpty || configured.contains { other in
-                other.pattern != route.pattern && Self.precedes(route.pattern, other.pattern)
-                    && Self.overlap(route.pattern.segments[...], other.pattern.segments[...])
-                    && !Self.isStatic(other.pattern)
-            }
+            let needed =
+                !route.config.isEmpty
+                || configured.contains { other in
+                    other.pattern != route.pattern && Self.precedes(route.pattern, other.pattern)
+                        && Self.overlap(route.pattern.segments[...], other.pattern.segments[...])
+                        && !Self.isStatic(other.pattern)
+                }
             if needed { selected.append(index) }
         }
         selected.sort { Self.precedes(routes[$0].pattern, routes[$1].pattern) }
@@ -88,7 +90,8 @@ extension RouteTreeGenerator {
     static func locationMatch(_ pattern: RoutePattern) -> String {
         if isStatic(pattern) {
             let path = pattern.description
-            return path.allSatisfy({ $0.isLetter || $0.isNumber || "/-._~!$&'()*+,=:@%".contains($0) }) ? "= \(path)" : "= \"\(escapeQuoted(path))\""
+            return path.allSatisfy({ $0.isLetter || $0.isNumber || "/-._~!$&'()*+,=:@%".contains($0) })
+                ? "= \(path)" : "= \"\(escapeQuoted(path))\""
         }
         var regex = "^"
         for segment in pattern.segments {

@@ -115,8 +115,9 @@ public struct RouteTreeGenerator: Sendable {
             }
             let file = MiddlewareFile(source: String(decoding: data, as: UTF8.self), path: entry.path)
             diagnostics += file.diagnostics
-            middleware.append(Middleware(
-                entry: entry, isAsync: file.isAsync, isThrowing: file.isThrowing, rewrittenSource: file.rewrittenSource))
+            middleware.append(
+                Middleware(
+                    entry: entry, isAsync: file.isAsync, isThrowing: file.isThrowing, rewrittenSource: file.rewrittenSource))
         }
         guard diagnostics.isEmpty else { throw GeneratorError(diagnostics: diagnostics) }
         routes.sort { $0.pattern.description.utf8.lexicographicallyPrecedes($1.pattern.description.utf8) }

@@ -23,7 +23,8 @@ struct RouteTreePlugin: BuildToolPlugin {
             if name == "route.swift" || name == "middleware.swift" || name.hasPrefix("page.") { inputs.append(url) }
         }
         let output = context.pluginWorkDirectoryURL.appending(path: "routes")
-        let outputs = routeFolders.map { output.appending(path: AppWalk.wrapperFileName(relativeFolder: $0)) }
+        let outputs =
+            routeFolders.map { output.appending(path: AppWalk.wrapperFileName(relativeFolder: $0)) }
             + middlewareFolders.map { output.appending(path: AppWalk.middlewareFileName(relativeFolder: $0)) }
             + [output.appending(path: "AppRoutes.generated.swift")]
         return [

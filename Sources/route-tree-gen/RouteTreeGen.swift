@@ -28,9 +28,11 @@ struct Generate: ParsableCommand {
     @Option(name: .shortAndLong, help: "The directory to write the generated Swift files into.")
     var output: String
 
-    @Option(help: ArgumentHelp(
-        "A directory for links to the route files, named uniquely, for #sourceLocation.",
-        discussion: "Without it, #sourceLocation names each route.swift itself, and the compiler warns that their #fileID strings collide."))
+    @Option(
+        help: ArgumentHelp(
+            "A directory for links to the route files, named uniquely, for #sourceLocation.",
+            discussion:
+                "Without it, #sourceLocation names each route.swift itself, and the compiler warns that their #fileID strings collide."))
     var sourceLinks: String?
 
     func run() throws {
@@ -63,7 +65,9 @@ struct Routes: ParsableCommand {
 
 struct Nginx: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Writes an nginx include with a location per route whose segment config nginx must know (bodyLimit, requestBuffering, maxDuration, revalidate).")
+        abstract:
+            "Writes an nginx include with a location per route whose segment config nginx must know (bodyLimit, requestBuffering, maxDuration, revalidate)."
+    )
 
     @Argument(help: "The app/ directory.")
     var appDirectory: String

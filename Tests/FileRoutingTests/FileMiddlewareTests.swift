@@ -66,9 +66,11 @@ import Testing
     @Test func segmentConfigFromTheRouteFile() async throws {
         let client = try Self.client()
         let admin: Headers = ["X-Admin": "yes"]
-        let small = try await client.execute(.post, "/admin/reports", headers: admin, body: RequestBody(bytes: Array(repeating: 1, count: 1024)))
+        let small = try await client.execute(
+            .post, "/admin/reports", headers: admin, body: RequestBody(bytes: Array(repeating: 1, count: 1024)))
         #expect(small.text == "1024")
-        let large = try await client.execute(.post, "/admin/reports", headers: admin, body: RequestBody(bytes: Array(repeating: 1, count: 1025)))
+        let large = try await client.execute(
+            .post, "/admin/reports", headers: admin, body: RequestBody(bytes: Array(repeating: 1, count: 1025)))
         #expect(large.status == .contentTooLarge)
         // A 504 at all: the 10 s sleep was cut off by the route's maxDuration.
         let slow = try await client.get("/admin/reports?sleep=10000", headers: admin)

@@ -19,13 +19,14 @@ func addHelloRoutes(to router: inout Router) {
 /// What the handler sees of its request, and whether HTTP_PROXY reached the process (it never should: a
 /// client's `Proxy:` header arrives in CGI as that variable, the httpoxy attack).
 @Sendable private func echo(_ request: Request, _ context: Context) async throws -> Response {
-    .json(HelloEcho(
-        method: request.method.rawValue,
-        pathname: request.url.pathname,
-        search: request.url.search,
-        headers: request.headers.map { [$0.name, $0.value] },
-        body: try await request.text(),
-        httpProxyVariable: getenv("HTTP_PROXY").map { String(cString: $0) }))
+    .json(
+        HelloEcho(
+            method: request.method.rawValue,
+            pathname: request.url.pathname,
+            search: request.url.search,
+            headers: request.headers.map { [$0.name, $0.value] },
+            body: try await request.text(),
+            httpProxyVariable: getenv("HTTP_PROXY").map { String(cString: $0) }))
 }
 
 struct HelloEcho: Encodable, Sendable {

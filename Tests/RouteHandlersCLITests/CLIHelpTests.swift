@@ -41,8 +41,10 @@ let routeHandlersCLI = productsDirectory + "/route-handlers"
         #expect(manifest.contains(#".plugin(name: "RouteTreePlugin", package: "swift-route-handlers")"#))
         let test = try String(contentsOfFile: directory.file("shop/Tests/shop-apiTests/HelloTests.swift"), encoding: .utf8)
         #expect(test.contains("@testable import shop_api"))
-        for file in ["Sources/shop-api/main.swift", "Sources/shop-api/app/api/hello/route.swift", "deploy/nginx.conf",
-                     "deploy/shop-api.service", "deploy/shop-api.socket", ".gitignore", "README.md"] {
+        for file in [
+            "Sources/shop-api/main.swift", "Sources/shop-api/app/api/hello/route.swift", "deploy/nginx.conf",
+            "deploy/shop-api.service", "deploy/shop-api.socket", ".gitignore", "README.md",
+        ] {
             #expect(FileManager.default.fileExists(atPath: directory.file("shop/" + file)), "\(file)")
         }
         let ignore = try String(contentsOfFile: directory.file("shop/.gitignore"), encoding: .utf8)
@@ -59,8 +61,10 @@ let routeHandlersCLI = productsDirectory + "/route-handlers"
         let socket = try String(contentsOfFile: directory.file("app/deploy/example-api.socket"), encoding: .utf8)
         #expect(try String(contentsOfFile: repositoryRoot + "/deploy/example-api.service", encoding: .utf8) == service)
         #expect(try String(contentsOfFile: repositoryRoot + "/deploy/example-api.socket", encoding: .utf8) == socket)
-        for line in ["Type=notify-reload", "NotifyAccess=main", "Requires=example-api.socket", "NoNewPrivileges=yes", "ProtectSystem=strict",
-                     "SystemCallFilter=@system-service", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "WatchdogSec="] {
+        for line in [
+            "Type=notify-reload", "NotifyAccess=main", "Requires=example-api.socket", "NoNewPrivileges=yes", "ProtectSystem=strict",
+            "SystemCallFilter=@system-service", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "WatchdogSec=",
+        ] {
             #expect(service.contains(line), "\(line)")
         }
         #expect(socket.contains("ListenStream=/run/example-api/example-api.sock") && socket.contains("SocketGroup=www-data"))

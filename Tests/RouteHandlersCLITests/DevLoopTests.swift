@@ -36,7 +36,8 @@ import Glibc
         #expect(testOutput.contains("2 tests passed") || testOutput.contains("Test run with 2 tests"), "\(testOutput)")
 
         let port = try freeLoopbackPort()
-        let dev = try ChildProcess(routeHandlersCLI, ["dev", "--port", String(port), "--package-path", package], logPrefix: directory.file("dev"))
+        let dev = try ChildProcess(
+            routeHandlersCLI, ["dev", "--port", String(port), "--package-path", package], logPrefix: directory.file("dev"))
         defer { dev.stop(signal: SIGKILL) }
         let route = package + "/Sources/hello/app/api/hello/route.swift"
 
@@ -52,7 +53,9 @@ import Glibc
 
         // An edit is served after the rebuild.
         try source(message: "Hello from the dev loop!").write(toFile: route, atomically: false, encoding: .utf8)
-        let edited = await eventually(seconds: 600) { (try? await get(port, "/api/hello"))?.text.contains("Hello from the dev loop!") == true }
+        let edited = await eventually(seconds: 600) {
+            (try? await get(port, "/api/hello"))?.text.contains("Hello from the dev loop!") == true
+        }
         #expect(edited, "the edit was not served:\n\(dev.output)\n\(dev.errorOutput)")
 
         // A type error: every request gets 500 with the route file's path and line, as problem+json and as HTML.
@@ -85,7 +88,8 @@ import Glibc
         // A new route folder is watched and served.
         let users = package + "/Sources/hello/app/api/users/[id]"
         try FileManager.default.createDirectory(atPath: users, withIntermediateDirectories: true)
-        try "import RouteHandlers\n\nfunc GET(_ request: Request, _ context: Context) -> Response {\n    .json([\"id\": context.params.id])\n}\n"
+        try
+            "import RouteHandlers\n\nfunc GET(_ request: Request, _ context: Context) -> Response {\n    .json([\"id\": context.params.id])\n}\n"
             .write(toFile: users + "/route.swift", atomically: false, encoding: .utf8)
         let added = await eventually(seconds: 600) { (try? await get(port, "/api/users/42"))?.text == #"{"id":"42"}"# }
         #expect(added, "the new route was not served:\n\(dev.output)\n\(dev.errorOutput)")
@@ -104,7 +108,9 @@ import Glibc
         let status = await dev.exitStatus(within: 60)
         #expect(status == 0, "dev exited with \(String(describing: status)):\n\(dev.errorOutput)")
         #expect(!canConnect(tcpPort: port), "nginx still listens after Ctrl-C")
-        let work = dev.output.split(separator: "\n").first { $0.hasPrefix("nginx's config") }?.split(separator: " ").last { $0.hasPrefix("/tmp/") }
+        let work = dev.output.split(separator: "\n").first { $0.hasPrefix("nginx's config") }?.split(separator: " ").last {
+            $0.hasPrefix("/tmp/")
+        }
         let scratch = try #require(work.map(String.init), "\(dev.output)")
         #expect(Self.processes(mentioning: scratch).isEmpty, "processes left running")
         #expect(!FileManager.default.fileExists(atPath: scratch))

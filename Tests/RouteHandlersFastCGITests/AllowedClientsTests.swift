@@ -179,7 +179,8 @@ struct AllowedClientsTests {
 
     @Test func aBadEntryStopsTheStartWithTheEntryNamed() async throws {
         let result = try await runCommand(
-            CGIScript.fixture, ["--listen", "127.0.0.1:\(try freeLoopbackPort())", "--processes", "1", "--allowed-clients", "10.0.0.1,nginx"],
+            CGIScript.fixture,
+            ["--listen", "127.0.0.1:\(try freeLoopbackPort())", "--processes", "1", "--allowed-clients", "10.0.0.1,nginx"],
             seconds: 10)
         #expect(result.status == 1)
         #expect(result.error.contains("\"nginx\" in --allowed-clients"), "\(result.error)")

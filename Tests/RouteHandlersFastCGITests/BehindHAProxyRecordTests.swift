@@ -18,7 +18,9 @@ struct BehindHAProxyRecordTests {
         defer { fixture.stop() }
         let app = fixture.app
         let haproxy = try await OtherWebServer.start(.haproxy, directory: fixture.directory.path, socket: fixture.socket) { config in
-            config.replacingOccurrences(of: "    option keep-conn\n", with: "    option keep-conn\n    option get-values\n    option mpxs-conns\n    option max-reqs 10\n")
+            config.replacingOccurrences(
+                of: "    option keep-conn\n",
+                with: "    option keep-conn\n    option get-values\n    option mpxs-conns\n    option max-reqs 10\n")
         }
         defer { haproxy.stop() }
 
@@ -27,7 +29,8 @@ struct BehindHAProxyRecordTests {
         #expect(single.text == #"{"message":"Hello, World!"}"#)
 
         // 200 requests, 50 at a time.
-        let arguments = ["-s", "--parallel", "--parallel-max", "50", "--max-time", "30", "-w", "%{http_code}\\n"]
+        let arguments =
+            ["-s", "--parallel", "--parallel-max", "50", "--max-time", "30", "-w", "%{http_code}\\n"]
             + (0..<200).flatMap { index in ["-o", "/dev/null", haproxy.baseURL + "/api/sleep?ms=\(index % 5 * 10)"] }
         let result = try await runCommand("/usr/bin/curl", arguments, seconds: 60)
         let codes = String(decoding: result.output, as: UTF8.self).split(separator: "\n")

@@ -57,19 +57,21 @@ struct CGIContentHeaderTests {
     }
 
     @Test func nginxsCopiesOfTheContentHeadersDoNotDoubleThem() throws {
-        let request = try Request(cgiParams: params([
-            ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/echo"), ("CONTENT_TYPE", "text/plain"), ("CONTENT_LENGTH", "3"),
-            ("HTTP_CONTENT_TYPE", "text/plain"), ("HTTP_CONTENT_LENGTH", "3"), ("HTTP_HOST", "localhost"),
-        ]))
+        let request = try Request(
+            cgiParams: params([
+                ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/echo"), ("CONTENT_TYPE", "text/plain"), ("CONTENT_LENGTH", "3"),
+                ("HTTP_CONTENT_TYPE", "text/plain"), ("HTTP_CONTENT_LENGTH", "3"), ("HTTP_HOST", "localhost"),
+            ]))
         #expect(request.headers.getAll("Content-Type") == ["text/plain"])
         #expect(request.headers.getAll("Content-Length") == ["3"])
         #expect(request.mediaType == "text/plain")
     }
 
     @Test func theHeaderCopyStandsInForAMissingVariable() throws {
-        let request = try Request(cgiParams: params([
-            ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/echo"), ("CONTENT_TYPE", ""), ("HTTP_CONTENT_TYPE", "application/json"),
-        ]))
+        let request = try Request(
+            cgiParams: params([
+                ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/echo"), ("CONTENT_TYPE", ""), ("HTTP_CONTENT_TYPE", "application/json"),
+            ]))
         #expect(request.headers.getAll("Content-Type") == ["application/json"])
     }
 }

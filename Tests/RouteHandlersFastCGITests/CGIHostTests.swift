@@ -55,7 +55,9 @@ struct CGIHostTests {
         defer { nginx.stop() }
         try await checkHost { path, method, headers, body in
             try await nginx.request(path, method: method, headers: headers, body: body)
-        } log: { nginx.errorLog }
+        } log: {
+            nginx.errorLog
+        }
         // A HEAD request gets the GET's head.
         let head = try await nginx.request("/cgi-bin/hello-cgi?name=Ada", method: "HEAD")
         #expect(head.status == 200)
@@ -69,7 +71,9 @@ struct CGIHostTests {
         defer { lighttpd.stop() }
         try await checkHost { path, method, headers, body in
             try await lighttpd.request(path, method: method, headers: headers, body: body)
-        } log: { lighttpd.errorLog }
+        } log: {
+            lighttpd.errorLog
+        }
     }
 
     /// fcgiwrap without nginx's mitigation in front: cgi-fcgi passes HTTP_PROXY as a parameter, fcgiwrap puts it

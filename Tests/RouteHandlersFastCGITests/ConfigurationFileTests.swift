@@ -56,14 +56,16 @@ struct ConfigurationFileReloadTests {
     @Test func checkValidatesAndNamesTheFirstBadKeyAndLine() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("app.conf")
-        try "listen = \(directory.file("app.sock"))\nprocesses = 2\nmax-body-size = 1m\n".write(toFile: path, atomically: false, encoding: .utf8)
+        try "listen = \(directory.file("app.sock"))\nprocesses = 2\nmax-body-size = 1m\n".write(
+            toFile: path, atomically: false, encoding: .utf8)
         let good = try await runCommand(CGIScript.fixture, ["--config", path, "--check"], seconds: 10)
         #expect(good.status == 0, "\(good.error)")
         #expect(String(decoding: good.output, as: UTF8.self).contains("configuration file \(path) test is successful"))
         // Checking opens no socket.
         #expect(!FileManager.default.fileExists(atPath: directory.file("app.sock")))
 
-        try "listen = \(directory.file("app.sock"))\nprocesses = 2\nmax-body-size = lots\n".write(toFile: path, atomically: false, encoding: .utf8)
+        try "listen = \(directory.file("app.sock"))\nprocesses = 2\nmax-body-size = lots\n".write(
+            toFile: path, atomically: false, encoding: .utf8)
         let bad = try await runCommand(CGIScript.fixture, ["-t", "-c", path], seconds: 10)
         #expect(bad.status == 1)
         #expect(bad.error.contains("max-body-size (\(path):3) \"lots\""), "\(bad.error)")

@@ -40,10 +40,13 @@ struct FastCGIClientTests {
         let directory = try TemporaryDirectory()
         let socket = directory.file("peer.sock")
         let stdout = Array("Content-Type: text/plain\r\nStatus: 201 Created\r\n\r\nhello".utf8)
-        let reply = FastCGIClient.record(type: 6, id: 1, content: stdout) + FastCGIClient.record(type: 6, id: 1, content: [])
+        let reply =
+            FastCGIClient.record(type: 6, id: 1, content: stdout) + FastCGIClient.record(type: 6, id: 1, content: [])
             + FastCGIClient.record(type: 3, id: 1, content: [0, 0, 0, 0, 0, 0, 0, 0])
         let peer = try Self.serveOnce(socket, reply: reply)
-        var request = Request(method: .post, "/api/items?x=1", headers: ["Content-Type": "text/plain", "X-Long": String(repeating: "a", count: 300)], body: "ping")
+        var request = Request(
+            method: .post, "/api/items?x=1", headers: ["Content-Type": "text/plain", "X-Long": String(repeating: "a", count: 300)],
+            body: "ping")
         request.remoteAddress = "127.0.0.1"
         let client = FastCGIClient(socketPath: socket)
         let answer = try await client.send(params: LiveTransport.cgiParams(for: request), body: request.body.bytes)
@@ -56,7 +59,9 @@ struct FastCGIClientTests {
         let sent = await peer.value
         #expect(Array(sent.prefix(8)) == [1, 1, 0, 1, 0, 8, 0, 0])  // BEGIN_REQUEST, id 1, 8 bytes
         let text = String(decoding: sent, as: UTF8.self)
-        for expected in ["REQUEST_METHODPOST", "REQUEST_URI/api/items?x=1", "QUERY_STRINGx=1", "CONTENT_TYPEtext/plain", "CONTENT_LENGTH4", "ping"] {
+        for expected in [
+            "REQUEST_METHODPOST", "REQUEST_URI/api/items?x=1", "QUERY_STRINGx=1", "CONTENT_TYPEtext/plain", "CONTENT_LENGTH4", "ping",
+        ] {
             #expect(text.contains(expected), "\(expected) not sent")
         }
         // A value of 128 bytes or more has a four-byte length with the high bit set.

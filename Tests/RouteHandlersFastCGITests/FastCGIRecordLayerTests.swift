@@ -35,7 +35,8 @@ struct FastCGIRecordLayerTests {
         return (page.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] })?[name] as? Int
     }
 
-    static let getValues = FCGI.record(FCGI.getValues, id: 0, FCGI.pairs([("FCGI_MAX_CONNS", ""), ("FCGI_MAX_REQS", ""), ("FCGI_MPXS_CONNS", "")]))
+    static let getValues = FCGI.record(
+        FCGI.getValues, id: 0, FCGI.pairs([("FCGI_MAX_CONNS", ""), ("FCGI_MAX_REQS", ""), ("FCGI_MPXS_CONNS", "")]))
 
     @Test func aLoneGetValuesIsAnsweredAtOnceAndHoldsNoThread() async throws {
         try await withServer(ioThreads: 2) { socket, _ in
@@ -100,9 +101,10 @@ struct FastCGIRecordLayerTests {
             try await offload {
                 let connection = try RawFastCGIConnection(unixPath: socket)
                 let body = [UInt8](repeating: 9, count: 100_000)
-                connection.send(FCGI.request("GET", "/api/sleep?ms=50", keepConnection: true)
-                    + FCGI.request("POST", "/api/echo", keepConnection: true, body: body)
-                    + FCGI.request("GET", "/api/users/42", keepConnection: false))
+                connection.send(
+                    FCGI.request("GET", "/api/sleep?ms=50", keepConnection: true)
+                        + FCGI.request("POST", "/api/echo", keepConnection: true, body: body)
+                        + FCGI.request("GET", "/api/users/42", keepConnection: false))
                 let first = try #require(connection.readResponse())
                 #expect(try ReceivedResponse.parse(first.stdout).text.contains("50ms"))
                 let second = try #require(connection.readResponse())
@@ -136,8 +138,9 @@ struct FastCGIRecordLayerTests {
 
                 // Aborted while its params are still arriving, on a connection not kept: answered, then closed.
                 let early = try RawFastCGIConnection(unixPath: socket)
-                early.send(FCGI.begin(keepConnection: false) + FCGI.record(FCGI.params, id: 1, FCGI.pairs([("REQUEST_METHOD", "GET")]))
-                    + FCGI.record(FCGI.abortRequest, id: 1))
+                early.send(
+                    FCGI.begin(keepConnection: false) + FCGI.record(FCGI.params, id: 1, FCGI.pairs([("REQUEST_METHOD", "GET")]))
+                        + FCGI.record(FCGI.abortRequest, id: 1))
                 #expect(early.readResponse(seconds: 10)?.protocolStatus == 0)
                 #expect(early.closesWithin(seconds: 10))
             }
@@ -149,8 +152,10 @@ struct FastCGIRecordLayerTests {
             try await offload {
                 for role in [FCGI.authorizer, FCGI.filter] {
                     let kept = try RawFastCGIConnection(unixPath: socket)
-                    kept.send(FCGI.begin(role: role, keepConnection: true) + FCGI.stream(FCGI.params, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
-                        + FCGI.record(FCGI.stdin, id: 1))
+                    kept.send(
+                        FCGI.begin(role: role, keepConnection: true)
+                            + FCGI.stream(FCGI.params, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
+                            + FCGI.record(FCGI.stdin, id: 1))
                     let end = kept.readResponse(seconds: 10)
                     #expect(end?.protocolStatus == 3)
                     #expect(end?.stdout.isEmpty == true)
@@ -184,7 +189,8 @@ struct FastCGIRecordLayerTests {
                 usleep(200_000)
                 connection.close()
             }
-            #expect(await eventually(seconds: 15) { capture.messages.contains { $0.contains("closed the connection of a request in flight") } })
+            #expect(
+                await eventually(seconds: 15) { capture.messages.contains { $0.contains("closed the connection of a request in flight") } })
         }
     }
 }
@@ -216,12 +222,16 @@ extension FastCGIRecordLayerTests {
                 for _ in 0..<5 {
                     let started = Date()
                     let connection = try RawFastCGIConnection(unixPath: socket)
-                    guard try connection.exchange(FCGI.request("GET", "/api/hello"), seconds: 10).status == 200 else { throw HarnessError("not 200") }
+                    guard try connection.exchange(FCGI.request("GET", "/api/hello"), seconds: 10).status == 200 else {
+                        throw HarnessError("not 200")
+                    }
                     slowest = max(slowest, Date().timeIntervalSince(started))
                 }
                 // The stalled readers still get their whole 1 MiB once they read.
                 let reader = held[1]
-                guard let big = reader.readResponse(seconds: 10), big.stdout.count > (1 << 20) - 65535 else { throw HarnessError("no big response") }
+                guard let big = reader.readResponse(seconds: 10), big.stdout.count > (1 << 20) - 65535 else {
+                    throw HarnessError("no big response")
+                }
                 return slowest
             }
             // With a thread pinned per stalled peer, nothing would be answered at all; a few milliseconds on an
@@ -259,13 +269,17 @@ func decodePairs(_ bytes: [UInt8]) -> [String: String] {
     var index = 0
     func length() -> Int {
         let first = Int(bytes[index])
-        if first < 128 { index += 1; return first }
+        if first < 128 {
+            index += 1
+            return first
+        }
         defer { index += 4 }
         return (first & 0x7F) << 24 | Int(bytes[index + 1]) << 16 | Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
     }
     while index < bytes.count {
         let name = length(), value = length()
-        result[String(decoding: bytes[index..<index + name], as: UTF8.self)] = String(decoding: bytes[index + name..<index + name + value], as: UTF8.self)
+        result[String(decoding: bytes[index..<index + name], as: UTF8.self)] = String(
+            decoding: bytes[index + name..<index + name + value], as: UTF8.self)
         index += name + value
     }
     return result

@@ -100,9 +100,11 @@ struct FastCGIThroughNginxTests {
                     group.addTask {
                         let output = try await runCommand(
                             "/usr/bin/curl",
-                            ["-s", "-Z", "--parallel-immediate", "--parallel-max", "250", "--max-time", "10",
-                             "-o", "/dev/null", "-w", "%{http_code}\n",
-                             "\(nginx.baseURL)/api/sleep?batch=\(half)&i=[1-250]"],
+                            [
+                                "-s", "-Z", "--parallel-immediate", "--parallel-max", "250", "--max-time", "10",
+                                "-o", "/dev/null", "-w", "%{http_code}\n",
+                                "\(nginx.baseURL)/api/sleep?batch=\(half)&i=[1-250]",
+                            ],
                             seconds: 20)
                         return String(decoding: output.output, as: UTF8.self).split(separator: "\n").map(String.init)
                     }

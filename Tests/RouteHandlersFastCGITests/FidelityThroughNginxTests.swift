@@ -52,9 +52,13 @@ func fidelityRouter(probe: HandlerProbe = HandlerProbe()) -> Router {
         return .ndjson(Ticks(count: 3, interval: .milliseconds(10)).map { Row(n: $0) })
     }
     router.get("/cookies") { request, _ in
-        var response = Response.json(["seen": request.cookies.get("theme") ?? "", "all": request.cookies.map(\.name).joined(separator: ",")])
-        response.cookies.set("session", "abc 123", CookieOptions(
-            expires: Date(timeIntervalSince1970: 1_445_412_480), httpOnly: true, sameSite: .lax))
+        var response = Response.json([
+            "seen": request.cookies.get("theme") ?? "", "all": request.cookies.map(\.name).joined(separator: ","),
+        ])
+        response.cookies.set(
+            "session", "abc 123",
+            CookieOptions(
+                expires: Date(timeIntervalSince1970: 1_445_412_480), httpOnly: true, sameSite: .lax))
         response.cookies.set("theme", "dark", CookieOptions(maxAge: 3600, secure: true))
         return response
     }
@@ -217,8 +221,10 @@ struct FidelityThroughNginxTests {
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             let result = try await runCommand(
                 "/usr/bin/curl",
-                ["-s", "-i", "--max-time", "10", "-H", "Expect:", "-F", "title=Hello wörld", "-F", "upload=@\(path);type=image/png",
-                 nginx.baseURL + "/form"], seconds: 15)
+                [
+                    "-s", "-i", "--max-time", "10", "-H", "Expect:", "-F", "title=Hello wörld", "-F", "upload=@\(path);type=image/png",
+                    nginx.baseURL + "/form",
+                ], seconds: 15)
             let response = try ReceivedResponse.parse(result.output)
             #expect(response.status == 200, "\(response)")
             let body = try response.json()
@@ -228,7 +234,8 @@ struct FidelityThroughNginxTests {
             #expect(body["size"] as? String == String(bytes.count))
             #expect(body["checksum"] as? String == String(bytes.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF_FFFF }))
 
-            let noBoundary = try await nginx.request("/form", method: "POST", headers: ["Content-Type: multipart/form-data"], body: Array("--x--".utf8))
+            let noBoundary = try await nginx.request(
+                "/form", method: "POST", headers: ["Content-Type: multipart/form-data"], body: Array("--x--".utf8))
             #expect(noBoundary.status == 400)
             #expect(noBoundary.header("Content-Type") == "application/problem+json")
             #expect(noBoundary.text.contains("boundary"))
@@ -263,7 +270,8 @@ struct FidelityThroughNginxTests {
         // connection deaf to nginx's next request on it (fastcgi_keep_conn), which then hung.
         try await withServerBehindNginx(fidelityRouter()) { nginx, _ in
             let result = try await runCommand(
-                "/usr/bin/curl", ["-s", "--max-time", "20", "-o", "/dev/null", "-w", "%{http_code}\n", nginx.baseURL + "/unicode?i=[1-200]"],
+                "/usr/bin/curl",
+                ["-s", "--max-time", "20", "-o", "/dev/null", "-w", "%{http_code}\n", nginx.baseURL + "/unicode?i=[1-200]"],
                 seconds: 30)
             let codes = String(decoding: result.output, as: UTF8.self).split(separator: "\n")
             #expect(result.status == 0)
@@ -280,8 +288,10 @@ struct FidelityThroughNginxTests {
             try Data(repeating: 0x61, count: 300 * 1024).write(to: URL(fileURLWithPath: path))
             let result = try await runCommand(
                 "/usr/bin/curl",
-                ["-s", "--max-time", "20", "-H", "Expect:", "--data-binary", "@\(path)", "-o", "/dev/null", "-w", "%{http_code}\n",
-                 nginx.baseURL + "/api/echo?i=[1-30]"],
+                [
+                    "-s", "--max-time", "20", "-H", "Expect:", "--data-binary", "@\(path)", "-o", "/dev/null", "-w", "%{http_code}\n",
+                    nginx.baseURL + "/api/echo?i=[1-30]",
+                ],
                 seconds: 30)
             let codes = String(decoding: result.output, as: UTF8.self).split(separator: "\n")
             #expect(codes.count == 30 && codes.allSatisfy { $0 == "413" }, "\(Dictionary(grouping: codes, by: { $0 }).mapValues(\.count))")
@@ -316,7 +326,10 @@ struct FidelityThroughNginxTests {
         router.get("/files/[name]") { _, context in .file("/protected/" + (context.params.name ?? "")) }
         let location = "location /protected/ { internal; alias \(files.path)/; }"
         try await withServerBehindNginx(router, nginxServerExtra: location) { nginx, _ in
-            for (path, name) in [("a%20b.txt", "a b.txt"), ("r%C3%A9sum%C3%A9.txt", "r\u{E9}sum\u{E9}.txt"), ("100%25.txt", "100%.txt"), ("what%3F.txt", "what?.txt"), ("%231.txt", "#1.txt")] {
+            for (path, name) in [
+                ("a%20b.txt", "a b.txt"), ("r%C3%A9sum%C3%A9.txt", "r\u{E9}sum\u{E9}.txt"), ("100%25.txt", "100%.txt"),
+                ("what%3F.txt", "what?.txt"), ("%231.txt", "#1.txt"),
+            ] {
                 let response = try await Curl.request(nginx.baseURL + "/files/\(path)")
                 #expect(response.status == 200, "\(name): \(response)")
                 #expect(response.text == "content of \(name)")

@@ -37,8 +37,10 @@ struct GatewayParityTests {
     @Test func sameStatusHeadersAndBody() async throws {
         let directory = try TemporaryDirectory()
         let server = try InProcessServer(socketPath: directory.file("app.sock"), router: gatewayTestRouter())
-        for (method, target) in [("GET", "/api/hello"), ("HEAD", "/api/hello"), ("GET", "/api/stream"), ("HEAD", "/api/stream"),
-                                 ("GET", "/api/nowhere"), ("DELETE", "/api/hello")] {
+        for (method, target) in [
+            ("GET", "/api/hello"), ("HEAD", "/api/hello"), ("GET", "/api/stream"), ("HEAD", "/api/stream"),
+            ("GET", "/api/nowhere"), ("DELETE", "/api/hello"),
+        ] {
             let inProcess = try await viaTestClient(method, target)
             let overFastCGI = try await viaFastCGI(server, method, target)
             #expect(inProcess == overFastCGI, "\(method) \(target)")

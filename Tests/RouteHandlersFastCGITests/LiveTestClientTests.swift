@@ -15,22 +15,29 @@ struct LiveTestClientTests {
             .text(try await request.text(), headers: ["X-Method": request.method.rawValue])
         }
         router.get("/api/users/[id]") { request, context in
-            .json(["id": context.params.id ?? "", "page": request.url.searchParams.get("page") ?? "", "agent": request.headers.get("User-Agent") ?? ""])
+            .json([
+                "id": context.params.id ?? "", "page": request.url.searchParams.get("page") ?? "",
+                "agent": request.headers.get("User-Agent") ?? "",
+            ])
         }
         router.get("/api/stream") { _, _ in
-            Response(headers: ["Content-Type": "text/plain"], body: ResponseBody(stream: { writer in
-                for line in ["one\n", "two\n", "three\n"] {
-                    try await writer.write(line)
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-            }))
+            Response(
+                headers: ["Content-Type": "text/plain"],
+                body: ResponseBody(stream: { writer in
+                    for line in ["one\n", "two\n", "three\n"] {
+                        try await writer.write(line)
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                }))
         }
         router.get("/api/broken-stream") { _, _ in
-            Response(headers: ["Content-Type": "text/plain"], body: ResponseBody(stream: { writer in
-                try await writer.write("first\n")
-                try await Task.sleep(for: .milliseconds(20))
-                throw HTTPError(.internalServerError, "the stream broke")
-            }))
+            Response(
+                headers: ["Content-Type": "text/plain"],
+                body: ResponseBody(stream: { writer in
+                    try await writer.write("first\n")
+                    try await Task.sleep(for: .milliseconds(20))
+                    throw HTTPError(.internalServerError, "the stream broke")
+                }))
         }
         return router
     }()

@@ -36,7 +36,8 @@ struct MalformedRecordCorpusTests {
             try dropped(connection)
         }
         add("wrong version") { connection in
-            connection.send(FCGI.record(FCGI.beginRequest, id: 1, [0, 1, 0, 0, 0, 0, 0, 0], version: 9) + FCGI.request("GET", "/api/hello"))
+            connection.send(
+                FCGI.record(FCGI.beginRequest, id: 1, [0, 1, 0, 0, 0, 0, 0, 0], version: 9) + FCGI.request("GET", "/api/hello"))
             try dropped(connection)
         }
         add("unknown record type") { connection in
@@ -49,19 +50,25 @@ struct MalformedRecordCorpusTests {
         }
         for (name, role) in [("authorizer role", FCGI.authorizer), ("filter role", FCGI.filter)] {
             add(name) { connection in
-                connection.send(FCGI.begin(role: role, keepConnection: true) + FCGI.stream(FCGI.params, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
-                    + FCGI.record(FCGI.stdin, id: 1) + FCGI.record(FCGI.data, id: 1))
+                connection.send(
+                    FCGI.begin(role: role, keepConnection: true)
+                        + FCGI.stream(FCGI.params, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
+                        + FCGI.record(FCGI.stdin, id: 1) + FCGI.record(FCGI.data, id: 1))
                 guard let end = connection.readResponse(), end.protocolStatus == 3 else { throw HarnessError("no UNKNOWN_ROLE") }
                 try answered(connection, FCGI.request("GET", "/api/hello"))
             }
         }
         add("FCGI_GET_VALUES") { connection in
             connection.send(FCGI.record(FCGI.getValues, id: 0, FCGI.pairs([("FCGI_MPXS_CONNS", ""), ("FCGI_MAX_CONNS", "")])))
-            guard let record = connection.readRecord(), record.type == FCGI.getValuesResult else { throw HarnessError("no GET_VALUES_RESULT") }
+            guard let record = connection.readRecord(), record.type == FCGI.getValuesResult else {
+                throw HarnessError("no GET_VALUES_RESULT")
+            }
         }
         add("two request ids on one connection") { connection in
-            connection.send(FCGI.begin(id: 1) + FCGI.request(id: 2, "GET", "/api/hello") + FCGI.stream(FCGI.params, id: 1, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
-                + FCGI.record(FCGI.stdin, id: 1))
+            connection.send(
+                FCGI.begin(id: 1) + FCGI.request(id: 2, "GET", "/api/hello")
+                    + FCGI.stream(FCGI.params, id: 1, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
+                    + FCGI.record(FCGI.stdin, id: 1))
             guard let first = connection.readResponse(id: 1), first.protocolStatus == 0,
                 try ReceivedResponse.parse(first.stdout).status == 200,
                 first.others.contains(where: { $0.id == 2 && $0.protocolStatus == 1 })
@@ -78,7 +85,8 @@ struct MalformedRecordCorpusTests {
             }
         }
         add("a length past the end of the stream") { connection in
-            connection.send(FCGI.begin() + FCGI.record(FCGI.params, id: 1, [4, 100, 65, 66, 67, 68, 1, 2]) + FCGI.record(FCGI.params, id: 1))
+            connection.send(
+                FCGI.begin() + FCGI.record(FCGI.params, id: 1, [4, 100, 65, 66, 67, 68, 1, 2]) + FCGI.record(FCGI.params, id: 1))
             try dropped(connection)
         }
         add("content length 65535 then close") { connection in
@@ -86,14 +94,16 @@ struct MalformedRecordCorpusTests {
             connection.close()
         }
         add("padding 255") { connection in
-            let request = FCGI.record(FCGI.beginRequest, id: 1, [0, 1, 0, 0, 0, 0, 0, 0], padding: 255)
+            let request =
+                FCGI.record(FCGI.beginRequest, id: 1, [0, 1, 0, 0, 0, 0, 0, 0], padding: 255)
                 + FCGI.record(FCGI.params, id: 1, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")), padding: 255)
                 + FCGI.record(FCGI.params, id: 1, padding: 255) + FCGI.record(FCGI.stdin, id: 1, padding: 255)
             try answered(connection, request)
         }
         add("stdin before the end of params") { connection in
-            connection.send(FCGI.begin() + FCGI.record(FCGI.params, id: 1, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
-                + FCGI.record(FCGI.stdin, id: 1, [1, 2, 3]))
+            connection.send(
+                FCGI.begin() + FCGI.record(FCGI.params, id: 1, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
+                    + FCGI.record(FCGI.stdin, id: 1, [1, 2, 3]))
             try dropped(connection)
         }
         add("1 MiB of params") { connection in
@@ -108,8 +118,9 @@ struct MalformedRecordCorpusTests {
             try answered(connection, FCGI.request("GET", "/api/hello", extra: (0..<3000).map { ("HTTP_X_\($0)", "v") }))
         }
         add("ABORT_REQUEST mid-params") { connection in
-            connection.send(FCGI.begin(keepConnection: true) + FCGI.record(FCGI.params, id: 1, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
-                + FCGI.record(FCGI.abortRequest, id: 1))
+            connection.send(
+                FCGI.begin(keepConnection: true) + FCGI.record(FCGI.params, id: 1, FCGI.pairs(FCGI.nginxParams("GET", "/api/hello")))
+                    + FCGI.record(FCGI.abortRequest, id: 1))
             guard let end = connection.readResponse(), end.protocolStatus == 0 else { throw HarnessError("no END_REQUEST after ABORT") }
             try answered(connection, FCGI.request("GET", "/api/hello"))
         }

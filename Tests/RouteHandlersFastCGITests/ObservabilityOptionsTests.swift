@@ -44,7 +44,8 @@ struct ObservabilityOptionsTests {
     }
 
     @Test func theFormatKnowsFPMsTokensAndOurs() throws {
-        let format = try AccessLogFormat(#"%R %u %t "%m %r%Q%q" %s %{mili}d %{X-Test}i %{Content-Type}o %{route} %{request-id} %{trace-id} %% %p"#)
+        let format = try AccessLogFormat(
+            #"%R %u %t "%m %r%Q%q" %s %{mili}d %{X-Test}i %{Content-Type}o %{route} %{request-id} %{trace-id} %% %p"#)
         #expect(format.tokens.contains(.requestHeader("X-Test")))
         #expect(format.tokens.contains(.responseHeader("Content-Type")))
         #expect(format.tokens.contains(.duration("mili")))
@@ -61,7 +62,9 @@ struct ObservabilityOptionsTests {
         observation.finish(nanoseconds: 1_234_567)
         let line = log.line(observation, response: .text("ok"))
         #expect(line.hasPrefix("10.0.0.9 ada "))
-        #expect(line.contains(#""GET /a/b?x=1" 200 1.234 yes text/plain; charset=utf-8 NotFound req-1 0af7651916cd43dd8448eb211c80319c % "#), "\(line)")
+        #expect(
+            line.contains(#""GET /a/b?x=1" 200 1.234 yes text/plain; charset=utf-8 NotFound req-1 0af7651916cd43dd8448eb211c80319c % "#),
+            "\(line)")
         #expect(!line.contains("\n"))
     }
 

@@ -53,9 +53,10 @@ struct ObservabilityTests {
             #expect(json["process manager"] as? String == "static")
             #expect(json["pool"] as? String == "app")
             #expect(json["listen queue len"] as? Int == 0)  // a unix socket
-            for field in ["start time", "start since", "listen queue", "max listen queue", "idle processes", "active processes",
-                "max active processes", "max children reached", "slow requests", "active requests", "max active requests"]
-            {
+            for field in [
+                "start time", "start since", "listen queue", "max listen queue", "idle processes", "active processes",
+                "max active processes", "max children reached", "slow requests", "active requests", "max active requests",
+            ] {
                 #expect(json[field] is Int, "\(field) in \(report)")
             }
         }
@@ -64,12 +65,19 @@ struct ObservabilityTests {
         #expect(text.contains("accepted conn:"))
         #expect(text.split(separator: "\n").contains("total processes:      2"), "\(text)")
         let full = try await app.nginx.request("/status?full").text
-        let pids = Set(full.split(separator: "\n").filter { $0.hasPrefix("pid:") }.compactMap { Int32($0.dropFirst(4).trimmingCharacters(in: .whitespaces)) })
+        let pids = Set(
+            full.split(separator: "\n").filter { $0.hasPrefix("pid:") }.compactMap {
+                Int32($0.dropFirst(4).trimmingCharacters(in: .whitespaces))
+            })
         #expect(pids == app.workers, "\(full)")
-        for field in ["state:", "requests:", "request duration:", "request method:", "request uri:", "content length:", "last request cpu:", "last request memory:"] {
+        for field in [
+            "state:", "requests:", "request duration:", "request method:", "request uri:", "content length:", "last request cpu:",
+            "last request memory:",
+        ] {
             #expect(full.contains("\n" + field), "\(field)")
         }
-        let fullJSON = try #require(try JSONSerialization.jsonObject(with: Data(try await app.nginx.request("/status?json&full").body)) as? [String: Any])
+        let fullJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(try await app.nginx.request("/status?json&full").body)) as? [String: Any])
         #expect((fullJSON["processes"] as? [[String: Any]])?.count == 2)
         #expect(try await app.nginx.request("/status?html").text.contains("<th>accepted conn</th>"))
 
@@ -113,22 +121,26 @@ struct ObservabilityTests {
         kill(app.app.pid, SIGUSR1)
         #expect(await eventually(seconds: 10) { app.log.components(separatedBy: "reopening the log files").count - 1 == 2 }, "\(app.log)")
         for id in 1...4 { #expect(try await app.nginx.request("/api/users/\(id)").status == 200) }
-        #expect(await eventually(seconds: 10) {
-            ((try? String(contentsOfFile: accessLog, encoding: .utf8)) ?? "").split(separator: "\n").count == 4
-        })
+        #expect(
+            await eventually(seconds: 10) {
+                ((try? String(contentsOfFile: accessLog, encoding: .utf8)) ?? "").split(separator: "\n").count == 4
+            })
         let old = try String(contentsOfFile: accessLog + ".1", encoding: .utf8)
         #expect(old.split(separator: "\n").count == 1 && !old.contains("/api/users/"), "\(old)")
 
         let slow = try await app.nginx.request("/api/sleep?ms=1500")
         #expect(slow.status == 200)
-        #expect(await eventually(seconds: 10) { ((try? String(contentsOfFile: slowLog, encoding: .utf8)) ?? "").contains("/api/sleep?ms=1500") })
+        #expect(
+            await eventually(seconds: 10) { ((try? String(contentsOfFile: slowLog, encoding: .utf8)) ?? "").contains("/api/sleep?ms=1500") }
+        )
         let entry = try String(contentsOfFile: slowLog, encoding: .utf8)
         // One entry: its line, then the stack of the thread running the request.
         #expect(entry.split(separator: "\n").filter { $0.hasPrefix("[") }.count == 1, "\(entry)")
         #expect(entry.contains("GET /api/sleep?ms=1500 route /api/sleep running for 1."), "\(entry)")
         #expect(entry.contains("pid "))
         #expect(entry.contains("request-id "))
-        let status = try #require(try JSONSerialization.jsonObject(with: Data(try await app.nginx.request("/status?json").body)) as? [String: Any])
+        let status = try #require(
+            try JSONSerialization.jsonObject(with: Data(try await app.nginx.request("/status?json").body)) as? [String: Any])
         #expect(status["slow requests"] as? Int == 1)
     }
 
@@ -159,16 +171,20 @@ struct ObservabilityTests {
         let logs = try TemporaryDirectory()
         let accessLog = logs.file("access.log")
         let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
-        try await withServerBehindNginx(gatewayTestRouter(), configure: {
-            $0.accessLog = accessLog
-            $0.accessFormat = "%{trace-id} %{route} %s %m %r"
-        }) { nginx, _ in
+        try await withServerBehindNginx(
+            gatewayTestRouter(),
+            configure: {
+                $0.accessLog = accessLog
+                $0.accessFormat = "%{trace-id} %{route} %s %m %r"
+            }
+        ) { nginx, _ in
             let response = try await nginx.request("/api/users/42", headers: ["traceparent: 00-\(traceID)-00f067aa0ba902b7-01"])
             #expect(response.status == 200)
             #expect(try await nginx.request("/api/users/43").status == 200)
-            #expect(await eventually(seconds: 10) {
-                ((try? String(contentsOfFile: accessLog, encoding: .utf8)) ?? "").split(separator: "\n").count == 2
-            })
+            #expect(
+                await eventually(seconds: 10) {
+                    ((try? String(contentsOfFile: accessLog, encoding: .utf8)) ?? "").split(separator: "\n").count == 2
+                })
         }
         let lines = try String(contentsOfFile: accessLog, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "\(traceID) /api/users/[id] 200 GET /api/users/42")
@@ -205,7 +221,10 @@ struct ObservabilityTests {
         let user = [("http.route", "/metered/users/[id]"), ("http.request.method", "GET"), ("http.response.status_code", "200")]
         #expect(try metrics.expectCounter("hb.requests", user).totalValue == 3)
         #expect(try metrics.expectTimer("http.server.request.duration", user).values.count == 3)
-        #expect(try metrics.expectCounter("hb.request.errors", [("http.route", "/metered/boom"), ("http.request.method", "GET"), ("error.type", "500")]).totalValue == 1)
+        #expect(
+            try metrics.expectCounter(
+                "hb.request.errors", [("http.route", "/metered/boom"), ("http.request.method", "GET"), ("error.type", "500")]
+            ).totalValue == 1)
         // Unmatched requests share one fixed label (other tests' 404s may count there too).
         let unmatched = [("http.route", "NotFound"), ("http.request.method", "GET"), ("http.response.status_code", "404")]
         #expect(try metrics.expectCounter("hb.requests", unmatched).totalValue >= 1)

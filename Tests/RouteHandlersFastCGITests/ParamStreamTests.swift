@@ -23,8 +23,10 @@ struct ParamStreamTests {
         base + [("HTTPS", "on")],
         base + [("HTTPS", "OFF")],
         base.map { $0.0 == "REQUEST_SCHEME" ? ($0.0, "HTTPS") : $0 },
-        base.map { $0.0 == "REQUEST_METHOD" ? ($0.0, "PATCH") : $0 } + [("CONTENT_TYPE", "application/json"),
-            ("CONTENT_LENGTH", "12"), ("HTTP_CONTENT_TYPE", "application/json"), ("HTTP_CONTENT_LENGTH", "12")],
+        base.map { $0.0 == "REQUEST_METHOD" ? ($0.0, "PATCH") : $0 } + [
+            ("CONTENT_TYPE", "application/json"),
+            ("CONTENT_LENGTH", "12"), ("HTTP_CONTENT_TYPE", "application/json"), ("HTTP_CONTENT_LENGTH", "12"),
+        ],
         base.map { $0.0 == "REQUEST_METHOD" ? ($0.0, "PURGE") : $0 },
         base.map { $0.0 == "REQUEST_METHOD" ? ($0.0, "G ET") : $0 },
         base.filter { $0.0 != "HTTP_HOST" && $0.0 != "REQUEST_URI" } + [("PATH_INFO", "/p")],
@@ -60,18 +62,21 @@ struct ParamStreamTests {
     }
 
     @Test func aValueEndsAtItsFirstNUL() throws {
-        let gateway = GatewayRequest(paramStream: FCGI.pairs([
-            ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/a\u{0}/b"), ("HTTP_X_A", "x\u{0}y"),
-        ]))
+        let gateway = GatewayRequest(
+            paramStream: FCGI.pairs([
+                ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/a\u{0}/b"), ("HTTP_X_A", "x\u{0}y"),
+            ]))
         let request = try gateway.request.get()
         #expect(request.url.pathname == "/a")
         #expect(request.headers.get("X-A") == "x")
     }
 
     @Test func theSchemeAndHostAreReadInAnyCase() throws {
-        let request = try GatewayRequest(paramStream: FCGI.pairs([
-            ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/"), ("HTTPS", "On"), ("HTTP_HOST", "WWW.Example.COM"),
-        ])).request.get()
+        let request = try GatewayRequest(
+            paramStream: FCGI.pairs([
+                ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/"), ("HTTPS", "On"), ("HTTP_HOST", "WWW.Example.COM"),
+            ])
+        ).request.get()
         #expect(request.url.href == "https://www.example.com/")
     }
 

@@ -76,10 +76,11 @@ struct ParamsTranslationTests {
     }
 
     @Test func schemeFromHTTPSAndHostFromServerNameWithoutHostHeader() throws {
-        let request = try Request(cgiParams: pairs([
-            ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/"), ("HTTPS", "on"), ("SERVER_NAME", "example.org"),
-            ("SERVER_PORT", "443"),
-        ]))
+        let request = try Request(
+            cgiParams: pairs([
+                ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/"), ("HTTPS", "on"), ("SERVER_NAME", "example.org"),
+                ("SERVER_PORT", "443"),
+            ]))
         #expect(request.url.scheme == "https")
         #expect(request.url.hostname == "example.org")
         #expect(request.url.port == nil)  // the scheme's default
@@ -87,40 +88,51 @@ struct ParamsTranslationTests {
     }
 
     @Test func invalidHostHeaderFallsBackToServerName() throws {
-        let request = try Request(cgiParams: pairs([
-            ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/x"), ("HTTP_HOST", "evil.example/<script>"),
-            ("SERVER_NAME", "localhost"), ("SERVER_PORT", "8080"),
-        ]))
+        let request = try Request(
+            cgiParams: pairs([
+                ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/x"), ("HTTP_HOST", "evil.example/<script>"),
+                ("SERVER_NAME", "localhost"), ("SERVER_PORT", "8080"),
+            ]))
         #expect(request.url.host == "localhost:8080")
     }
 
     @Test func absoluteFormTargetAndMissingRequestURI() throws {
-        let absolute = try Request(cgiParams: pairs([
-("REQUEST_METHOD", "GET"), ("REQUEST_URI", "http://h.example/a/b?c=d"), ("QUERY_STRING", "c=d")]))
+        let absolute = try Request(
+            cgiParams: pairs([
+                ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "http://h.example/a/b?c=d"), ("QUERY_STRING", "c=d"),
+            ]))
         #expect(absolute.url.pathname == "/a/b")
         #expect(absolute.url.search == "?c=d")
-        let classic = try Request(cgiParams: pairs([
-("REQUEST_METHOD", "GET"), ("SCRIPT_NAME", "/cgi-bin/app"), ("PATH_INFO", "/users/1")]))
+        let classic = try Request(
+            cgiParams: pairs([
+                ("REQUEST_METHOD", "GET"), ("SCRIPT_NAME", "/cgi-bin/app"), ("PATH_INFO", "/users/1"),
+            ]))
         #expect(classic.url.pathname == "/cgi-bin/app/users/1")
     }
 
     @Test(arguments: ["", "G ET", "GET\r\n", "(GET)"])
     func malformedMethodIs400(method: String) {
         #expect(throws: HTTPError.self) {
-            try Request(cgiParams: pairs([
-("REQUEST_METHOD", method), ("REQUEST_URI", "/")]))
+            try Request(
+                cgiParams: pairs([
+                    ("REQUEST_METHOD", method), ("REQUEST_URI", "/"),
+                ]))
         }
         do {
-            _ = try Request(cgiParams: pairs([
-("REQUEST_METHOD", method), ("REQUEST_URI", "/")]))
+            _ = try Request(
+                cgiParams: pairs([
+                    ("REQUEST_METHOD", method), ("REQUEST_URI", "/"),
+                ]))
         } catch {
             #expect(error.status == .badRequest)
         }
     }
 
     @Test func extensionMethodsAreAccepted() throws {
-        let request = try Request(cgiParams: pairs([
-("REQUEST_METHOD", "PROPFIND"), ("REQUEST_URI", "/")]))
+        let request = try Request(
+            cgiParams: pairs([
+                ("REQUEST_METHOD", "PROPFIND"), ("REQUEST_URI", "/"),
+            ]))
         #expect(request.method.rawValue == "PROPFIND")
     }
 
@@ -128,8 +140,10 @@ struct ParamsTranslationTests {
         // lighttpd, HAProxy and Caddy send CONTENT_LENGTH=0 on every GET; the client sent no such header.
         let get = try Request(cgiParams: pairs([("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/"), ("CONTENT_LENGTH", "0")]))
         #expect(get.headers.get("Content-Length") == nil)
-        let empty = try Request(cgiParams: pairs([
-            ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/"), ("CONTENT_LENGTH", "0"), ("HTTP_CONTENT_LENGTH", "0")]))
+        let empty = try Request(
+            cgiParams: pairs([
+                ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/"), ("CONTENT_LENGTH", "0"), ("HTTP_CONTENT_LENGTH", "0"),
+            ]))
         #expect(empty.headers.get("Content-Length") == "0")
     }
 
@@ -179,7 +193,9 @@ struct ListenOptionsTests {
         #expect(empty.maxBodySize == defaults.maxBodySize && empty.shutdownTimeout == defaults.shutdownTimeout)
         #expect(empty.statusPath == nil && empty.allowedClients == nil && empty.maxRequests == nil)
         // Bad, from the variable or from the flag: the same error, naming both.
-        for (arguments, environment) in [(["--socket", "/tmp/a.sock"], [variable: bad]), (["--socket", "/tmp/a.sock", "\(flag)=\(bad)"], [:])] {
+        for (arguments, environment) in [
+            (["--socket", "/tmp/a.sock"], [variable: bad]), (["--socket", "/tmp/a.sock", "\(flag)=\(bad)"], [:]),
+        ] {
             #expect {
                 try ServerOptions.parse(arguments).configuration(environment: environment)
             } throws: { error in

@@ -110,7 +110,9 @@ struct PoolMetricsTests {
         inf["le"] = "+Inf"
         #expect(metrics.value("http_server_request_duration_seconds_bucket", inf) == total)
         // Cumulative: never decreasing, up to the count.
-        let buckets = metrics.samples.filter { $0.name == "http_server_request_duration_seconds_bucket" && $0.labels["http_route"] == "/api/hello" }
+        let buckets = metrics.samples.filter {
+            $0.name == "http_server_request_duration_seconds_bucket" && $0.labels["http_route"] == "/api/hello"
+        }
         #expect(buckets.count == Scoreboard.durationBuckets.count + 1)
         #expect(zip(buckets, buckets.dropFirst()).allSatisfy { $0.value <= $1.value })
         #expect(metrics.value("route_handlers_respawns_total") == 1)

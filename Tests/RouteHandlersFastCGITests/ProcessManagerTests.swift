@@ -71,7 +71,8 @@ struct ProcessManagerTests {
         let directory = try TemporaryDirectory()
         let dying = directory.file("dying")
         // Comes up and accepts connections, then exits 100 ms later.
-        try "#!/bin/sh\nFIXTURE_EXIT_AFTER_MS=100 exec '\(CGIScript.fixture)' \"$@\"\n".write(toFile: dying, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nFIXTURE_EXIT_AFTER_MS=100 exec '\(CGIScript.fixture)' \"$@\"\n".write(
+            toFile: dying, atomically: true, encoding: .utf8)
         chmod(dying, 0o755)
         try app.deploy(dying)
         kill(app.app.pid, SIGHUP)
@@ -205,7 +206,13 @@ struct ProcessManagerTests {
         try await Task.sleep(for: .milliseconds(500))
         app.app.send(SIGTERM)
         // The listener goes first: a new connection is refused while the slow request is still running.
-        #expect(await eventually(seconds: 1.5) { (try? connectUnix(app.socket)).map { close($0); return false } ?? true })
+        #expect(
+            await eventually(seconds: 1.5) {
+                (try? connectUnix(app.socket)).map {
+                    close($0)
+                    return false
+                } ?? true
+            })
         // The idle connection is closed.
         var timeout = timeval(tv_sec: 3, tv_usec: 0)
         setsockopt(idle, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

@@ -73,7 +73,8 @@ struct ExampleProcessTests {
         // Started by hand: on the stale socket the first one left.
         let second = try ChildProcess(fixture, ["--listen", socket], logPrefix: first.directory.file("second"))
         defer { second.stop() }
-        #expect(await eventually { (try? await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")))?.status == 200 })
+        #expect(
+            await eventually { (try? await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")))?.status == 200 })
     }
 
     @Test func runFromATerminalPrintsUsageInsteadOfHanging() async throws {
@@ -117,7 +118,11 @@ struct ExampleProcessTests {
         // A worker killed outright (as a libfcgi abort would) is replaced; the socket keeps serving.
         let victim = try #require(workers.first)
         kill(victim, SIGKILL)
-        #expect(await eventually { let now = childPIDs(of: master.pid); return now.count == 2 && !now.contains(victim) })
+        #expect(
+            await eventually {
+                let now = childPIDs(of: master.pid)
+                return now.count == 2 && !now.contains(victim)
+            })
         for _ in 0..<4 {
             #expect(try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")).status == 200)
         }
@@ -135,8 +140,8 @@ func childPIDs(of pid: pid_t) -> Set<pid_t> {
     var children: Set<pid_t> = []
     for entry in entries {
         guard let child = pid_t(entry),
-              let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
+            let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
         else { continue }
         // Fields after the command name: state, ppid, ...
         let fields = stat[stat.index(after: close)...].split(separator: " ")

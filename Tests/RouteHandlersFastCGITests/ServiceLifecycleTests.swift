@@ -118,7 +118,8 @@ struct ServiceLifecycleTests {
         app.send(SIGTERM)
         #expect(await app.exitStatus(within: 15) == 0)
         for worker in workers {
-            #expect(lines(log).filter { $0.hasPrefix(worker + " ") } == ["started", "graceful-shutdown", "stopped"].map { "\(worker) \($0)" })
+            #expect(
+                lines(log).filter { $0.hasPrefix(worker + " ") } == ["started", "graceful-shutdown", "stopped"].map { "\(worker) \($0)" })
         }
     }
 

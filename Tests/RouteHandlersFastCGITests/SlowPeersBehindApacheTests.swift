@@ -38,8 +38,12 @@ struct SlowPeersBehindApacheTests {
         defer { (uploaders + stalled).forEach { _ = close($0) } }
         for _ in 0..<20 {
             // 10 of 100000 body bytes, then nothing.
-            uploaders.append(try Self.hold(port: port, sending: Array(
-                "POST /api/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n0123456789".utf8)))
+            uploaders.append(
+                try Self.hold(
+                    port: port,
+                    sending: Array(
+                        "POST /api/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n0123456789"
+                            .utf8)))
             // A 4 MiB answer never read.
             stalled.append(try Self.hold(port: port, sending: Array("GET /api/big?mb=4 HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)))
         }

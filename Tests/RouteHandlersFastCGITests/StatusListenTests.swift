@@ -14,12 +14,17 @@ struct StatusListenTests {
         let sockets = try TemporaryDirectory()
         let status = sockets.file("status.sock")
         let app = try await SupervisedFixture.start(
-            ["--io-threads", "1", "--status-path", "/status", "--ping-path", "/ping", "--status-listen", status,
-             "--shutdown-timeout", "1"] + (supervised ? ["--processes", "1"] : []),
+            [
+                "--io-threads", "1", "--status-path", "/status", "--ping-path", "/ping", "--status-listen", status,
+                "--shutdown-timeout", "1",
+            ] + (supervised ? ["--processes", "1"] : []),
             nginx: false, deployable: false)
         defer { app.stop(signal: SIGKILL) }
         let socket = app.socket
-        #expect(await eventually(seconds: 20) { (try? await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")))?.status == 200 })
+        #expect(
+            await eventually(seconds: 20) {
+                (try? await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/hello")))?.status == 200
+            })
         #expect(isSocketFile(status))
 
         // A handler that blocks its thread holds the only loop: the app socket answers nothing now.
@@ -44,7 +49,8 @@ struct StatusListenTests {
     }
 
     @Test func itNeedsAPathToAnswer() async throws {
-        let result = try await runCommand(CGIScript.fixture, ["--listen", "/tmp/unused.sock", "--status-listen", "/tmp/unused-status.sock"], seconds: 10)
+        let result = try await runCommand(
+            CGIScript.fixture, ["--listen", "/tmp/unused.sock", "--status-listen", "/tmp/unused-status.sock"], seconds: 10)
         #expect(result.status == 1)
         #expect(result.error.contains("needs --status-path or --ping-path"), "\(result.error)")
     }

@@ -221,6 +221,8 @@ struct StreamedBodyMisuseTests {
         #expect(answer.header("Content-Type") == "application/problem+json")
         #expect(app.isRunning)
         #expect(try await pid() == before)
-        #expect(await eventually { app.errorOutput.contains("StreamedBodyError") || app.errorOutput.contains("is streamed") }, "\(app.errorOutput)")
+        #expect(
+            await eventually { app.errorOutput.contains("StreamedBodyError") || app.errorOutput.contains("is streamed") },
+            "\(app.errorOutput)")
     }
 }

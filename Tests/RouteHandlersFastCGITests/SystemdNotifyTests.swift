@@ -41,7 +41,9 @@ final class FakeNotifySocket: @unchecked Sendable {
 
     /// Waits for a message after the first `after` ones that has `field` (with `value`, when given).
     func message(with field: String, _ value: String? = nil, after: Int = 0, seconds: Double = 30) async -> [String: String]? {
-        let match: @Sendable () -> [String: String]? = { self.messages.dropFirst(after).first { $0[field] != nil && (value == nil || $0[field] == value) } }
+        let match: @Sendable () -> [String: String]? = {
+            self.messages.dropFirst(after).first { $0[field] != nil && (value == nil || $0[field] == value) }
+        }
         guard await eventually(seconds: seconds, { match() != nil }) else { return nil }
         return match()
     }
@@ -64,7 +66,8 @@ final class HeldSocket: @unchecked Sendable {
     /// `LISTEN_PID` its own pid (a shell sets it, then execs the app in its place).
     func activate(_ executable: String, _ arguments: [String], environment: [String: String], logPrefix: String) throws -> ChildProcess {
         let script = #"export LISTEN_PID=$$ LISTEN_FDS=1; exec "$0" "$@" 3<&0 0</dev/null"#
-        return try ChildProcess("/bin/sh", ["-c", script, executable] + arguments, environment: environment, stdin: .fd(fd), logPrefix: logPrefix)
+        return try ChildProcess(
+            "/bin/sh", ["-c", script, executable] + arguments, environment: environment, stdin: .fd(fd), logPrefix: logPrefix)
     }
 }
 
@@ -152,7 +155,8 @@ struct SystemdNotifyTests {
         let notify = try FakeNotifySocket(path: directory.file("notify"))
         let held = try HeldSocket(path: directory.file("app.sock"))
         let environment = Self.environment(notify: notify)
-        let first = try held.activate(CGIScript.fixture, ["--processes", "2"], environment: environment, logPrefix: directory.file("first"))
+        let first = try held.activate(
+            CGIScript.fixture, ["--processes", "2"], environment: environment, logPrefix: directory.file("first"))
         defer { first.stop() }
         #expect(await notify.message(with: "READY", "1") != nil, "\(first.errorOutput)")
 
@@ -166,14 +170,20 @@ struct SystemdNotifyTests {
             Task {
                 try? await offload {
                     while load.running.load(ordering: .relaxed) {
-                    do {
-                        let connection = try RawFastCGIConnection(unixPath: socket)
-                        let response = try connection.exchange(FCGI.request("GET", "/api/hello"), seconds: 30)
-                        connection.close()
-                        load.outcome.withLock { $0.served += response.status == 200 ? 1 : 0; $0.failed += response.status == 200 ? 0 : 1 }
-                    } catch {
-                        load.outcome.withLock { $0.failed += 1; $0.failures.append("\(error)") }
-                    }
+                        do {
+                            let connection = try RawFastCGIConnection(unixPath: socket)
+                            let response = try connection.exchange(FCGI.request("GET", "/api/hello"), seconds: 30)
+                            connection.close()
+                            load.outcome.withLock {
+                                $0.served += response.status == 200 ? 1 : 0
+                                $0.failed += response.status == 200 ? 0 : 1
+                            }
+                        } catch {
+                            load.outcome.withLock {
+                                $0.failed += 1
+                                $0.failures.append("\(error)")
+                            }
+                        }
                     }
                 }
             }
@@ -187,7 +197,8 @@ struct SystemdNotifyTests {
         // The gap between the two, as systemd leaves it while it starts the next one.
         try await Task.sleep(for: .milliseconds(300))
         seen = notify.messages.count
-        let second = try held.activate(CGIScript.fixture, ["--processes", "2"], environment: environment, logPrefix: directory.file("second"))
+        let second = try held.activate(
+            CGIScript.fixture, ["--processes", "2"], environment: environment, logPrefix: directory.file("second"))
         defer { second.stop() }
         #expect(await notify.message(with: "READY", "1", after: seen) != nil, "\(second.errorOutput)")
         #expect(await eventually { load.outcome.withLock { $0.served } >= servedBefore + 50 })

@@ -17,44 +17,50 @@ struct OpenAPITransportTests {
         var router = Router()
         router.get("/health") { _, _ in .text("ok") }
         try router.openAPI(prefix: "/api") { transport in
-            try transport.register({ request, _, metadata in
-                let name = metadata.pathParameters["name"].map(String.init) ?? "?"
-                let query = request.path?.split(separator: "?").dropFirst().first.map(String.init) ?? ""
-                var fields = HTTPFields()
-                fields[.contentType] = "application/json"
-                return (HTTPResponse(status: .ok, headerFields: fields), HTTPBody(#"{"name":"\#(name)","query":"\#(query)"}"#))
-            }, method: .get, path: "/greet/{name}")
-            try transport.register({ _, body, _ in
-                let bytes = try await [UInt8](collecting: body ?? HTTPBody(), upTo: 1 << 20)
-                return (HTTPResponse(status: .created), HTTPBody(bytes))
-            }, method: .post, path: "/echo")
-            try transport.register({ _, _, _ in
-                let (stream, continuation) = AsyncStream<ArraySlice<UInt8>>.makeStream()
-                Task {
-                    for chunk in ["a", "b", "c"] {
-                        continuation.yield(ArraySlice(chunk.utf8))
-                        try? await Task.sleep(for: .milliseconds(20))
+            try transport.register(
+                { request, _, metadata in
+                    let name = metadata.pathParameters["name"].map(String.init) ?? "?"
+                    let query = request.path?.split(separator: "?").dropFirst().first.map(String.init) ?? ""
+                    var fields = HTTPFields()
+                    fields[.contentType] = "application/json"
+                    return (HTTPResponse(status: .ok, headerFields: fields), HTTPBody(#"{"name":"\#(name)","query":"\#(query)"}"#))
+                }, method: .get, path: "/greet/{name}")
+            try transport.register(
+                { _, body, _ in
+                    let bytes = try await [UInt8](collecting: body ?? HTTPBody(), upTo: 1 << 20)
+                    return (HTTPResponse(status: .created), HTTPBody(bytes))
+                }, method: .post, path: "/echo")
+            try transport.register(
+                { _, _, _ in
+                    let (stream, continuation) = AsyncStream<ArraySlice<UInt8>>.makeStream()
+                    Task {
+                        for chunk in ["a", "b", "c"] {
+                            continuation.yield(ArraySlice(chunk.utf8))
+                            try? await Task.sleep(for: .milliseconds(20))
+                        }
+                        continuation.finish()
                     }
-                    continuation.finish()
-                }
-                return (HTTPResponse(status: .ok), HTTPBody(stream, length: .unknown, iterationBehavior: .single))
-            }, method: .get, path: "/stream")
-            try transport.register({ request, body, metadata in
-                throw ServerError(
-                    operationID: "decode", request: request, requestBody: body, requestMetadata: metadata,
-                    causeDescription: "Missing required query parameter named: count",
-                    underlyingError: Unexpected(), httpStatus: .badRequest, httpHeaderFields: [:], httpBody: nil)
-            }, method: .get, path: "/bad-input")
-            try transport.register({ request, body, metadata in
-                throw ServerError(
-                    operationID: "missing", request: request, requestBody: body, requestMetadata: metadata,
-                    causeDescription: "Unknown", underlyingError: HTTPError(.notFound, "No such greeting."))
-            }, method: .get, path: "/missing")
-            try transport.register({ request, body, metadata in
-                throw ServerError(
-                    operationID: "boom", request: request, requestBody: body, requestMetadata: metadata,
-                    causeDescription: "Unknown", underlyingError: Unexpected())
-            }, method: .get, path: "/boom")
+                    return (HTTPResponse(status: .ok), HTTPBody(stream, length: .unknown, iterationBehavior: .single))
+                }, method: .get, path: "/stream")
+            try transport.register(
+                { request, body, metadata in
+                    throw ServerError(
+                        operationID: "decode", request: request, requestBody: body, requestMetadata: metadata,
+                        causeDescription: "Missing required query parameter named: count",
+                        underlyingError: Unexpected(), httpStatus: .badRequest, httpHeaderFields: [:], httpBody: nil)
+                }, method: .get, path: "/bad-input")
+            try transport.register(
+                { request, body, metadata in
+                    throw ServerError(
+                        operationID: "missing", request: request, requestBody: body, requestMetadata: metadata,
+                        causeDescription: "Unknown", underlyingError: HTTPError(.notFound, "No such greeting."))
+                }, method: .get, path: "/missing")
+            try transport.register(
+                { request, body, metadata in
+                    throw ServerError(
+                        operationID: "boom", request: request, requestBody: body, requestMetadata: metadata,
+                        causeDescription: "Unknown", underlyingError: Unexpected())
+                }, method: .get, path: "/boom")
         }
         return router
     }
@@ -105,14 +111,15 @@ struct OpenAPITransportTests {
         let seen = Mutex(0)
         var router = Router()
         try router.openAPI(prefix: "/api") { transport in
-            try transport.register({ _, body, _ in
-                var size = 0
-                for try await chunk in body ?? HTTPBody() {
-                    size += chunk.count
-                    seen.withLock { $0 = size }
-                }
-                return (HTTPResponse(status: .ok), HTTPBody("\(size)"))
-            }, method: .post, path: "/count")
+            try transport.register(
+                { _, body, _ in
+                    var size = 0
+                    for try await chunk in body ?? HTTPBody() {
+                        size += chunk.count
+                        seen.withLock { $0 = size }
+                    }
+                    return (HTTPResponse(status: .ok), HTTPBody("\(size)"))
+                }, method: .post, path: "/count")
         }
         let responder = try router.responder()
         let stream = RequestBodyStream()

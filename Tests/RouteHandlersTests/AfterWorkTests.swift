@@ -38,7 +38,10 @@ import Testing
         let ran = Mutex(0)
         var router = Router()
         router.get("/fails") { _, _ in
-            after { struct AuditDown: Error {}; throw AuditDown() }
+            after {
+                struct AuditDown: Error {}
+                throw AuditDown()
+            }
             after { ran.withLock { $0 += 1 } }
             throw HTTPError(.conflict)
         }

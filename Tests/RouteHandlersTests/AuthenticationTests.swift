@@ -26,7 +26,8 @@ import Testing
         #expect(BearerAuthorization("Bearerabc") == nil)
         #expect(BearerAuthorization("Basic abc") == nil)
         // RFC 7617's own example.
-        #expect(BasicAuthorization("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==") == BasicAuthorization(username: "Aladdin", password: "open sesame"))
+        #expect(
+            BasicAuthorization("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==") == BasicAuthorization(username: "Aladdin", password: "open sesame"))
         #expect(BasicAuthorization("BASIC YTpiOmM") == BasicAuthorization(username: "a", password: "b:c"))
         #expect(BasicAuthorization("Basic bm9jb2xvbg==") == nil)  // "nocolon"
         #expect(BasicAuthorization("Basic !!!") == nil)

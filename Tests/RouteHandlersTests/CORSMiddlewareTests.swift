@@ -9,10 +9,12 @@ import Testing
         var router = Router()
         router.use("/api", cors)
         if auth {
-            router.use("/api", MiddlewareFunction { request, context, next in
-                guard request.headers.has("Authorization") else { throw HTTPError(.unauthorized) }
-                return try await next(request, context)
-            })
+            router.use(
+                "/api",
+                MiddlewareFunction { request, context, next in
+                    guard request.headers.has("Authorization") else { throw HTTPError(.unauthorized) }
+                    return try await next(request, context)
+                })
         }
         router.get("/api/items") { _, _ in .json(["items": [String]()]) }
         router.post("/api/items") { _, _ in throw HTTPError(.unprocessableContent, "bad item") }
@@ -77,7 +79,10 @@ import Testing
             // DELETE is not a method of the route: routing would answer 405, and auth 401. The preflight is first.
             let preflight = try await client.execute(
                 .options, "/api/items",
-                headers: ["Origin": "https://a.example", "Access-Control-Request-Method": "DELETE", "Access-Control-Request-Headers": "authorization"])
+                headers: [
+                    "Origin": "https://a.example", "Access-Control-Request-Method": "DELETE",
+                    "Access-Control-Request-Headers": "authorization",
+                ])
             #expect(preflight.status == .noContent)
             #expect(preflight.headers.get("Access-Control-Allow-Headers") == "authorization")
             #expect(preflight.headers.get("Vary") == "Access-Control-Request-Headers")

@@ -70,7 +70,8 @@ import Testing
 
     @Test func aCacheControlTheHandlerChoseIsKept() async throws {
         try await router().test { (client: TestClient) throws in
-            #expect(try await client.get("/chosen", headers: ["Authorization": "Bearer t"]).headers.get("Cache-Control") == "public, max-age=5")
+            #expect(
+                try await client.get("/chosen", headers: ["Authorization": "Bearer t"]).headers.get("Cache-Control") == "public, max-age=5")
         }
     }
 

@@ -3,7 +3,9 @@ import RouteHandlersTesting
 import Testing
 
 @Suite struct ClientIPTests {
-    func request(remote: String?, _ headers: Headers = [:], trusting entries: [String] = [], header: TrustedProxies.Header = .xForwardedFor) throws -> Request {
+    func request(remote: String?, _ headers: Headers = [:], trusting entries: [String] = [], header: TrustedProxies.Header = .xForwardedFor)
+        throws -> Request
+    {
         var request = Request("/", headers: headers)
         request.remoteAddress = remote
         request.trustedProxies = try TrustedProxies(entries, header: header)
@@ -39,7 +41,8 @@ import Testing
     @Test func ipv6RangesMappedAddressesAndUnixSockets() throws {
         let headers: Headers = ["X-Forwarded-For": "2001:db8::1, fd00::7"]
         #expect(try request(remote: "::1", headers, trusting: ["loopback", "fc00::/7"]).ip == "2001:db8::1")
-        #expect(try request(remote: "::ffff:10.0.0.1", ["X-Forwarded-For": "[2001:db8::2]:443"], trusting: ["10.0.0.0/8"]).ip == "2001:db8::2")
+        #expect(
+            try request(remote: "::ffff:10.0.0.1", ["X-Forwarded-For": "[2001:db8::2]:443"], trusting: ["10.0.0.0/8"]).ip == "2001:db8::2")
         #expect(try request(remote: "unix:", ["X-Forwarded-For": "192.0.2.1"], trusting: ["unix"]).ip == "192.0.2.1")
         #expect(try request(remote: "unix:", ["X-Forwarded-For": "192.0.2.1"], trusting: ["loopback"]).ip == "unix:")
     }

@@ -70,7 +70,8 @@ import Testing
         cookies.set("a", "1")
         cookies.set("b", "2", CookieOptions(sameSite: .strict))
         cookies.set("c", "3", CookieOptions(path: nil, secure: true, sameSite: CookieOptions.SameSite.none, priority: .low))
-        #expect(cookies.headers.getSetCookie() == ["a=1; Path=/", "b=2; Path=/; SameSite=Strict", "c=3; Secure; SameSite=None; Priority=Low"])
+        #expect(
+            cookies.headers.getSetCookie() == ["a=1; Path=/", "b=2; Path=/; SameSite=Strict", "c=3; Secure; SameSite=None; Priority=Low"])
     }
 
     @Test func severalCookiesAreSeparateHeadersAndSettingANameAgainReplacesIt() {

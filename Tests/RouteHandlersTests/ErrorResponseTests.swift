@@ -11,7 +11,9 @@ import Testing
 
     func router() -> Router {
         var router = Router()
-        router.get("/teapot") { _, _ in throw HTTPError(.init(code: 418, reasonPhrase: "I'm a teapot"), "No coffee.", headers: ["Retry-After": "60"]) }
+        router.get("/teapot") { _, _ in
+            throw HTTPError(.init(code: 418, reasonPhrase: "I'm a teapot"), "No coffee.", headers: ["Retry-After": "60"])
+        }
         router.get("/deep") { request, _ in
             func validate(_ value: String?) throws -> String {
                 guard let value else { throw HTTPError(.badRequest, "Query parameter \"q\" is required.") }
@@ -86,8 +88,12 @@ import Testing
         #expect(dev.exposeErrorDetails)
         #expect(dev.trustedProxies.trusts("10.1.2.3") && dev.trustedProxies.trusts("::1"))
         #expect(dev.trustedProxies.header == .xForwardedFor)
-        #expect(try !RouteResponder.Configuration(exposeErrorDetails: true).applying(environment: ["ROUTE_HANDLERS_DEV": "0"]).exposeErrorDetails)
-        let forwarded = try base.applying(environment: ["ROUTE_HANDLERS_TRUSTED_PROXIES": "unix", "ROUTE_HANDLERS_FORWARDED_HEADER": "Forwarded"])
+        #expect(
+            try !RouteResponder.Configuration(exposeErrorDetails: true).applying(environment: ["ROUTE_HANDLERS_DEV": "0"])
+                .exposeErrorDetails)
+        let forwarded = try base.applying(environment: [
+            "ROUTE_HANDLERS_TRUSTED_PROXIES": "unix", "ROUTE_HANDLERS_FORWARDED_HEADER": "Forwarded",
+        ])
         #expect(forwarded.trustedProxies.header == .forwarded)
         #expect(throws: TrustedProxies.InvalidEntry.self) {
             try base.applying(environment: ["ROUTE_HANDLERS_TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"])

@@ -26,7 +26,9 @@ import Testing
         let invalidUTF8 = post(contentType: "application/x-www-form-urlencoded", [UInt8(ascii: "a"), UInt8(ascii: "="), 0xFF])
         let error = await expectHTTPError(400) { _ = try await invalidUTF8.formData() }
         #expect(error?.message?.contains("UTF-8") == true)
-        await expectHTTPError(415) { _ = try await post(contentType: "application/x-www-form-urlencoded; charset=latin1", "a=1").formData() }
+        await expectHTTPError(415) {
+            _ = try await post(contentType: "application/x-www-form-urlencoded; charset=latin1", "a=1").formData()
+        }
         await expectHTTPError(415) { _ = try await post(contentType: "application/json", "{}").formData() }
         let missing = await expectHTTPError(415) { _ = try await post(contentType: nil, "a=1").formData() }
         #expect(missing?.message?.contains("no Content-Type") == true)
@@ -89,7 +91,9 @@ import Testing
         var file = (0..<(3 * 1024 * 1024)).map { _ in UInt8.random(in: 0...255, using: &generator) }
         // Near-misses of the delimiter ("\r\n--XyZ") must stay in the file.
         file.replaceSubrange(1000..<1016, with: Array("\r\n--XyY\n--XyZ\r--X".utf8))
-        var body = Array("--XyZ\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"big.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+        var body = Array(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"big.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                .utf8)
         body += file
         body += Array("\r\n--XyZ\r\nContent-Disposition: form-data; name=\"after\"\r\n\r\nok\r\n--XyZ--\r\n".utf8)
         let form = try await post(contentType: "multipart/form-data; boundary=XyZ", body).formData()
@@ -100,13 +104,26 @@ import Testing
     @Test func malformedBodiesAre400WithAMessage() async {
         let cases: [(String, [UInt8], String)] = [
             ("multipart/form-data", Self.multipart(["Content-Disposition: form-data; name=\"a\"\r\n\r\n1"]), "no boundary"),
-            ("multipart/form-data; boundary=Other", Self.multipart(["Content-Disposition: form-data; name=\"a\"\r\n\r\n1"]), "does not contain its boundary"),
-            ("multipart/form-data; boundary=XyZ", Array("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\ntruncated".utf8), "without its closing boundary"),
+            (
+                "multipart/form-data; boundary=Other", Self.multipart(["Content-Disposition: form-data; name=\"a\"\r\n\r\n1"]),
+                "does not contain its boundary"
+            ),
+            (
+                "multipart/form-data; boundary=XyZ", Array("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\ntruncated".utf8),
+                "without its closing boundary"
+            ),
             ("multipart/form-data; boundary=XyZ", Self.multipart(["Content-Type: text/plain\r\n\r\n1"]), "Content-Disposition"),
             ("multipart/form-data; boundary=XyZ", Self.multipart(["Content-Disposition: form-data\r\n\r\n1"]), "no name"),
-            ("multipart/form-data; boundary=XyZ", Self.multipart(["Content-Disposition: form-data; name=\"a\"\r\nbroken header\r\n\r\n1"]), "malformed header"),
+            (
+                "multipart/form-data; boundary=XyZ",
+                Self.multipart(["Content-Disposition: form-data; name=\"a\"\r\nbroken header\r\n\r\n1"]), "malformed header"
+            ),
             ("multipart/form-data; boundary=XyZ", Array("--XyZ\r\nContent-Disposition: form-data; name=\"a\"".utf8), "blank line"),
-            ("multipart/form-data; boundary=XyZ", Array("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n".utf8) + [0xC3, 0x28] + Array("\r\n--XyZ--".utf8), "not valid UTF-8"),
+            (
+                "multipart/form-data; boundary=XyZ",
+                Array("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n".utf8) + [0xC3, 0x28] + Array("\r\n--XyZ--".utf8),
+                "not valid UTF-8"
+            ),
             ("multipart/form-data; boundary=\(String(repeating: "b", count: 71))", [], "1 to 70"),
             ("multipart/form-data; boundary=XyZ", [], "does not contain its boundary"),
         ]

@@ -167,13 +167,15 @@ struct CurrentUser: Sendable, Equatable {
 
     @Test func typedValuesFromMiddlewareToHandlers() async throws {
         var router = Router()
-        router.use("/me", MiddlewareFunction { request, context, next in
-            guard let name = request.headers.get("X-User") else { throw HTTPError(.unauthorized) }
-            var context = context
-            context.locals[CurrentUser.self] = CurrentUser(name: name)
-            context.locals[Int.self] = 42
-            return try await next(request, context)
-        })
+        router.use(
+            "/me",
+            MiddlewareFunction { request, context, next in
+                guard let name = request.headers.get("X-User") else { throw HTTPError(.unauthorized) }
+                var context = context
+                context.locals[CurrentUser.self] = CurrentUser(name: name)
+                context.locals[Int.self] = 42
+                return try await next(request, context)
+            })
         router.get("/me") { _, context in
             let user: CurrentUser? = context.locals[CurrentUser.self]
             return .json(["name": user?.name ?? "-", "answer": String(context.locals[Int.self] ?? 0)])

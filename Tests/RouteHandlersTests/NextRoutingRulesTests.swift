@@ -68,8 +68,9 @@ import Testing
         #expect(try route(tree, "/api") == "/[name]")
         #expect(try route(tree, "/post-1/comments") == "/[name]/comments")
         #expect(try tree.resolve(pathname: "/post-1/comment-1")?.parameters.get("comment") == "comment-1")
-        #expect(try tree.resolve(pathname: "/blog/321/comment/123")?.parameters.entries
-            == [.init(name: "name", value: .segment("321")), .init(name: "id", value: .segment("123"))])
+        #expect(
+            try tree.resolve(pathname: "/blog/321/comment/123")?.parameters.entries
+                == [.init(name: "name", value: .segment("321")), .init(name: "id", value: .segment("123"))])
         #expect(try tree.resolve(pathname: "/b/42")?.parameters.get("123") == "42")
         #expect(try tree.resolve(pathname: "/c/x")?.parameters.get("alongparamnameshouldbeallowedeventhoughweird") == "x")
         #expect(try tree.resolve(pathname: "/catchall-dash/a/b")?.parameters.segments("hello-world") == ["a", "b"])
@@ -100,10 +101,14 @@ import Testing
             "/revalidate-1/[slug]/data.json", "/robots.txt", "/lowercase/get", "/status/405",
         ])
         #expect(try tree.resolve(pathname: "/basic/endpoint")?.parameters.isEmpty == true)
-        #expect(try tree.resolve(pathname: "/basic/vercel/endpoint")?.parameters.entries == [.init(name: "tenantID", value: .segment("vercel"))])
-        #expect(try tree.resolve(pathname: "/basic/vercel/some/other/resource")?.parameters.entries == [
-            .init(name: "tenantID", value: .segment("vercel")), .init(name: "resource", value: .segments(["some", "other", "resource"])),
-        ])
+        #expect(
+            try tree.resolve(pathname: "/basic/vercel/endpoint")?.parameters.entries == [.init(name: "tenantID", value: .segment("vercel"))]
+        )
+        #expect(
+            try tree.resolve(pathname: "/basic/vercel/some/other/resource")?.parameters.entries == [
+                .init(name: "tenantID", value: .segment("vercel")),
+                .init(name: "resource", value: .segments(["some", "other", "resource"])),
+            ])
         #expect(try route(tree, "/basic/endpoint/nested") == "/basic/(grouped)/endpoint/nested")
         #expect(try route(tree, "/basic/endpoint/other") == "/basic/[tenantID]/[...resource]")
         #expect(try route(tree, "/api/hello.json") == "/api/hello.json")
@@ -135,7 +140,10 @@ import Testing
         #expect(error(["/sub/[[...all]]", "/sub"])?.code == .optionalCatchAllShadowsRoute)
         let similar = error(["/blog/[helloworld]", "/blog/[helloworld]/[hello-world]"])
         #expect(similar?.code == .similarParameterNames)
-        #expect(similar?.message == "You cannot have the slug names \"helloworld\" and \"hello-world\" differ only by non-word symbols within a single dynamic path.")
+        #expect(
+            similar?.message
+                == "You cannot have the slug names \"helloworld\" and \"hello-world\" differ only by non-word symbols within a single dynamic path."
+        )
     }
 
     @Test func segmentNamesAsNextChecksThem() {
@@ -147,17 +155,35 @@ import Testing
                 return error.message
             }
         }
-        #expect(message("/blog/[....id]/abc") == "Invalid route segment \"[....id]\": segment names may not start with erroneous periods ('.id').")
-        #expect(message("/blog/[..id]/abc") == "Invalid route segment \"[..id]\": segment names may not start with erroneous periods ('..id').")
-        #expect(message("/blog/[[...id]") == "Invalid route segment \"[[...id]\": segment names may not start or end with extra brackets ('[...id').")
-        #expect(message("/blog/[[[...id]]") == "Invalid route segment \"[[[...id]]\": segment names may not start or end with extra brackets ('[...id').")
-        #expect(message("/blog/[...id]]") == "Invalid route segment \"[...id]]\": segment names may not start or end with extra brackets ('id]').")
-        #expect(message("/blog/[[...id]]]") == "Invalid route segment \"[[...id]]]\": segment names may not start or end with extra brackets ('id]').")
-        #expect(message("/blog/[[[...id]]]") == "Invalid route segment \"[[[...id]]]\": segment names may not start or end with extra brackets ('[...id]').")
-        #expect(message("/[[blog]]") == "Invalid route segment \"[[blog]]\": optional route parameters are not supported; [[...blog]] matches zero or more segments.")
+        #expect(
+            message("/blog/[....id]/abc")
+                == "Invalid route segment \"[....id]\": segment names may not start with erroneous periods ('.id').")
+        #expect(
+            message("/blog/[..id]/abc") == "Invalid route segment \"[..id]\": segment names may not start with erroneous periods ('..id').")
+        #expect(
+            message("/blog/[[...id]")
+                == "Invalid route segment \"[[...id]\": segment names may not start or end with extra brackets ('[...id').")
+        #expect(
+            message("/blog/[[[...id]]")
+                == "Invalid route segment \"[[[...id]]\": segment names may not start or end with extra brackets ('[...id').")
+        #expect(
+            message("/blog/[...id]]")
+                == "Invalid route segment \"[...id]]\": segment names may not start or end with extra brackets ('id]').")
+        #expect(
+            message("/blog/[[...id]]]")
+                == "Invalid route segment \"[[...id]]]\": segment names may not start or end with extra brackets ('id]').")
+        #expect(
+            message("/blog/[[[...id]]]")
+                == "Invalid route segment \"[[[...id]]]\": segment names may not start or end with extra brackets ('[...id]').")
+        #expect(
+            message("/[[blog]]")
+                == "Invalid route segment \"[[blog]]\": optional route parameters are not supported; [[...blog]] matches zero or more segments."
+        )
         #expect(message("/abc/[[blog]]/def") != nil)
         #expect(message("/[]") == "Invalid route segment \"[]\": the parameter has no name.")
-        for accepted in ["/[user-id]", "/[root-slug]", "/[this-is_my-route]", "/[1x]", "/[é]", "/[a b]", "/x/[...file-path]", "/x/[[...rest-of-it]]"] {
+        for accepted in [
+            "/[user-id]", "/[root-slug]", "/[this-is_my-route]", "/[1x]", "/[é]", "/[a b]", "/x/[...file-path]", "/x/[[...rest-of-it]]",
+        ] {
             #expect(message(accepted) == nil, "\(accepted)")
         }
     }
@@ -169,7 +195,9 @@ import Testing
         }
         router.get("/docs/[slug]") { _, context in .json(["slug": context.params.slug ?? ""]) }
         router.get("/docs/[[...slug]]") { _, context in .json(["all": context.params.segments("slug")?.joined(separator: ",") ?? "nil"]) }
-        router.get("/users/[user-id]") { _, context in .json(["user": context.params.`user-id` ?? "", "get": context.params.get("user-id") ?? ""]) }
+        router.get("/users/[user-id]") { _, context in
+            .json(["user": context.params.`user-id` ?? "", "get": context.params.get("user-id") ?? ""])
+        }
         let client = TestClient(responder: try router.responder())
         #expect(try await client.get("/shop").json() == ["segments": "nil", "path": "nil"])
         #expect(try await client.get("/shop/a/b").json() == ["segments": "a,b", "path": "a/b"])
@@ -181,9 +209,10 @@ import Testing
 
     @Test func escapesThatAreNotUTF8AreABadRequest() async throws {
         let tree = try tree(["/posts/[id]", "/c/[...rest]", "/caf%C3%A9"])
-        for path in ["/posts/%A0", "/posts/%C3", "/posts/%C3%28", "/posts/%E0%80%80", "/posts/%ED%A0%80", "/posts/%F4%90%80%80",
-            "/posts/%C0%AF", "/c/a/%FF", "/c/%C3/%A9", "/nowhere/%A0", "/caf%C3"]
-        {
+        for path in [
+            "/posts/%A0", "/posts/%C3", "/posts/%C3%28", "/posts/%E0%80%80", "/posts/%ED%A0%80", "/posts/%F4%90%80%80",
+            "/posts/%C0%AF", "/c/a/%FF", "/c/%C3/%A9", "/nowhere/%A0", "/caf%C3",
+        ] {
             let error = await expectHTTPError(400) { _ = try tree.resolve(pathname: path) }
             #expect(error?.message?.contains("not UTF-8") == true, "\(path): \(String(describing: error))")
             await expectHTTPError(400) { _ = try RequestPath.decodedSegments(path) }

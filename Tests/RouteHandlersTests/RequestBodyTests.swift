@@ -82,11 +82,13 @@ import Testing
         var router = Router()
         router.post("/small", bodyLimit(10) { request, _ in .text(try await request.text()) })
         router.post("/small-form", bodyLimit(10) { request, _ in .text(try await request.formData().string("a") ?? "") })
-        router.post("/small-chunks", bodyLimit(10) { request, _ in
-            var count = 0
-            for try await chunk in request.bodyChunks { count += chunk.count }
-            return .text("\(count)")
-        })
+        router.post(
+            "/small-chunks",
+            bodyLimit(10) { request, _ in
+                var count = 0
+                for try await chunk in request.bodyChunks { count += chunk.count }
+                return .text("\(count)")
+            })
         router.post("/small-json", bodyLimit(10) { request, _ in .json(try await request.json()) })
         router.post("/large") { request, _ in .text("\(try await request.bytes().count)") }
         try await router.test { client in

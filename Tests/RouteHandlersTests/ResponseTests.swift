@@ -11,7 +11,9 @@ import Testing
         #expect(json.headers.get("Content-Type") == "application/json")
         #expect(json.headers.get("X-A") == "1")
         #expect(json.body.bytes == Array(#"{"a":1}"#.utf8))
-        #expect(Response.json(["a": 1], headers: ["Content-Type": "application/vnd.api+json"]).headers.get("Content-Type") == "application/vnd.api+json")
+        #expect(
+            Response.json(["a": 1], headers: ["Content-Type": "application/vnd.api+json"]).headers.get("Content-Type")
+                == "application/vnd.api+json")
         #expect(Response.json(Double.nan).status == .internalServerError)
         #expect(Response.text("é").headers.get("Content-Type") == "text/plain; charset=utf-8")
         #expect(Response.text("é").body.bytes == [0xC3, 0xA9])
@@ -84,7 +86,10 @@ import Testing
             continuation.yield(ServerSentEvent(data: "x", event: "a\nb"))
             continuation.finish()
         }
-        struct Row: Encodable, Sendable { var id: Int; var name: String }
+        struct Row: Encodable, Sendable {
+            var id: Int
+            var name: String
+        }
         let rows = AsyncStream<Row> { continuation in
             continuation.yield(Row(id: 1, name: "a"))
             continuation.yield(Row(id: 2, name: "b\nc"))
@@ -98,7 +103,10 @@ import Testing
             #expect(sse.headers.get("Content-Type") == "text/event-stream; charset=utf-8")
             #expect(sse.headers.get("Cache-Control") == "no-cache")
             #expect(sse.chunks.count == 4)
-            #expect(sse.text == "data: hello\n\nevent: update\nid: 7\nretry: 3000\ndata: line 1\ndata: line 2\n\n: keep-alive\n\nevent: a b\ndata: x\n\n")
+            #expect(
+                sse.text
+                    == "data: hello\n\nevent: update\nid: 7\nretry: 3000\ndata: line 1\ndata: line 2\n\n: keep-alive\n\nevent: a b\ndata: x\n\n"
+            )
             let ndjson = try await client.get("/rows")
             #expect(ndjson.headers.get("Content-Type") == "application/x-ndjson")
             #expect(ndjson.chunks.count == 2)
@@ -115,7 +123,9 @@ import Testing
         #expect(file.body.bytes == [])
         let unicode = Response.file("/protected/r\u{E9}sum\u{E9}.pdf", downloadName: "r\u{E9}sum\u{E9} \"v2\".pdf")
         #expect(unicode.headers.get("X-Accel-Redirect") == "/protected/r%C3%A9sum%C3%A9.pdf")
-        #expect(unicode.headers.get("Content-Disposition") == #"attachment; filename="r_sum_ _v2_.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22v2%22.pdf"#)
+        #expect(
+            unicode.headers.get("Content-Disposition")
+                == #"attachment; filename="r_sum_ _v2_.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22v2%22.pdf"#)
         #expect(unicode.headers.get("Content-Type") == nil)
         #expect(Response.file("/protected/100% done?#.txt").headers.get("X-Accel-Redirect") == "/protected/100%25%20done%3F%23.txt")
         #expect(Response.accelRedirect("/p/a%20b?x=1").headers.get("X-Accel-Redirect") == "/p/a%20b?x=1")

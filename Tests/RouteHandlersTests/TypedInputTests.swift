@@ -42,12 +42,14 @@ import Testing
     }
 
     @Test func everyBadParameterIsNamedWithItsReason() {
-        #expect(throws: InvalidInput(fields: [
-            .init(name: "q", reason: "is required"),
-            .init(name: "page", reason: "must be a whole number"),
-            .init(name: "limit", reason: "must be a whole number"),
-            .init(name: "exact", reason: "must be true or false"),
-        ])) {
+        #expect(
+            throws: InvalidInput(fields: [
+                .init(name: "q", reason: "is required"),
+                .init(name: "page", reason: "must be a whole number"),
+                .init(name: "limit", reason: "must be a whole number"),
+                .init(name: "exact", reason: "must be true or false"),
+            ])
+        ) {
             try URLSearchParams("page=two&limit=1.5&exact=maybe").decode(Search.self)
         }
         #expect(throws: InvalidInput(fields: [.init(name: "sort", reason: "must be one of: newest, oldest")])) {
@@ -71,21 +73,25 @@ import Testing
             #expect(bad.status == .badRequest)
             #expect(bad.headers.get("Content-Type") == "application/problem+json")
             let problem = try bad.json(JSONValue.self)
-            #expect(problem["invalid-params"] == .array([
-                .object(["name": .string("q"), "reason": .string("is required")]),
-                .object(["name": .string("page"), "reason": .string("must be a whole number")]),
-            ]))
+            #expect(
+                problem["invalid-params"]
+                    == .array([
+                        .object(["name": .string("q"), "reason": .string("is required")]),
+                        .object(["name": .string("page"), "reason": .string("must be a whole number")]),
+                    ]))
             #expect(problem["detail"]?.stringValue == "Invalid fields: q is required; page must be a whole number.")
 
             let form: Headers = ["Content-Type": "application/x-www-form-urlencoded"]
-            let ok = try await client.post("/signup", headers: form, body: RequestBody("email=a%40b.c&age=30&address[city]=Oslo&address[zip]=0150"))
+            let ok = try await client.post(
+                "/signup", headers: form, body: RequestBody("email=a%40b.c&age=30&address[city]=Oslo&address[zip]=0150"))
             #expect(ok.text == #"{"avatar":"-","city":"Oslo"}"#)
             let invalid = try await client.post("/signup", headers: form, body: RequestBody("email=nope&age=7&address[city]=Oslo"))
             #expect(invalid.status == .unprocessableContent)
             let names = try invalid.json(JSONValue.self)["invalid-params"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
             // The checks of Validatable run once every field decoded.
             #expect(names == ["address[zip]"])
-            let checks = try await client.post("/signup", headers: form, body: RequestBody("email=nope&age=7&address[city]=Oslo&address[zip]=1"))
+            let checks = try await client.post(
+                "/signup", headers: form, body: RequestBody("email=nope&age=7&address[city]=Oslo&address[zip]=1"))
             let checked = try checks.json(JSONValue.self)["invalid-params"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
             #expect(checked == ["email", "age"])
 
@@ -95,7 +101,8 @@ import Testing
                 "--\(boundary)", #"Content-Disposition: form-data; name="age""#, "", "36",
                 "--\(boundary)", #"Content-Disposition: form-data; name="address[city]""#, "", "London",
                 "--\(boundary)", #"Content-Disposition: form-data; name="address[zip]""#, "", "N1",
-                "--\(boundary)", #"Content-Disposition: form-data; name="avatar"; filename="ada.png""#, "Content-Type: image/png", "", "PNG",
+                "--\(boundary)", #"Content-Disposition: form-data; name="avatar"; filename="ada.png""#, "Content-Type: image/png", "",
+                "PNG",
                 "--\(boundary)--", "",
             ].joined(separator: "\r\n")
             let uploaded = try await client.post(

@@ -14,7 +14,9 @@ import Testing
 
     @Test func parsesCompilerLines() throws {
         let error = try #require(BuildDiagnostic(line: "/w/My App/x.swift:12:5: error: cannot find 'y' in scope"))
-        #expect(error == BuildDiagnostic(path: "/w/My App/x.swift", line: 12, column: 5, severity: "error", message: "cannot find 'y' in scope"))
+        #expect(
+            error == BuildDiagnostic(path: "/w/My App/x.swift", line: 12, column: 5, severity: "error", message: "cannot find 'y' in scope")
+        )
         let generator = try #require(BuildDiagnostic(line: "/w/app/[id/route.swift:1: error: Unclosed bracket"))
         #expect(generator.line == 1 && generator.column == nil && generator.path == "/w/app/[id/route.swift")
         #expect(BuildDiagnostic(line: "[3/9] Compiling App main.swift") == nil)
@@ -39,10 +41,13 @@ import Testing
             \(links)/app~api~gone~route.swift:2:1: error: expected declaration
             \(root)/Sources/App/main.swift:1:1: warning: unused
             """
-        #expect(BuildDiagnostic.errors(in: output) == [
-            BuildDiagnostic(path: route, line: 4, column: 22, severity: "error", message: "cannot convert value of type 'String' to specified type 'Int'"),
-            BuildDiagnostic(path: "app/api/gone/route.swift", line: 2, column: 1, severity: "error", message: "expected declaration"),
-        ])
+        #expect(
+            BuildDiagnostic.errors(in: output) == [
+                BuildDiagnostic(
+                    path: route, line: 4, column: 22, severity: "error",
+                    message: "cannot convert value of type 'String' to specified type 'Int'"),
+                BuildDiagnostic(path: "app/api/gone/route.swift", line: 2, column: 1, severity: "error", message: "expected declaration"),
+            ])
         let mapped = BuildDiagnostic.mappingPaths(in: output)
         #expect(!mapped.contains("route-sources"))
         #expect(mapped.contains("\(route):4:22: error: cannot convert"))

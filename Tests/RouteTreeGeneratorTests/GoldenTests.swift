@@ -33,7 +33,9 @@ import Testing
 
     @Test func routeTable() throws {
         let table = try RouteTreeGenerator(appDirectory: Self.app).routeTable()
-        #expect(table.contains("\n/api/users/[id]                                    DELETE GET HEAD OPTIONS  app/api/users/[id]/route.swift\n"))
+        #expect(
+            table.contains("\n/api/users/[id]                                    DELETE GET HEAD OPTIONS  app/api/users/[id]/route.swift\n")
+        )
         #expect(table.hasSuffix("20 routes\n"))
     }
 

@@ -43,14 +43,16 @@ import Testing
 
     @Test func anUploadRouteStreamsThroughNginx() throws {
         let text = try Self.include(["upload/route.swift": "let bodyLimit = \"4g\"\nlet requestBuffering = false\n" + get])
-        #expect(text.contains("""
-            location = /upload {
-                include route-handlers-fastcgi.conf;
-                client_max_body_size 4294967296;
-                # The body streams through to the app as it arrives.
-                fastcgi_request_buffering off;
-            }
-            """))
+        #expect(
+            text.contains(
+                """
+                location = /upload {
+                    include route-handlers-fastcgi.conf;
+                    client_max_body_size 4294967296;
+                    # The body streams through to the app as it arrives.
+                    fastcgi_request_buffering off;
+                }
+                """))
         #expect(text.contains("# /upload (app/upload/route.swift): bodyLimit=4294967296 requestBuffering=false"))
     }
 
@@ -64,13 +66,14 @@ import Testing
             "docs/v1/[page]/route.swift": get,
         ])
         // Regular expressions match in order: the router's precedence (a literal beats [x], which beats [...x]).
-        #expect(Self.locations(text) == [
-            "location = /users/me {",
-            "location ~ \"^/docs/v1/[^/]+$\" {",
-            "location ~ \"^/users/[^/]+$\" {",
-            "location ~ \"^/docs/[^/]+/latest$\" {",
-            "location ~ \"^/docs(?:/[^/]+)+$\" {",
-        ])
+        #expect(
+            Self.locations(text) == [
+                "location = /users/me {",
+                "location ~ \"^/docs/v1/[^/]+$\" {",
+                "location ~ \"^/users/[^/]+$\" {",
+                "location ~ \"^/docs/[^/]+/latest$\" {",
+                "location ~ \"^/docs(?:/[^/]+)+$\" {",
+            ])
         // /users, which no location would catch, needs none.
         #expect(!text.contains("location = /users {"))
     }

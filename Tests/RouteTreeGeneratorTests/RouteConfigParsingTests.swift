@@ -27,8 +27,9 @@ import Testing
         #expect(try Self.config("let etag = false") == RouteConfig(etag: false))
         #expect(try Self.config(#"let tags = ["posts"]"#) == RouteConfig(tags: ["posts"]))
         #expect(try Self.config(#"let tags: [String] = ["posts", "feed"]"#) == RouteConfig(tags: ["posts", "feed"]))
-        #expect(try Self.config("let revalidate = 5\nlet maxDuration = 2; let bodyLimit = 10")
-            == RouteConfig(revalidate: .seconds(5), maxDuration: .seconds(2), bodyLimit: 10))
+        #expect(
+            try Self.config("let revalidate = 5\nlet maxDuration = 2; let bodyLimit = 10")
+                == RouteConfig(revalidate: .seconds(5), maxDuration: .seconds(2), bodyLimit: 10))
     }
 
     @Test func namesInsideFunctionsOrTypesAreNotConfig() throws {

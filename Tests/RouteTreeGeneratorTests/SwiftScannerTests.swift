@@ -33,10 +33,12 @@ import Testing
     }
 
     @Test func signatures() throws {
-        let declarations = SwiftScanner("""
+        let declarations = SwiftScanner(
+            """
             public func GET(request: Request, _ context: Context) async throws(HTTPError) -> Response { }
             func POST<T>(_ r: [String: Int] = [:]) -> Response where T: Sendable {}
-            """).topLevelDeclarations()
+            """
+        ).topLevelDeclarations()
         let get = try #require(declarations.first)
         #expect(get.parameterLabels == ["request", nil])
         #expect(get.isAsync && get.isThrowing)

@@ -8,7 +8,7 @@ let package = Package(
     name: "route-handlers-example-api",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "example-api", targets: ["ExampleAPI"]),
+        .executable(name: "example-api", targets: ["ExampleAPI"])
     ],
     // PostgreSQL (DATABASE_URL, the several-host setup of nginx/run-cluster) is on by default. nginx/run-example
     // builds without it when DATABASE_URL is unset (`--disable-default-traits`): PostgresNIO brings SwiftNIO and a

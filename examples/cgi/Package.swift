@@ -7,10 +7,10 @@ let package = Package(
     name: "route-handlers-example-cgi",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "hello-cgi", targets: ["HelloCGI"]),
+        .executable(name: "hello-cgi", targets: ["HelloCGI"])
     ],
     dependencies: [
-        .package(name: "swift-route-handlers", path: "../.."),
+        .package(name: "swift-route-handlers", path: "../..")
     ],
     targets: [
         // The app's source is this folder's main.swift; its routes are app/.

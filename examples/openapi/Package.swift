@@ -9,7 +9,7 @@ let package = Package(
     name: "route-handlers-example-openapi",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "greeting-api", targets: ["GreetingAPI"]),
+        .executable(name: "greeting-api", targets: ["GreetingAPI"])
     ],
     dependencies: [
         .package(name: "swift-route-handlers", path: "../.."),

@@ -8,7 +8,7 @@ let package = Package(
     name: "route-handlers-example-techempower",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "techempower", targets: ["TechEmpower"]),
+        .executable(name: "techempower", targets: ["TechEmpower"])
     ],
     dependencies: [
         .package(name: "swift-route-handlers", path: "../.."),

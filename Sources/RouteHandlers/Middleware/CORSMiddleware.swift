@@ -90,7 +90,8 @@ public struct CORSMiddleware: RouteMiddleware {
     }
 
     private func addOriginHeaders(to headers: inout Headers, origin: String?) {
-        if case .any = origins, !credentials {} else {
+        if case .any = origins, !credentials {
+        } else {
             // The answer depends on the origin even when it is refused: caches must keep one per origin.
             headers.append("Vary", "Origin")
         }

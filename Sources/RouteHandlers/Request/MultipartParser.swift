@@ -111,7 +111,8 @@ enum MultipartParser {
             guard let colon = line.firstIndex(of: ":") else {
                 throw HTTPError(.badRequest, "A multipart part has a malformed header line.")
             }
-            headers.append((line[..<colon].trimmingWhitespace().lowercased(), String(line[line.index(after: colon)...].trimmingWhitespace())))
+            headers.append(
+                (line[..<colon].trimmingWhitespace().lowercased(), String(line[line.index(after: colon)...].trimmingWhitespace())))
         }
         return headers
     }

@@ -76,7 +76,8 @@ public struct TrustedProxies: Sendable, Hashable {
     /// right past trusted hops. A malformed hop stops the walk at the trusted hop that passed it on.
     public func clientAddress(remoteAddress: String?, headers: Headers) -> String? {
         guard let remoteAddress, trusts(remoteAddress) else { return remoteAddress }
-        let hops = header == .forwarded ? Self.forwardedFor(headers.getAll("Forwarded")) : Self.xForwardedFor(headers.getAll("X-Forwarded-For"))
+        let hops =
+            header == .forwarded ? Self.forwardedFor(headers.getAll("Forwarded")) : Self.xForwardedFor(headers.getAll("X-Forwarded-For"))
         var client = remoteAddress
         for hop in hops.reversed() {
             guard IPAddress(hop) != nil else { return client }

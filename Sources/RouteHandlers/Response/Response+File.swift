@@ -62,10 +62,11 @@ extension Response {
 
     /// `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266).
     static func contentDisposition(attachment name: String) -> String {
-        let fallback = String(name.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && scalar.value >= 0x20 && scalar != "\"" && scalar != "\\" && scalar.value != 0x7F
-                ? Character(scalar) : "_"
-        })
+        let fallback = String(
+            name.unicodeScalars.map { scalar -> Character in
+                scalar.isASCII && scalar.value >= 0x20 && scalar != "\"" && scalar != "\\" && scalar.value != 0x7F
+                    ? Character(scalar) : "_"
+            })
         var value = "attachment; filename=\"\(fallback)\""
         if fallback != name { value += "; filename*=UTF-8''" + PercentDecoding.encodeURIComponent(name) }
         return value

@@ -98,15 +98,16 @@ public struct ResponseCookie: Sendable, Hashable {
 
     /// RFC 9110 token characters.
     static func isToken(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"):
-                true
-            default:
-                "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        !text.isEmpty
+            && text.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    true
+                default:
+                    "!#$%&'*+-.^_`|~".utf8.contains(byte)
+                }
             }
-        }
     }
 
     /// RFC 6265 `av-octet`s: any printable ASCII but `;`.
@@ -145,8 +146,11 @@ public struct ResponseCookies: Sendable {
     /// Tells the browser to drop the cookie: an empty value that expired in 1970. `path` and `domain` must match
     /// the ones it was set with.
     public mutating func delete(_ name: String, path: String? = "/", domain: String? = nil) {
-        set(ResponseCookie(name: name, value: "", options: CookieOptions(
-            expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: domain, path: path)))
+        set(
+            ResponseCookie(
+                name: name, value: "",
+                options: CookieOptions(
+                    expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: domain, path: path)))
     }
 
     /// The value this response sets for `name`.

@@ -58,7 +58,9 @@ public struct RouteConfig: Sendable, Hashable {
         self.etag = etag
     }
 
-    public var isEmpty: Bool { revalidate == nil && maxDuration == nil && bodyLimit == nil && requestBuffering == nil && etag == nil && tags == nil }
+    public var isEmpty: Bool {
+        revalidate == nil && maxDuration == nil && bodyLimit == nil && requestBuffering == nil && etag == nil && tags == nil
+    }
 
     /// The `Cache-Control` a successful GET or HEAD gets when its handler set none. As Next.js 15 does, the
     /// response may be served stale while it is refreshed for a year minus its freshness.

@@ -128,7 +128,8 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
                 if wordCharacters(earlier) == wordCharacters(name) {
                     throw RouteError(
                         .similarParameterNames,
-                        "You cannot have the slug names \"\(earlier)\" and \"\(name)\" differ only by non-word symbols within a single dynamic path.")
+                        "You cannot have the slug names \"\(earlier)\" and \"\(name)\" differ only by non-word symbols within a single dynamic path."
+                    )
                 }
             }
             seen.append(name)

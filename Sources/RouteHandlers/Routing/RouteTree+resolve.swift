@@ -101,7 +101,9 @@ extension RouteIndex {
     }
 
     private static func decodedSegments(_ path: UnsafeBufferPointer<UInt8>, from start: Int) -> [String] {
-        path[start...].split(separator: slash).map { String(decoding: PercentDecoding.decode(UnsafeBufferPointer(rebasing: $0)), as: UTF8.self) }
+        path[start...].split(separator: slash).map {
+            String(decoding: PercentDecoding.decode(UnsafeBufferPointer(rebasing: $0)), as: UTF8.self)
+        }
     }
 
     // MARK: - Decoded segments

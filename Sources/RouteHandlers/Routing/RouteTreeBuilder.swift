@@ -121,7 +121,9 @@
     /// The source of some route at or below `node`, to name the other side of a conflict.
     private func source(under node: Int) -> String? {
         if let route = nodes[node].route { return routes[route].source }
-        let children = nodes[node].literals.values.sorted() + [nodes[node].parameter?.node, nodes[node].catchAll?.node, nodes[node].optionalCatchAll?.node].compactMap { $0 }
+        let children =
+            nodes[node].literals.values.sorted()
+            + [nodes[node].parameter?.node, nodes[node].catchAll?.node, nodes[node].optionalCatchAll?.node].compactMap { $0 }
         for child in children {
             if let found = source(under: child) { return found }
         }

@@ -56,7 +56,8 @@ extension GatewayRequest.Fields {
             target[colon...].hasPrefix("://"), target[..<colon].allSatisfy(\.isLetter)
         {
             let afterAuthority = target[target.index(colon, offsetBy: 3)...]
-            target = afterAuthority.utf8.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") })
+            target =
+                afterAuthority.utf8.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") })
                 .map { afterAuthority[$0...] } ?? "/"
         }
         guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, "") }

@@ -44,7 +44,8 @@ public struct NginxCacheRevalidator: CacheRevalidator {
             return "not a path to request (it must start with / and hold no spaces or control characters)"
         }
         let host = host.flatMap { $0.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) ? nil : $0 } ?? "localhost"
-        let request = "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nX-Route-Handlers-Revalidate: 1\r\nUser-Agent: route-handlers\r\nConnection: close\r\n\r\n"
+        let request =
+            "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nX-Route-Handlers-Revalidate: 1\r\nUser-Agent: route-handlers\r\nConnection: close\r\n\r\n"
         let (address, timeout) = (address, timeout)
         return await withCheckedContinuation { continuation in
             _ = spawnThread(name: "fcgi-revalidate") {

@@ -49,9 +49,18 @@ struct AccessLogFormat: Sendable {
                 argument = String(rest[rest.index(after: rest.startIndex)..<close])
                 rest = rest[rest.index(after: close)...]
                 switch argument {
-                case "route": flush(); tokens.append(.route); continue
-                case "request-id": flush(); tokens.append(.requestID); continue
-                case "trace-id": flush(); tokens.append(.traceID); continue
+                case "route":
+                    flush()
+                    tokens.append(.route)
+                    continue
+                case "request-id":
+                    flush()
+                    tokens.append(.requestID)
+                    continue
+                case "trace-id":
+                    flush()
+                    tokens.append(.traceID)
+                    continue
                 default: break
                 }
             }
@@ -59,7 +68,9 @@ struct AccessLogFormat: Sendable {
             rest = rest.dropFirst()
             let token: Token
             switch letter {
-            case "%": literal.append("%"); continue
+            case "%":
+                literal.append("%")
+                continue
             case "R": token = .remoteAddress
             case "u": token = .remoteUser
             case "t": token = .startTime(argument ?? "%d/%b/%Y:%H:%M:%S %z")

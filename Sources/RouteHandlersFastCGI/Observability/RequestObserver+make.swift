@@ -16,8 +16,9 @@ extension RequestObserver {
         }
         let metrics = RequestMetrics.ifBootstrapped()
         let tracing = RequestTracing.ifBootstrapped()
-        guard configuration.statusPath != nil || configuration.pingPath != nil || configuration.accessLog != nil
-            || configuration.slowlog != nil || metrics != nil || tracing != nil
+        guard
+            configuration.statusPath != nil || configuration.pingPath != nil || configuration.accessLog != nil
+                || configuration.slowlog != nil || metrics != nil || tracing != nil
         else { return nil }
         let pool = StatusPage.poolName
 

@@ -45,7 +45,9 @@ final class RequestObserver: Sendable {
             contentLength: gateway.declaredLength ?? 0, measuresUsage: slot != nil || accessLog?.format.needsUsage == true)
         if let slot {
             observation.slotToken = slot.begin(
-                .init(started: observation.startedWall, method: observation.method, uri: observation.uri, contentLength: observation.contentLength))
+                .init(
+                    started: observation.startedWall, method: observation.method, uri: observation.uri,
+                    contentLength: observation.contentLength))
         }
         metrics?.begin(method: observation.method)
         slowLog?.watch(observation)

@@ -109,7 +109,9 @@ extension Scoreboard {
         return result
     }
 
-    private static func addEntries(of table: UnsafeMutableRawPointer, count: Int, to routes: inout [PoolSnapshot.RouteKey: PoolSnapshot.RouteCount]) {
+    private static func addEntries(
+        of table: UnsafeMutableRawPointer, count: Int, to routes: inout [PoolSnapshot.RouteKey: PoolSnapshot.RouteCount]
+    ) {
         for index in 0..<count {
             let entry = entry(table, index)
             guard entry.keyLength > 0 else { break }

@@ -84,7 +84,9 @@ final class StatusListener: Sendable {
                 offset += consumed
                 switch event {
                 case .needMore, .pipelined: break
-                case .params(let range): params += input[base + range.lowerBound..<base + range.upperBound]; continue
+                case .params(let range):
+                    params += input[base + range.lowerBound..<base + range.upperBound]
+                    continue
                 case .stdinEnd:
                     answer(GatewayRequest(paramStream: params), requestID: parser.requestID, on: fd)
                     return
@@ -133,10 +135,12 @@ final class StatusListener: Sendable {
 extension StatusListener {
     /// Opens `configuration.statusListen` (with the main socket's mode and group when it is a path) and starts
     /// serving it; `nil` when it is not set.
-    static func start(_ configuration: FastCGIServerConfiguration, page: StatusPage?, logger: Logger) throws(ServerError) -> StatusListener? {
+    static func start(_ configuration: FastCGIServerConfiguration, page: StatusPage?, logger: Logger) throws(ServerError) -> StatusListener?
+    {
         guard let address = configuration.statusListen else { return nil }
         let socket = try ListeningSocket.open(
-            address, unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
+            address,
+            unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: 64)
         let allowList = try configuration.allowedClients.flatMap { entries throws(ServerError) in try ClientAllowList(entries) }
         let listener = StatusListener(

@@ -21,7 +21,9 @@ struct StatusPage: Sendable {
 
     /// The ping path's answer (PHP-FPM's `ping.response`), never cached.
     static var pong: Response {
-        Response(status: .ok, headers: ["Content-Type": "text/plain", "Cache-Control": "no-cache, no-store, must-revalidate, max-age=0"], body: ResponseBody("pong"))
+        Response(
+            status: .ok, headers: ["Content-Type": "text/plain", "Cache-Control": "no-cache, no-store, must-revalidate, max-age=0"],
+            body: ResponseBody("pong"))
     }
 
     enum Format {

@@ -38,7 +38,10 @@ extension StatusReport {
         }
         let counters: [(String, String, UInt64)] = [
             ("accepted_connections", "Requests accepted by the pool.", snapshot.acceptedConnections),
-            ("max_children_reached", "Times the process manager wanted more workers than allowed (always 0: static).", snapshot.maxChildrenReached),
+            (
+                "max_children_reached", "Times the process manager wanted more workers than allowed (always 0: static).",
+                snapshot.maxChildrenReached
+            ),
             ("slow_requests", "Requests that ran past --slowlog-timeout.", snapshot.slowRequests),
             ("respawns", "Workers started again after one exited unexpectedly.", snapshot.respawns),
             ("terminate_timeouts", "Handlers still running past --request-terminate-timeout.", snapshot.terminateTimeouts),

@@ -59,7 +59,8 @@ public struct Application: Sendable {
             throw ServerError(.invalidOption, "ROUTE_HANDLERS_REVALIDATE_VIA: \(error.message)")
         }
         if case .inherited = address {
-            throw ServerError(.invalidOption, "ROUTE_HANDLERS_REVALIDATE_VIA names where nginx listens (HOST:PORT or a socket path), not a descriptor.")
+            throw ServerError(
+                .invalidOption, "ROUTE_HANDLERS_REVALIDATE_VIA names where nginx listens (HOST:PORT or a socket path), not a descriptor.")
         }
         return address
     }
@@ -115,7 +116,9 @@ public struct Application: Sendable {
             if options.check {
                 var configuration = FastCGIServerConfiguration(address: address ?? .inherited(fd: 0))
                 try options.apply(to: &configuration, environment: environment)
-                if let processes { _ = try options.supervisorSettings(processes: processes, configuration: configuration, environment: environment) }
+                if let processes {
+                    _ = try options.supervisorSettings(processes: processes, configuration: configuration, environment: environment)
+                }
                 let file = options.config ?? processEnvironment["ROUTE_HANDLERS_CONFIG"]
                 // The route table was built above: it is valid too.
                 let line = "configuration \(file.map { "file \($0) " } ?? "")test is successful\n"
@@ -124,13 +127,16 @@ public struct Application: Sendable {
             }
             guard let address else {
                 if processes != nil {
-                    throw ServerError(.invalidOption, "--processes needs a socket: --listen, --socket or --port, or one on fd 0 (spawn-fcgi).")
+                    throw ServerError(
+                        .invalidOption, "--processes needs a socket: --listen, --socket or --port, or one on fd 0 (spawn-fcgi).")
                 }
                 Self.printUsage(arguments)
             }
             var configuration = FastCGIServerConfiguration(address: address)
             try options.apply(to: &configuration, environment: environment)
-            if !worker, processes == nil, ServerOptions.given(options.maxMemory, "--max-memory", environment, "ROUTE_HANDLERS_MAX_MEMORY") != nil {
+            if !worker, processes == nil,
+                ServerOptions.given(options.maxMemory, "--max-memory", environment, "ROUTE_HANDLERS_MAX_MEMORY") != nil
+            {
                 logger.warning("--max-memory needs a master (--processes); ignored")
             }
             if worker {
@@ -141,7 +147,8 @@ public struct Application: Sendable {
                 workerLogger[metadataKey: "worker"] = "\(getpid())"
                 exit(
                     await serve(
-                        configuration, responder: responder, logger: workerLogger, master: WorkerChannel.inherited(environment: environment),
+                        configuration, responder: responder, logger: workerLogger,
+                        master: WorkerChannel.inherited(environment: environment),
                         supervised: supervised))
             } else if let processes {
                 var settings = try options.supervisorSettings(processes: processes, configuration: configuration, environment: environment)
@@ -151,7 +158,10 @@ public struct Application: Sendable {
                 }
                 exit(try supervise(configuration, settings: settings, environment: environment, logger: logger))
             } else {
-                exit(await serve(configuration, responder: responder, logger: logger, master: nil, notifier: SystemdNotifier(environment: environment)))
+                exit(
+                    await serve(
+                        configuration, responder: responder, logger: logger, master: nil,
+                        notifier: SystemdNotifier(environment: environment)))
             }
         } catch {
             Self.fail(error.message)
@@ -202,7 +212,9 @@ public struct Application: Sendable {
                 return
             }
             if signal == SIGHUP || signal == SIGUSR2 {
-                if master == nil { logger.warning("Received \(SignalHandler.name(signal)): reloading needs a master (--processes); ignored") }
+                if master == nil {
+                    logger.warning("Received \(SignalHandler.name(signal)): reloading needs a master (--processes); ignored")
+                }
                 return
             }
             if stopping.exchange(true, ordering: .relaxed) {
@@ -258,7 +270,9 @@ public struct Application: Sendable {
             configuration.address,
             unix: .init(mode: mode_t(configuration.socketMode), owner: configuration.socketOwner, group: configuration.socketGroup),
             backlog: configuration.backlog)
-        let page = settings.scoreboard.map { StatusPage(board: $0, pool: StatusPage.poolName, listener: listener.fd, isTCP: listener.isTCP) }
+        let page = settings.scoreboard.map {
+            StatusPage(board: $0, pool: StatusPage.poolName, listener: listener.fd, isTCP: listener.isTCP)
+        }
         let statusListener = try StatusListener.start(configuration, page: page, logger: logger)
         defer { statusListener?.stop() }
         var supervisor = Supervisor(settings: settings, listener: listener, logger: logger)

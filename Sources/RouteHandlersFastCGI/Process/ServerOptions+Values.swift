@@ -29,7 +29,9 @@ extension ServerOptions {
 
         func wholeNumber(in range: ClosedRange<Int>) throws(ServerError) -> Int {
             guard let value = Int(text), range.contains(value) else {
-                throw invalid(range.upperBound == .max ? "a whole number from \(range.lowerBound)" : "a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw invalid(
+                    range.upperBound == .max
+                        ? "a whole number from \(range.lowerBound)" : "a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return value
         }
@@ -72,9 +74,15 @@ extension ServerOptions {
         let multiplier: Int
         var digits = Substring(lower)
         switch lower.last {
-        case "k": multiplier = 1024; digits = digits.dropLast()
-        case "m": multiplier = 1024 * 1024; digits = digits.dropLast()
-        case "g": multiplier = 1024 * 1024 * 1024; digits = digits.dropLast()
+        case "k":
+            multiplier = 1024
+            digits = digits.dropLast()
+        case "m":
+            multiplier = 1024 * 1024
+            digits = digits.dropLast()
+        case "g":
+            multiplier = 1024 * 1024 * 1024
+            digits = digits.dropLast()
         default: multiplier = 1
         }
         guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits), value <= Int.max / multiplier else { return nil }

@@ -5,121 +5,169 @@ import ArgumentParser
 ///
 /// Embed them in your own command with `@OptionGroup var server: ServerOptions`.
 public struct ServerOptions: ParsableArguments, Sendable {
-    @Option(name: [.short, .long], help: ArgumentHelp(
-        "Where to listen: a socket path, HOST:PORT, a port (on 127.0.0.1) or fd:N. [env: ROUTE_HANDLERS_LISTEN]",
-        valueName: "address"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "Where to listen: a socket path, HOST:PORT, a port (on 127.0.0.1) or fd:N. [env: ROUTE_HANDLERS_LISTEN]",
+            valueName: "address"))
     public var listen: String?
 
     @Option(name: [.customShort("s"), .long], help: ArgumentHelp("Unix socket path to create (as spawn-fcgi -s).", valueName: "path"))
     public var socket: String?
 
-    @Option(name: [.customShort("a"), .long], help: ArgumentHelp("TCP host to bind, with --port (as spawn-fcgi -a). Default 127.0.0.1.", valueName: "host"))
+    @Option(
+        name: [.customShort("a"), .long],
+        help: ArgumentHelp("TCP host to bind, with --port (as spawn-fcgi -a). Default 127.0.0.1.", valueName: "host"))
     public var address: String?
 
     @Option(name: [.customShort("p"), .long], help: ArgumentHelp("TCP port to bind (as spawn-fcgi -p).", valueName: "port"))
     public var port: Int?
 
-    @Option(name: [.customShort("M"), .customLong("socket-mode")], help: ArgumentHelp(
-        "Mode of the unix socket, in octal. Default 0660. [env: ROUTE_HANDLERS_SOCKET_MODE]", valueName: "mode"))
+    @Option(
+        name: [.customShort("M"), .customLong("socket-mode")],
+        help: ArgumentHelp(
+            "Mode of the unix socket, in octal. Default 0660. [env: ROUTE_HANDLERS_SOCKET_MODE]", valueName: "mode"))
     public var socketMode: String?
 
-    @Option(name: [.customShort("U"), .customLong("socket-owner")], help: ArgumentHelp("Owner of the unix socket. [env: ROUTE_HANDLERS_SOCKET_OWNER]", valueName: "user"))
+    @Option(
+        name: [.customShort("U"), .customLong("socket-owner")],
+        help: ArgumentHelp("Owner of the unix socket. [env: ROUTE_HANDLERS_SOCKET_OWNER]", valueName: "user"))
     public var socketOwner: String?
 
-    @Option(name: [.customShort("G"), .customLong("socket-group")], help: ArgumentHelp(
-        "Group of the unix socket, such as www-data. [env: ROUTE_HANDLERS_SOCKET_GROUP]", valueName: "group"))
+    @Option(
+        name: [.customShort("G"), .customLong("socket-group")],
+        help: ArgumentHelp(
+            "Group of the unix socket, such as www-data. [env: ROUTE_HANDLERS_SOCKET_GROUP]", valueName: "group"))
     public var socketGroup: String?
 
-    @Option(name: .customLong("io-threads"), help: ArgumentHelp(
-        "Event loops (threads), each serving its connections' requests start to finish. Default: one per core, at least 2; raise it when handlers block. [env: ROUTE_HANDLERS_IO_THREADS]",
-        valueName: "count"))
+    @Option(
+        name: .customLong("io-threads"),
+        help: ArgumentHelp(
+            "Event loops (threads), each serving its connections' requests start to finish. Default: one per core, at least 2; raise it when handlers block. [env: ROUTE_HANDLERS_IO_THREADS]",
+            valueName: "count"))
     public var ioThreads: Int?
 
-    @Option(name: .customLong("max-body-size"), help: ArgumentHelp(
-        "Largest request body accepted, such as 10m or 512k; larger ones get 413. A route's own bodyLimit replaces it. Default 10m. [env: ROUTE_HANDLERS_MAX_BODY_SIZE]",
-        valueName: "size"))
+    @Option(
+        name: .customLong("max-body-size"),
+        help: ArgumentHelp(
+            "Largest request body accepted, such as 10m or 512k; larger ones get 413. A route's own bodyLimit replaces it. Default 10m. [env: ROUTE_HANDLERS_MAX_BODY_SIZE]",
+            valueName: "size"))
     public var maxBodySize: String?
 
-    @Option(name: .customLong("max-params-size"), help: ArgumentHelp(
-        "Largest FastCGI params stream (the request's CGI variables) accepted, such as 1m; a request over it is dropped and logged. Default 1m. [env: ROUTE_HANDLERS_MAX_PARAMS_SIZE]",
-        valueName: "size"))
+    @Option(
+        name: .customLong("max-params-size"),
+        help: ArgumentHelp(
+            "Largest FastCGI params stream (the request's CGI variables) accepted, such as 1m; a request over it is dropped and logged. Default 1m. [env: ROUTE_HANDLERS_MAX_PARAMS_SIZE]",
+            valueName: "size"))
     public var maxParamsSize: String?
 
-    @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp(
-        "How long a graceful shutdown waits for requests in flight: seconds or 1500ms, 2s, 1m. Default 30. [env: ROUTE_HANDLERS_SHUTDOWN_TIMEOUT]",
-        valueName: "duration"))
+    @Option(
+        name: .customLong("shutdown-timeout"),
+        help: ArgumentHelp(
+            "How long a graceful shutdown waits for requests in flight: seconds or 1500ms, 2s, 1m. Default 30. [env: ROUTE_HANDLERS_SHUTDOWN_TIMEOUT]",
+            valueName: "duration"))
     public var shutdownTimeout: String?
 
-    @Option(name: .customLong("processes"), help: ArgumentHelp(
-        "Worker processes under a master that restarts them, reloads them on SIGHUP/SIGUSR2 and recycles them (PHP-FPM's pm = static); auto = one per CPU. Without it, one process serves alone. [env: ROUTE_HANDLERS_PROCESSES]",
-        valueName: "count|auto"))
+    @Option(
+        name: .customLong("processes"),
+        help: ArgumentHelp(
+            "Worker processes under a master that restarts them, reloads them on SIGHUP/SIGUSR2 and recycles them (PHP-FPM's pm = static); auto = one per CPU. Without it, one process serves alone. [env: ROUTE_HANDLERS_PROCESSES]",
+            valueName: "count|auto"))
     public var processes: String?
 
-    @Option(name: .customLong("request-timeout"), help: ArgumentHelp(
-        "Soft limit on a handler: past it its task is cancelled and the client gets 504. Default none. [env: ROUTE_HANDLERS_REQUEST_TIMEOUT]",
-        valueName: "duration"))
+    @Option(
+        name: .customLong("request-timeout"),
+        help: ArgumentHelp(
+            "Soft limit on a handler: past it its task is cancelled and the client gets 504. Default none. [env: ROUTE_HANDLERS_REQUEST_TIMEOUT]",
+            valueName: "duration"))
     public var requestTimeout: String?
 
-    @Option(name: .customLong("request-terminate-timeout"), help: ArgumentHelp(
-        "Hard limit: a worker whose handler still runs this long after its request started stops taking connections and is replaced (PHP-FPM's request_terminate_timeout). Default none. [env: ROUTE_HANDLERS_REQUEST_TERMINATE_TIMEOUT]",
-        valueName: "duration"))
+    @Option(
+        name: .customLong("request-terminate-timeout"),
+        help: ArgumentHelp(
+            "Hard limit: a worker whose handler still runs this long after its request started stops taking connections and is replaced (PHP-FPM's request_terminate_timeout). Default none. [env: ROUTE_HANDLERS_REQUEST_TERMINATE_TIMEOUT]",
+            valueName: "duration"))
     public var requestTerminateTimeout: String?
 
-    @Option(name: .customLong("max-requests"), help: ArgumentHelp(
-        "Replace a worker after about this many requests (plus up to 10% jitter), one worker at a time (PHP-FPM's pm.max_requests). Needs --processes. [env: ROUTE_HANDLERS_MAX_REQUESTS]",
-        valueName: "count"))
+    @Option(
+        name: .customLong("max-requests"),
+        help: ArgumentHelp(
+            "Replace a worker after about this many requests (plus up to 10% jitter), one worker at a time (PHP-FPM's pm.max_requests). Needs --processes. [env: ROUTE_HANDLERS_MAX_REQUESTS]",
+            valueName: "count"))
     public var maxRequests: Int?
 
-    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
-        "Replace a worker whose resident memory grows past this size, such as 512m (uWSGI's reload-on-rss). Needs --processes. [env: ROUTE_HANDLERS_MAX_MEMORY]",
-        valueName: "size"))
+    @Option(
+        name: .customLong("max-memory"),
+        help: ArgumentHelp(
+            "Replace a worker whose resident memory grows past this size, such as 512m (uWSGI's reload-on-rss). Needs --processes. [env: ROUTE_HANDLERS_MAX_MEMORY]",
+            valueName: "size"))
     public var maxMemory: String?
 
-    @Option(name: .customLong("status-path"), help: ArgumentHelp(
-        "Answer this exact path with the pool's status, before routing (PHP-FPM's pm.status_path): text, ?json, ?openmetrics, ?html; ?full lists the workers. [env: ROUTE_HANDLERS_STATUS_PATH]",
-        valueName: "path"))
+    @Option(
+        name: .customLong("status-path"),
+        help: ArgumentHelp(
+            "Answer this exact path with the pool's status, before routing (PHP-FPM's pm.status_path): text, ?json, ?openmetrics, ?html; ?full lists the workers. [env: ROUTE_HANDLERS_STATUS_PATH]",
+            valueName: "path"))
     public var statusPath: String?
 
-    @Option(name: .customLong("status-listen"), help: ArgumentHelp(
-        "Also answer the status and ping paths on this socket (a path or HOST:PORT), from a thread no handler can block (PHP-FPM's pm.status_listen). [env: ROUTE_HANDLERS_STATUS_LISTEN]",
-        valueName: "address"))
+    @Option(
+        name: .customLong("status-listen"),
+        help: ArgumentHelp(
+            "Also answer the status and ping paths on this socket (a path or HOST:PORT), from a thread no handler can block (PHP-FPM's pm.status_listen). [env: ROUTE_HANDLERS_STATUS_LISTEN]",
+            valueName: "address"))
     public var statusListen: String?
 
-    @Option(name: .customLong("ping-path"), help: ArgumentHelp(
-        "Answer this exact path with pong (PHP-FPM's ping.path). [env: ROUTE_HANDLERS_PING_PATH]", valueName: "path"))
+    @Option(
+        name: .customLong("ping-path"),
+        help: ArgumentHelp(
+            "Answer this exact path with pong (PHP-FPM's ping.path). [env: ROUTE_HANDLERS_PING_PATH]", valueName: "path"))
     public var pingPath: String?
 
-    @Option(name: .customLong("access-log"), help: ArgumentHelp(
-        "Write one line per request to this file (- for standard output); SIGUSR1 reopens it. [env: ROUTE_HANDLERS_ACCESS_LOG]",
-        valueName: "path"))
+    @Option(
+        name: .customLong("access-log"),
+        help: ArgumentHelp(
+            "Write one line per request to this file (- for standard output); SIGUSR1 reopens it. [env: ROUTE_HANDLERS_ACCESS_LOG]",
+            valueName: "path"))
     public var accessLog: String?
 
-    @Option(name: .customLong("access-format"), help: ArgumentHelp(
-        "The access log's format in PHP-FPM's % tokens, plus %{route}, %{request-id}, %{trace-id}. [env: ROUTE_HANDLERS_ACCESS_FORMAT]",
-        valueName: "format"))
+    @Option(
+        name: .customLong("access-format"),
+        help: ArgumentHelp(
+            "The access log's format in PHP-FPM's % tokens, plus %{route}, %{request-id}, %{trace-id}. [env: ROUTE_HANDLERS_ACCESS_FORMAT]",
+            valueName: "format"))
     public var accessFormat: String?
 
-    @Option(name: .customLong("slowlog"), help: ArgumentHelp(
-        "Log requests still running after --slowlog-timeout to this file; SIGUSR1 reopens it. [env: ROUTE_HANDLERS_SLOWLOG]",
-        valueName: "path"))
+    @Option(
+        name: .customLong("slowlog"),
+        help: ArgumentHelp(
+            "Log requests still running after --slowlog-timeout to this file; SIGUSR1 reopens it. [env: ROUTE_HANDLERS_SLOWLOG]",
+            valueName: "path"))
     public var slowlog: String?
 
-    @Option(name: .customLong("slowlog-timeout"), help: ArgumentHelp(
-        "How long a request runs before the slow log records it, such as 1s or 500ms. Default 5s. [env: ROUTE_HANDLERS_SLOWLOG_TIMEOUT]",
-        valueName: "duration"))
+    @Option(
+        name: .customLong("slowlog-timeout"),
+        help: ArgumentHelp(
+            "How long a request runs before the slow log records it, such as 1s or 500ms. Default 5s. [env: ROUTE_HANDLERS_SLOWLOG_TIMEOUT]",
+            valueName: "duration"))
     public var slowlogTimeout: String?
 
-    @Option(name: .customLong("allowed-clients"), help: ArgumentHelp(
-        "Comma-separated peers allowed to connect over TCP, addresses or CIDR ranges (127.0.0.1,10.0.0.0/8,::1); others are closed at once. Default: any. [env: FCGI_WEB_SERVER_ADDRS]",
-        valueName: "list"))
+    @Option(
+        name: .customLong("allowed-clients"),
+        help: ArgumentHelp(
+            "Comma-separated peers allowed to connect over TCP, addresses or CIDR ranges (127.0.0.1,10.0.0.0/8,::1); others are closed at once. Default: any. [env: FCGI_WEB_SERVER_ADDRS]",
+            valueName: "list"))
     public var allowedClients: String?
 
-    @Option(name: [.customShort("c"), .customLong("config")], help: ArgumentHelp(
-        "A configuration file of key = value lines, keys as these options' long names (max-body-size = 10m); the environment and the command line win over it; SIGHUP reads it again. [env: ROUTE_HANDLERS_CONFIG]",
-        valueName: "path"))
+    @Option(
+        name: [.customShort("c"), .customLong("config")],
+        help: ArgumentHelp(
+            "A configuration file of key = value lines, keys as these options' long names (max-body-size = 10m); the environment and the command line win over it; SIGHUP reads it again. [env: ROUTE_HANDLERS_CONFIG]",
+            valueName: "path"))
     public var config: String?
 
-    @Flag(name: [.customShort("t"), .customLong("check")], help: "Check the configuration (file, environment, options) and the route table, then exit (as php-fpm -t, nginx -t).")
+    @Flag(
+        name: [.customShort("t"), .customLong("check")],
+        help: "Check the configuration (file, environment, options) and the route table, then exit (as php-fpm -t, nginx -t).")
     public var check = false
 
     public init() {}
@@ -217,7 +265,9 @@ public struct ServerOptions: ParsableArguments, Sendable {
     }
 
     /// The master's settings, for `processes` workers.
-    func supervisorSettings(processes: Int, configuration: FastCGIServerConfiguration, environment: [String: String]) throws(ServerError) -> Supervisor.Settings {
+    func supervisorSettings(processes: Int, configuration: FastCGIServerConfiguration, environment: [String: String]) throws(ServerError)
+        -> Supervisor.Settings
+    {
         var settings = Supervisor.Settings(processes: processes)
         settings.shutdownTimeout = configuration.shutdownTimeout
         if let size = Self.given(maxMemory, "--max-memory", environment, "ROUTE_HANDLERS_MAX_MEMORY") {
@@ -229,13 +279,16 @@ public struct ServerOptions: ParsableArguments, Sendable {
 
     /// The configuration read again (the file may have changed) for a master running `current`: what it applies
     /// itself, after checking everything the new workers will read.
-    func reconfiguration(of current: FastCGIServerConfiguration, environment: [String: String]) throws(ServerError) -> Supervisor.Reconfiguration {
+    func reconfiguration(of current: FastCGIServerConfiguration, environment: [String: String]) throws(ServerError)
+        -> Supervisor.Reconfiguration
+    {
         let environment = try layeredEnvironment(environment)
         var configuration = FastCGIServerConfiguration(address: current.address)
         try apply(to: &configuration, environment: environment)
         let processes = try processCount(environment: environment) ?? 1
         let settings = try supervisorSettings(processes: processes, configuration: configuration, environment: environment)
-        var result = Supervisor.Reconfiguration(processes: processes, maxMemory: settings.maxMemory, shutdownTimeout: settings.shutdownTimeout)
+        var result = Supervisor.Reconfiguration(
+            processes: processes, maxMemory: settings.maxMemory, shutdownTimeout: settings.shutdownTimeout)
         if let address = try listenAddress(environment: environment), address != current.address { result.needsRestart.append("listen") }
         return result
     }

@@ -199,7 +199,8 @@ extension Supervisor {
             if excess > 0 {
                 let delay = Duration.seconds(min(30, 1 << min(excess - 1, 5)))
                 nextSpawn = now + delay
-                logger.error("Workers keep exiting (\(recentExits.count) in 10s); waiting \(delay.operatorDescription) before starting another")
+                logger.error(
+                    "Workers keep exiting (\(recentExits.count) in 10s); waiting \(delay.operatorDescription) before starting another")
             }
         }
 

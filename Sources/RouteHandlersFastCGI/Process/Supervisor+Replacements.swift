@@ -131,7 +131,8 @@ extension Supervisor.Master {
             if let (number, sent) = worker.stopSignal, now - sent >= .seconds(1) { worker.signal(number) }
             switch worker.state {
             case .starting(let deadline, _) where now >= deadline:
-                logger.error("Worker \(worker.pid) did not accept connections within \(settings.startTimeout.operatorDescription); killing it")
+                logger.error(
+                    "Worker \(worker.pid) did not accept connections within \(settings.startTimeout.operatorDescription); killing it")
                 kill(worker.pid, SIGKILL)
                 worker.state = .starting(deadline: .now + .seconds(3600), replacing: worker.replacing)
             case .retiring(let killAt) where now >= killAt:

@@ -80,7 +80,8 @@ struct Supervisor {
             return 1
         }
         let master = Master(
-            settings: settings, launcher: WorkerLauncher(executable: executable, listener: listener.fd, scoreboard: settings.scoreboard?.fd),
+            settings: settings,
+            launcher: WorkerLauncher(executable: executable, listener: listener.fd, scoreboard: settings.scoreboard?.fd),
             signalPipe: ends[0], logger: logger)
         master.notifier = notifier
         logger.info("Supervising \(settings.processes) worker process(es) of \(executable) on \(listener.address)")

@@ -54,7 +54,9 @@ final class SystemdNotifier: @unchecked Sendable {
         let message = Array((lines.joined(separator: "\n") + "\n").utf8)
         let sent = message.withUnsafeBytes { bytes in
             withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), $0, length) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), $0, length)
+                }
             }
         }
         return sent == message.count

@@ -237,7 +237,9 @@ struct PairScanner: Equatable, Sendable {
                 if !isValue { pairStart = streamOffset + index }
                 index += 1
                 if first & 0x80 == 0 {
-                    if !finishLength(Int(first), isValue: isValue, remainingInRecord: bytes.count - index, budget: budget) { return declared }
+                    if !finishLength(Int(first), isValue: isValue, remainingInRecord: bytes.count - index, budget: budget) {
+                        return declared
+                    }
                 } else {
                     state = .longLength(isValue: isValue, have: 1, value: Int(first & 0x7F))
                 }

@@ -60,7 +60,9 @@ public final class FastCGIServer: Service {
     }
 
     /// The server of a worker that `worker`'s master supervises.
-    init(configuration: FastCGIServerConfiguration, responder: some HTTPResponder, logger: Logger, worker: SupervisedWorker) throws(ServerError) {
+    init(configuration: FastCGIServerConfiguration, responder: some HTTPResponder, logger: Logger, worker: SupervisedWorker)
+        throws(ServerError)
+    {
         // A web server that goes away must not kill the process with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         self.configuration = configuration
@@ -110,9 +112,10 @@ public final class FastCGIServer: Service {
     public func run() async {
         precondition(!started.exchange(true, ordering: .relaxed), "FastCGIServer.run() called twice")
         logger.info("FastCGI server listening on \(boundAddress)")
-        limits.startWatchdog(tick: { [loops] in
-            for loop in loops { loop.rescueIfBlocked() }
-        }, onStuck: { [self] late in retireStuck(late) })
+        limits.startWatchdog(
+            tick: { [loops] in
+                for loop in loops { loop.rescueIfBlocked() }
+            }, onStuck: { [self] late in retireStuck(late) })
         let threads = loops.map { loop in
             spawnThread(name: "fcgi-loop-\(loop.index)") { [self] in
                 loop.run(onEvent: { token, events in handle(token, events, on: loop) }, logger: logger)
@@ -218,7 +221,9 @@ public final class FastCGIServer: Service {
 extension FastCGIServer {
     /// The configured list, for a listener that is a TCP socket (bound here or inherited: the family is read
     /// from the socket itself, not from how it was named); a unix socket has no peer address to check.
-    static func allowList(_ configuration: FastCGIServerConfiguration, listener: ListeningSocket, logger: Logger) throws(ServerError) -> ClientAllowList? {
+    static func allowList(_ configuration: FastCGIServerConfiguration, listener: ListeningSocket, logger: Logger) throws(ServerError)
+        -> ClientAllowList?
+    {
         guard let entries = configuration.allowedClients, let list = try ClientAllowList(entries) else { return nil }
         guard listener.isTCP else {
             logger.notice("--allowed-clients applies to TCP sockets; \(listener.address) is a unix socket, whose access is its file mode")

@@ -30,6 +30,7 @@ final class RefusedPeers: Sendable {
         guard let unlogged else { return }
         let more = unlogged > 0 ? " (\(unlogged) more refused since the last line)" : ""
         logger.warning(
-            "Refused a FastCGI connection from \(addressText(peer) ?? "an unknown address"): not in --allowed-clients (\(allowList.entries.joined(separator: ",")))\(more)")
+            "Refused a FastCGI connection from \(addressText(peer) ?? "an unknown address"): not in --allowed-clients (\(allowList.entries.joined(separator: ",")))\(more)"
+        )
     }
 }

@@ -95,7 +95,8 @@ extension FastCGIServer {
         let now = ContinuousClock.now
         let summaries = late.map { "\($0.summary), running for \((now - $0.started).operatorDescription)" }
         logger.error(
-            "A handler ignored cancellation and still runs past --request-terminate-timeout (\((limits.terminateAfter ?? .zero).operatorDescription)): \(summaries.joined(separator: "; ")). This process stops taking connections and will be replaced.")
+            "A handler ignored cancellation and still runs past --request-terminate-timeout (\((limits.terminateAfter ?? .zero).operatorDescription)): \(summaries.joined(separator: "; ")). This process stops taking connections and will be replaced."
+        )
         observer?.count(.terminateTimeouts)
         onRetire?(.stuck)
         for connection in late.filter({ !$0.answered }).map(\.connection) { connection.abandon() }

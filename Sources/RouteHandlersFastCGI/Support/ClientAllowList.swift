@@ -40,7 +40,8 @@ struct ClientAllowList: Sendable, Equatable {
             guard let range = Self.range(entry) else {
                 throw ServerError(
                     .invalidOption,
-                    "Invalid entry \"\(entry)\" in \(option): expected an IPv4 or IPv6 address or a CIDR range such as 10.0.0.0/8 or fd00::/8.")
+                    "Invalid entry \"\(entry)\" in \(option): expected an IPv4 or IPv6 address or a CIDR range such as 10.0.0.0/8 or fd00::/8."
+                )
             }
             ranges.append(range)
         }

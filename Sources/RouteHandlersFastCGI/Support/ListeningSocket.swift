@@ -18,7 +18,9 @@ struct ListeningSocket: Sendable {
         var group: String?
     }
 
-    static func open(_ address: ListenAddress, unix options: UnixOptions = .init(), backlog: Int32 = 1024) throws(ServerError) -> ListeningSocket {
+    static func open(_ address: ListenAddress, unix options: UnixOptions = .init(), backlog: Int32 = 1024) throws(ServerError)
+        -> ListeningSocket
+    {
         switch address {
         case .unix(let path):
             return try openUnix(path: path, options: options, backlog: backlog)
@@ -166,7 +168,8 @@ struct ListeningSocket: Sendable {
             throw ServerError(.invalidOption, "Cannot resolve listen host \"\(host)\": \(String(cString: gai_strerror(status))).")
         }
         defer { freeaddrinfo(result) }
-        let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        let fd = socket(
+            first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw systemError(.socketFailed, "Cannot create a TCP socket") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -206,9 +209,13 @@ func boundPort(of fd: Int32) -> Int? {
     guard result == 0 else { return nil }
     switch Int32(storage.ss_family) {
     case AF_INET:
-        return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) } }
+        return withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+        }
     case AF_INET6:
-        return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) } }
+        return withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+        }
     default:
         return nil
     }

@@ -16,14 +16,16 @@ package func spawnThread(name: String, _ body: @escaping @Sendable () -> Void) -
     }
     let box = Unmanaged.passRetained(Box(name: name, body: body)).toOpaque()
     var thread = pthread_t()
-    let result = pthread_create(&thread, nil, { argument in
-        let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
-        _ = pthread_setname_np(pthread_self(), String(box.name.prefix(15)))
-        // The slow log may ask any of our threads for its stack.
-        ThreadBacktrace.unblockSignal()
-        box.body()
-        return nil
-    }, box)
+    let result = pthread_create(
+        &thread, nil,
+        { argument in
+            let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
+            _ = pthread_setname_np(pthread_self(), String(box.name.prefix(15)))
+            // The slow log may ask any of our threads for its stack.
+            ThreadBacktrace.unblockSignal()
+            box.body()
+            return nil
+        }, box)
     precondition(result == 0, "pthread_create failed: \(result)")
     return thread
 }

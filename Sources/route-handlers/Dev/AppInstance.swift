@@ -35,8 +35,9 @@ final class AppInstance {
             let status = process.exitStatus
             process.stop(SIGKILL)
             remove()
-            throw DevError(status.map { "The app exited with status \($0) at start (its output is above)." }
-                ?? "The app did not listen on \(socket) within \(Int(seconds)) s.")
+            throw DevError(
+                status.map { "The app exited with status \($0) at start (its output is above)." }
+                    ?? "The app did not listen on \(socket) within \(Int(seconds)) s.")
         }
     }
 

@@ -24,12 +24,14 @@ struct Dev: ParsableCommand {
     @Option(help: ArgumentHelp("The package's directory.", valueName: "directory"))
     var packagePath: String = "."
 
-    @Option(help: ArgumentHelp(
-        "The executable product to serve. Default: the one whose target has an app/ directory.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "The executable product to serve. Default: the one whose target has an app/ directory.", valueName: "name"))
     var product: String?
 
-    @Option(help: ArgumentHelp(
-        "Worker processes of the app, under its supervisor (as in production); 1 runs it without one.", valueName: "count"))
+    @Option(
+        help: ArgumentHelp(
+            "Worker processes of the app, under its supervisor (as in production); 1 runs it without one.", valueName: "count"))
     var processes: Int = 2
 
     func validate() throws {

@@ -45,11 +45,14 @@ struct PackageInfo {
             }
         }
         guard let chosen = candidates.first else {
-            throw DevError(product.map { "The package has no executable product \"\($0)\"." }
-                ?? "No executable product of \(root) has an app/ directory beside its sources.")
+            throw DevError(
+                product.map { "The package has no executable product \"\($0)\"." }
+                    ?? "No executable product of \(root) has an app/ directory beside its sources.")
         }
         guard candidates.count == 1 else {
-            throw DevError("Several products serve an app/ directory (\(candidates.map(\.product).joined(separator: ", "))): choose one with --product.")
+            throw DevError(
+                "Several products serve an app/ directory (\(candidates.map(\.product).joined(separator: ", "))): choose one with --product."
+            )
         }
         return PackageInfo(path: root, product: chosen.product, targetDirectory: chosen.directory, sourceDirectories: sources)
     }

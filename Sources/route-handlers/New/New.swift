@@ -18,12 +18,14 @@ struct New: ParsableCommand {
     @Argument(help: ArgumentHelp("The directory to create (it may exist if empty).", valueName: "path"))
     var path: String
 
-    @Option(help: ArgumentHelp(
-        "The package, product and target name. Default: the directory's name.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "The package, product and target name. Default: the directory's name.", valueName: "name"))
     var name: String?
 
-    @Option(help: ArgumentHelp(
-        "A local checkout of swift-route-handlers to depend on instead of its URL.", valueName: "directory"))
+    @Option(
+        help: ArgumentHelp(
+            "A local checkout of swift-route-handlers to depend on instead of its URL.", valueName: "directory"))
     var dependencyPath: String?
 
     func validate() throws {
@@ -55,7 +57,8 @@ struct New: ParsableCommand {
         }
         print("Created \(name) in \(directory.path):")
         for (relativePath, _) in template.files { print("  \(relativePath)") }
-        print("""
+        print(
+            """
 
             Next:
               cd \(path)

@@ -39,7 +39,8 @@ final class Subprocess: @unchecked Sendable {
         let env = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
         defer { env?.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = env.map { posix_spawnp(&pid, executable, &actions, &attributes, argv, $0) }
+        let result =
+            env.map { posix_spawnp(&pid, executable, &actions, &attributes, argv, $0) }
             ?? posix_spawnp(&pid, executable, &actions, &attributes, argv, environ)
         guard result == 0 else {
             throw DevError("Cannot start \(executable): \(String(cString: strerror(result)))")

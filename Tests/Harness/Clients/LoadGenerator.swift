@@ -94,12 +94,17 @@ public final class LoadGenerator: @unchecked Sendable {
             case .response(let status, let body, let keepAlive):
                 record(status: status, body: body)
                 reused = true
-                if !keepAlive { close(fd); fd = -1 }
+                if !keepAlive {
+                    close(fd)
+                    fd = -1
+                }
             case .closedEarly where reused:
-                close(fd); fd = -1  // nginx closed the idle kept-alive connection: reopen and resend
+                close(fd)
+                fd = -1  // nginx closed the idle kept-alive connection: reopen and resend
             case .closedEarly, .broken:
                 record(status: nil, error: "connection broke: \(answer)")
-                close(fd); fd = -1
+                close(fd)
+                fd = -1
             }
         }
         if fd >= 0 { close(fd) }

@@ -13,8 +13,10 @@ public enum FCGI {
 
     public static func record(_ type: UInt8, id: UInt16, _ content: [UInt8] = [], padding: Int = 0, version: UInt8 = 1) -> [UInt8] {
         precondition(content.count <= 65535 && padding <= 255)
-        var bytes: [UInt8] = [version, type, UInt8(id >> 8), UInt8(id & 0xFF),
-                              UInt8(content.count >> 8), UInt8(content.count & 0xFF), UInt8(padding), 0]
+        var bytes: [UInt8] = [
+            version, type, UInt8(id >> 8), UInt8(id & 0xFF),
+            UInt8(content.count >> 8), UInt8(content.count & 0xFF), UInt8(padding), 0,
+        ]
         bytes += content
         bytes += [UInt8](repeating: 0, count: padding)
         return bytes
@@ -25,7 +27,9 @@ public enum FCGI {
     }
 
     public static func length(_ count: Int) -> [UInt8] {
-        count < 128 ? [UInt8(count)] : [UInt8((count >> 24) & 0x7F) | 0x80, UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)]
+        count < 128
+            ? [UInt8(count)]
+            : [UInt8((count >> 24) & 0x7F) | 0x80, UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)]
     }
 
     /// The name-value encoding of `pairs`.
@@ -53,15 +57,19 @@ public enum FCGI {
     public static func nginxParams(_ method: String = "GET", _ target: String) -> [(String, String)] {
         let path = String(target.prefix { $0 != "?" })
         let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
-        return [("REQUEST_METHOD", method), ("REQUEST_URI", target), ("DOCUMENT_URI", path), ("QUERY_STRING", query),
-                ("SERVER_NAME", "localhost"), ("SERVER_PORT", "80"), ("REQUEST_SCHEME", "http"),
-                ("GATEWAY_INTERFACE", "CGI/1.1"), ("SERVER_PROTOCOL", "HTTP/1.1"), ("REMOTE_ADDR", "127.0.0.1"),
-                ("HTTP_HOST", "localhost")]
+        return [
+            ("REQUEST_METHOD", method), ("REQUEST_URI", target), ("DOCUMENT_URI", path), ("QUERY_STRING", query),
+            ("SERVER_NAME", "localhost"), ("SERVER_PORT", "80"), ("REQUEST_SCHEME", "http"),
+            ("GATEWAY_INTERFACE", "CGI/1.1"), ("SERVER_PROTOCOL", "HTTP/1.1"), ("REMOTE_ADDR", "127.0.0.1"),
+            ("HTTP_HOST", "localhost"),
+        ]
     }
 
     /// A whole request as nginx writes it.
-    public static func request(id: UInt16 = 1, _ method: String = "GET", _ target: String, keepConnection: Bool = false,
-                        extra: [(String, String)] = [], body: [UInt8] = []) -> [UInt8] {
+    public static func request(
+        id: UInt16 = 1, _ method: String = "GET", _ target: String, keepConnection: Bool = false,
+        extra: [(String, String)] = [], body: [UInt8] = []
+    ) -> [UInt8] {
         var params = nginxParams(method, target) + extra
         if !body.isEmpty { params.append(("CONTENT_LENGTH", String(body.count))) }
         return begin(id: id, keepConnection: keepConnection) + stream(FCGI.params, id: id, pairs(params)) + stream(FCGI.stdin, id: id, body)
@@ -132,7 +140,8 @@ public final class RawFastCGIConnection: @unchecked Sendable {
                 let length = Int(buffer[4]) << 8 | Int(buffer[5])
                 let total = 8 + length + Int(buffer[6])
                 if buffer.count >= total {
-                    let record = ReceivedRecord(type: buffer[1], id: UInt16(buffer[2]) << 8 | UInt16(buffer[3]), content: Array(buffer[8..<8 + length]))
+                    let record = ReceivedRecord(
+                        type: buffer[1], id: UInt16(buffer[2]) << 8 | UInt16(buffer[3]), content: Array(buffer[8..<8 + length]))
                     buffer.removeFirst(total)
                     return record
                 }

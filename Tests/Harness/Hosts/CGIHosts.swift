@@ -89,7 +89,9 @@ public final class LighttpdHarness: @unchecked Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     public var errorLog: String { (try? String(contentsOfFile: errorLogPath, encoding: .utf8)) ?? "" }
 
-    public func request(_ path: String, method: String = "GET", headers: [String] = [], body: [UInt8]? = nil) async throws -> ReceivedResponse {
+    public func request(_ path: String, method: String = "GET", headers: [String] = [], body: [UInt8]? = nil) async throws
+        -> ReceivedResponse
+    {
         try await Curl.request(baseURL + path, method: method, headers: headers, body: body)
     }
 

@@ -22,7 +22,8 @@ public final class NginxHarness: @unchecked Sendable {
     ) async throws -> NginxHarness {
         try await offload {
             try NginxHarness(
-                directory: directory, socket: socket, site: site, cgiRoot: cgiRoot, routes: routes, requestedPort: port, serverExtra: serverExtra)
+                directory: directory, socket: socket, site: site, cgiRoot: cgiRoot, routes: routes, requestedPort: port,
+                serverExtra: serverExtra)
         }
     }
 
@@ -61,7 +62,9 @@ public final class NginxHarness: @unchecked Sendable {
 
     public var errorLog: String { (try? String(contentsOfFile: prefix + "/error.log", encoding: .utf8)) ?? "" }
 
-    public func request(_ path: String, method: String = "GET", headers: [String] = [], body: [UInt8]? = nil) async throws -> ReceivedResponse {
+    public func request(_ path: String, method: String = "GET", headers: [String] = [], body: [UInt8]? = nil) async throws
+        -> ReceivedResponse
+    {
         try await Curl.request(baseURL + path, method: method, headers: headers, body: body)
     }
 

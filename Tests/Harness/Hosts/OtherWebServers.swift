@@ -69,7 +69,9 @@ public final class OtherWebServer: @unchecked Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    public func request(_ path: String, method: String = "GET", headers: [String] = [], body: [UInt8]? = nil) async throws -> ReceivedResponse {
+    public func request(_ path: String, method: String = "GET", headers: [String] = [], body: [UInt8]? = nil) async throws
+        -> ReceivedResponse
+    {
         try await Curl.request(baseURL + path, method: method, headers: headers, body: body)
     }
 

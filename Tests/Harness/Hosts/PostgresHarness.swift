@@ -37,8 +37,13 @@ public final class PostgresServer: @unchecked Sendable {
     private static func command(_ executable: String, _ arguments: [String]) throws -> (String, [String]) {
         guard getuid() == 0 else { return (executable, arguments) }
         guard let user = getpwnam("postgres") else { throw HarnessError("running as root, and there is no postgres user") }
-        return ("/usr/bin/setpriv", ["--reuid=\(user.pointee.pw_uid)", "--regid=\(user.pointee.pw_gid)", "--clear-groups",
-                                     "--", executable] + arguments)
+        return (
+            "/usr/bin/setpriv",
+            [
+                "--reuid=\(user.pointee.pw_uid)", "--regid=\(user.pointee.pw_gid)", "--clear-groups",
+                "--", executable,
+            ] + arguments
+        )
     }
 
     /// initdb into `directory`/data, then starts the server and waits until it accepts connections.
@@ -69,10 +74,12 @@ public final class PostgresServer: @unchecked Sendable {
         let addresses = ["127.0.0.1", extraAddress].compactMap { $0 }.joined(separator: ",")
         // Tests need no durability from the database server (they never kill it), but many connections: each
         // app process pools up to 10 and tests run in parallel.
-        let (postgres, arguments) = try command(bin + "/postgres", [
-            "-D", data, "-k", directory, "-h", addresses, "-p", String(port),
-            "-c", "max_connections=400", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-        ])
+        let (postgres, arguments) = try command(
+            bin + "/postgres",
+            [
+                "-D", data, "-k", directory, "-h", addresses, "-p", String(port),
+                "-c", "max_connections=400", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+            ])
         let process = try ChildProcess(postgres, arguments, environment: ["PATH": "/usr/bin:/bin"], logPrefix: directory + "/postgres")
         let server = PostgresServer(port: port, directory: directory, process: process, bin: bin)
         let ready = await eventually(seconds: 60) {
@@ -95,8 +102,11 @@ public final class PostgresServer: @unchecked Sendable {
     @discardableResult
     public func psql(_ sql: String, database: String = "postgres") async throws -> String {
         let result = try await runCommand(
-            "/usr/bin/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-X", "-q", "-A", "-t",
-                              "-v", "ON_ERROR_STOP=1", "-c", sql],
+            "/usr/bin/psql",
+            [
+                "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-X", "-q", "-A", "-t",
+                "-v", "ON_ERROR_STOP=1", "-c", sql,
+            ],
             environment: ["PATH": "/usr/bin:/bin"], seconds: 60)
         guard result.status == 0 else { throw HarnessError("psql \(sql): \(result.error)") }
         return String(decoding: result.output, as: UTF8.self)

@@ -91,12 +91,16 @@ func cloexecPipe() throws -> [Int32] {
 }
 
 /// posix_spawn with stdin/stdout/stderr redirected.
-func spawn(_ executable: String, _ arguments: [String], environment: [String: String]?,
-           stdin: Redirection, stdout: Redirection, stderr: Redirection) throws -> pid_t {
+func spawn(
+    _ executable: String, _ arguments: [String], environment: [String: String]?,
+    stdin: Redirection, stdout: Redirection, stderr: Redirection
+) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    for (target, redirection, flags) in [(Int32(0), stdin, O_RDONLY), (1, stdout, O_WRONLY | O_CREAT | O_TRUNC), (2, stderr, O_WRONLY | O_CREAT | O_TRUNC)] {
+    for (target, redirection, flags) in [
+        (Int32(0), stdin, O_RDONLY), (1, stdout, O_WRONLY | O_CREAT | O_TRUNC), (2, stderr, O_WRONLY | O_CREAT | O_TRUNC),
+    ] {
         switch redirection {
         case .path(let path): posix_spawn_file_actions_addopen(&actions, target, path, flags, 0o644)
         case .fd(let fd): posix_spawn_file_actions_adddup2(&actions, fd, target)
@@ -122,7 +126,8 @@ func spawn(_ executable: String, _ arguments: [String], environment: [String: St
     var pid: pid_t = 0
     spawnLock.lock()
     defer { spawnLock.unlock() }
-    let result = env.map { posix_spawn(&pid, executable, &actions, &attributes, argv, $0) }
+    let result =
+        env.map { posix_spawn(&pid, executable, &actions, &attributes, argv, $0) }
         ?? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
     guard result == 0 else { throw HarnessError("posix_spawn \(executable) failed: \(String(cString: strerror(result)))") }
     return pid
@@ -135,13 +140,17 @@ func decodeWaitStatus(_ raw: Int32) -> Int32 {
 }
 
 /// Runs a command to completion with a time limit, on a thread of its own, and returns its exit status and output.
-public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                input: [UInt8]? = nil, seconds: Double = 20) async throws -> (status: Int32, output: [UInt8], error: String) {
+public func runCommand(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+    input: [UInt8]? = nil, seconds: Double = 20
+) async throws -> (status: Int32, output: [UInt8], error: String) {
     try await offload { try runCommandBlocking(executable, arguments, environment: environment, input: input, seconds: seconds) }
 }
 
-public func runCommandBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                        input: [UInt8]? = nil, seconds: Double = 20) throws -> (status: Int32, output: [UInt8], error: String) {
+public func runCommandBlocking(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+    input: [UInt8]? = nil, seconds: Double = 20
+) throws -> (status: Int32, output: [UInt8], error: String) {
     spawnLock.lock()
     let inPipe: [Int32], outPipe: [Int32], errPipe: [Int32]
     do {
@@ -155,17 +164,23 @@ public func runCommandBlocking(_ executable: String, _ arguments: [String], envi
     spawnLock.unlock()
     let pid: pid_t
     do {
-        pid = try spawn(executable, arguments, environment: environment,
-                        stdin: .fd(inPipe[0]), stdout: .fd(outPipe[1]), stderr: .fd(errPipe[1]))
+        pid = try spawn(
+            executable, arguments, environment: environment,
+            stdin: .fd(inPipe[0]), stdout: .fd(outPipe[1]), stderr: .fd(errPipe[1]))
     } catch {
         (inPipe + outPipe + errPipe).forEach { _ = close($0) }
         throw error
     }
-    close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+    close(inPipe[0])
+    close(outPipe[1])
+    close(errPipe[1])
     // Feed stdin and drain both outputs with poll, so that no pipe can fill up and stall the child.
     var pending = input ?? []
     var writeFD: Int32 = inPipe[1]
-    if pending.isEmpty { close(writeFD); writeFD = -1 }
+    if pending.isEmpty {
+        close(writeFD)
+        writeFD = -1
+    }
     var output: [UInt8] = [], errors: [UInt8] = []
     var open = [outPipe[0], errPipe[0]]
     let deadline = Date().addingTimeInterval(seconds)
@@ -189,7 +204,10 @@ public func runCommandBlocking(_ executable: String, _ arguments: [String], envi
             if entry.fd == writeFD {
                 let written = pending.withUnsafeBytes { write(writeFD, $0.baseAddress, min($0.count, 65536)) }
                 if written > 0 { pending.removeFirst(written) }
-                if written < 0 || pending.isEmpty { close(writeFD); writeFD = -1 }
+                if written < 0 || pending.isEmpty {
+                    close(writeFD)
+                    writeFD = -1
+                }
                 continue
             }
             let count = buffer.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }

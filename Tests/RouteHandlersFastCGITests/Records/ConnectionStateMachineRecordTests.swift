@@ -49,7 +49,8 @@ struct ConnectionStateMachineRecordTests {
         #expect(machine.interest == .hangUpOnly)
         #expect(machine.responseFinished(sent: true, keepOpen: true) == .serveBuffered)
         // The parser moved on with the response: the buffered request is a new one.
-        #expect(feed(FCGI.request(id: 1, "GET", "/b", keepConnection: true), to: &machine).first == .beginRequest(id: 1, keepConnection: true))
+        #expect(
+            feed(FCGI.request(id: 1, "GET", "/b", keepConnection: true), to: &machine).first == .beginRequest(id: 1, keepConnection: true))
     }
 
     @Test func anAbortBeforeTheHandlerRanIsOwedItsEndRequestAndDropsTheRequest() {
@@ -76,9 +77,14 @@ struct ConnectionStateMachineRecordTests {
         #expect(machine.responseFinished(sent: true, keepOpen: true) == .none)
         #expect(machine.state == .draining)
         // The rest of the body is still this request's stdin (not the start of another), then the end of it.
-        #expect(feed(FCGI.record(FCGI.stdin, id: 1, [2, 3]) + FCGI.record(FCGI.stdin, id: 1), to: &machine) == [.stdin(8..<10), .stdinEnd, .needMore])
+        #expect(
+            feed(FCGI.record(FCGI.stdin, id: 1, [2, 3]) + FCGI.record(FCGI.stdin, id: 1), to: &machine) == [
+                .stdin(8..<10), .stdinEnd, .needMore,
+            ])
         #expect(machine.stdinEnded() == .none)
         #expect(machine.state == .idle)
-        #expect(feed(FCGI.request(id: 2, "GET", "/next", keepConnection: true), to: &machine).first == .beginRequest(id: 2, keepConnection: true))
+        #expect(
+            feed(FCGI.request(id: 2, "GET", "/next", keepConnection: true), to: &machine).first
+                == .beginRequest(id: 2, keepConnection: true))
     }
 }

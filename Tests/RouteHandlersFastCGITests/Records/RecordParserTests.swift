@@ -46,7 +46,10 @@ struct RecordParserTests {
         let body = [UInt8](repeating: 65, count: 70_000)
         let got = summary(events(FCGI.request("POST", "/api/echo", keepConnection: true, body: body), parser: &parser))
         let params = FCGI.pairs(FCGI.nginxParams("POST", "/api/echo") + [("CONTENT_LENGTH", "70000")]).count
-        #expect(got == ["beginRequest(id: 1, keepConnection: true)", "params(\(params))", "paramsEnd", "stdin(65535)", "stdin(4465)", "stdinEnd"])
+        #expect(
+            got == [
+                "beginRequest(id: 1, keepConnection: true)", "params(\(params))", "paramsEnd", "stdin(65535)", "stdin(4465)", "stdinEnd",
+            ])
         #expect(parser.phase == .inFlight)
         #expect(parser.keepConnection)
     }
@@ -60,10 +63,12 @@ struct RecordParserTests {
 
     @Test func paddingIsSkipped() {
         var parser = RecordParser(maxParamsSize: 1 << 20)
-        let bytes = FCGI.record(FCGI.beginRequest, id: 1, [0, 1, 0, 0, 0, 0, 0, 0], padding: 255)
+        let bytes =
+            FCGI.record(FCGI.beginRequest, id: 1, [0, 1, 0, 0, 0, 0, 0, 0], padding: 255)
             + FCGI.record(FCGI.params, id: 1, FCGI.pairs([("A", "b")]), padding: 255) + FCGI.record(FCGI.params, id: 1, padding: 7)
             + FCGI.record(FCGI.stdin, id: 1, padding: 255)
-        #expect(summary(events(bytes, parser: &parser)) == ["beginRequest(id: 1, keepConnection: false)", "params(4)", "paramsEnd", "stdinEnd"])
+        #expect(
+            summary(events(bytes, parser: &parser)) == ["beginRequest(id: 1, keepConnection: false)", "params(4)", "paramsEnd", "stdinEnd"])
     }
 
     @Test func aWrongVersionIsRefusedFromTheHeaderAlone() {
@@ -104,7 +109,9 @@ struct RecordParserTests {
         // Many small pairs: refused at the record that crosses the cap.
         let many = FCGI.pairs((0..<2000).map { ("HTTP_X_\($0)", "value") })
         var small = RecordParser(maxParamsSize: 20_000)
-        #expect(events(FCGI.begin() + FCGI.stream(FCGI.params, many, chunk: 8000), parser: &small).last == .invalid(.paramsTooLarge(limit: 20_000)))
+        #expect(
+            events(FCGI.begin() + FCGI.stream(FCGI.params, many, chunk: 8000), parser: &small).last
+                == .invalid(.paramsTooLarge(limit: 20_000)))
     }
 
     @Test func threeThousandTinyParams() {
@@ -128,13 +135,18 @@ struct RecordParserTests {
         #expect(events(FCGI.record(42, id: 1), parser: &unknown) == [.invalid(.unexpectedType(42, requestID: 1))])
 
         var shortBegin = RecordParser(maxParamsSize: 1 << 20)
-        #expect(events(FCGI.record(FCGI.beginRequest, id: 1, [0, 1]), parser: &shortBegin) == [.invalid(.malformedBeginRequest(contentLength: 2))])
+        #expect(
+            events(FCGI.record(FCGI.beginRequest, id: 1, [0, 1]), parser: &shortBegin) == [
+                .invalid(.malformedBeginRequest(contentLength: 2))
+            ])
     }
 
     @Test func rolesOtherThanResponderAreReported() {
         for role in [FCGI.authorizer, FCGI.filter, 99] {
             var parser = RecordParser(maxParamsSize: 1 << 20)
-            let got = events(FCGI.begin(id: 3, role: role, keepConnection: true) + FCGI.stream(FCGI.params, id: 3, FCGI.pairs([("A", "b")])), parser: &parser)
+            let got = events(
+                FCGI.begin(id: 3, role: role, keepConnection: true) + FCGI.stream(FCGI.params, id: 3, FCGI.pairs([("A", "b")])),
+                parser: &parser)
             #expect(got == [.unknownRole(id: 3, role: role, keepConnection: true), .ignored, .ignored])
             #expect(parser.phase == .idle)
         }
@@ -148,7 +160,8 @@ struct RecordParserTests {
 
         var answer: [UInt8] = []
         query.withUnsafeBytes {
-            RecordEncoder.appendGetValuesResult(query: $0, known: [("FCGI_MAX_CONNS", "10"), ("FCGI_MAX_REQS", "10"), ("FCGI_MPXS_CONNS", "0")], to: &answer)
+            RecordEncoder.appendGetValuesResult(
+                query: $0, known: [("FCGI_MAX_CONNS", "10"), ("FCGI_MAX_REQS", "10"), ("FCGI_MPXS_CONNS", "0")], to: &answer)
         }
         #expect(answer == FCGI.record(FCGI.getValuesResult, id: 0, FCGI.pairs([("FCGI_MAX_CONNS", "10"), ("FCGI_MPXS_CONNS", "0")])))
     }
@@ -156,9 +169,14 @@ struct RecordParserTests {
     @Test func oneRequestAtATime() {
         var parser = RecordParser(maxParamsSize: 1 << 20)
         // A second id while the first is being read: refused, its records ignored, the first unaffected.
-        let got = events(FCGI.begin(id: 1) + FCGI.begin(id: 2) + FCGI.stream(FCGI.params, id: 2, FCGI.pairs([("A", "b")]))
-            + FCGI.stream(FCGI.params, id: 1, FCGI.pairs([("A", "b")])) + FCGI.record(FCGI.stdin, id: 1), parser: &parser)
-        #expect(summary(got) == ["beginRequest(id: 1, keepConnection: false)", "multiplexed(id: 2)", "ignored", "ignored", "params(4)", "paramsEnd", "stdinEnd"])
+        let got = events(
+            FCGI.begin(id: 1) + FCGI.begin(id: 2) + FCGI.stream(FCGI.params, id: 2, FCGI.pairs([("A", "b")]))
+                + FCGI.stream(FCGI.params, id: 1, FCGI.pairs([("A", "b")])) + FCGI.record(FCGI.stdin, id: 1), parser: &parser)
+        #expect(
+            summary(got) == [
+                "beginRequest(id: 1, keepConnection: false)", "multiplexed(id: 2)", "ignored", "ignored", "params(4)", "paramsEnd",
+                "stdinEnd",
+            ])
 
         // While it is in flight: another id is refused, the same id is the next (pipelined) request and waits.
         #expect(events(FCGI.begin(id: 7), parser: &parser) == [.multiplexed(id: 7)])
@@ -174,7 +192,9 @@ struct RecordParserTests {
 
     @Test func abortBeforeAndAfterTheRequestArrived() {
         var reading = RecordParser(maxParamsSize: 1 << 20)
-        let got = events(FCGI.begin() + FCGI.record(FCGI.params, id: 1, FCGI.pairs([("A", "b")])) + FCGI.record(FCGI.abortRequest, id: 1), parser: &reading)
+        let got = events(
+            FCGI.begin() + FCGI.record(FCGI.params, id: 1, FCGI.pairs([("A", "b")])) + FCGI.record(FCGI.abortRequest, id: 1),
+            parser: &reading)
         #expect(got.last == .abort)
         #expect(reading.phase == .idle)
 

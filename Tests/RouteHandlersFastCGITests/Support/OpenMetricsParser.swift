@@ -50,19 +50,24 @@ struct OpenMetrics {
                 guard !sawSample else { throw Invalid(line: number, reason: "metadata after samples of \(family)") }
                 switch parts[1] {
                 case "TYPE":
-                    guard parts.count == 4, ["counter", "gauge", "summary", "histogram", "unknown", "info", "stateset", "gaugehistogram"].contains(parts[3]),
+                    guard parts.count == 4,
+                        ["counter", "gauge", "summary", "histogram", "unknown", "info", "stateset", "gaugehistogram"].contains(parts[3]),
                         types[family] == nil
                     else { throw Invalid(line: number, reason: "bad TYPE: \(line)") }
                     types[family] = parts[3]
                 case "UNIT":
-                    guard parts.count == 4, family.hasSuffix("_" + parts[3]) else { throw Invalid(line: number, reason: "unit not a suffix: \(line)") }
+                    guard parts.count == 4, family.hasSuffix("_" + parts[3]) else {
+                        throw Invalid(line: number, reason: "unit not a suffix: \(line)")
+                    }
                 default:
                     break
                 }
                 continue
             }
             let sample = try Self.sample(line, number: number)
-            guard let family = current, let type = types[family] else { throw Invalid(line: number, reason: "sample without TYPE: \(line)") }
+            guard let family = current, let type = types[family] else {
+                throw Invalid(line: number, reason: "sample without TYPE: \(line)")
+            }
             let suffixes: [String] =
                 switch type {
                 case "counter": ["_total", "_created"]
@@ -94,7 +99,9 @@ struct OpenMetrics {
             rest = rest.dropFirst()
             while rest.first != "}" {
                 let label = String(rest.prefix { $0 != "=" })
-                guard !label.isEmpty, label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !(label.first?.isNumber ?? true) else {
+                guard !label.isEmpty, label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
+                    !(label.first?.isNumber ?? true)
+                else {
                     throw Invalid(line: number, reason: "bad label name in \(line)")
                 }
                 rest = rest.dropFirst(label.count)
@@ -106,7 +113,9 @@ struct OpenMetrics {
                     rest = rest.dropFirst()
                     if character == "\"" { break }
                     if character == "\\" {
-                        guard let escaped = rest.first, "\\\"n".contains(escaped) else { throw Invalid(line: number, reason: "bad escape in \(line)") }
+                        guard let escaped = rest.first, "\\\"n".contains(escaped) else {
+                            throw Invalid(line: number, reason: "bad escape in \(line)")
+                        }
                         rest = rest.dropFirst()
                         value.append(escaped == "n" ? "\n" : escaped)
                     } else {
@@ -114,14 +123,22 @@ struct OpenMetrics {
                         value.append(character)
                     }
                 }
-                guard labels.updateValue(value, forKey: label) == nil else { throw Invalid(line: number, reason: "repeated label in \(line)") }
-                if rest.first == "," { rest = rest.dropFirst() } else if rest.first != "}" { throw Invalid(line: number, reason: "bad label list in \(line)") }
+                guard labels.updateValue(value, forKey: label) == nil else {
+                    throw Invalid(line: number, reason: "repeated label in \(line)")
+                }
+                if rest.first == "," {
+                    rest = rest.dropFirst()
+                } else if rest.first != "}" {
+                    throw Invalid(line: number, reason: "bad label list in \(line)")
+                }
             }
             rest = rest.dropFirst()
         }
         guard rest.first == " " else { throw Invalid(line: number, reason: "no value in \(line)") }
         let fields = rest.dropFirst().split(separator: " ", omittingEmptySubsequences: false)
-        guard (1...2).contains(fields.count), let value = Double(fields[0]) else { throw Invalid(line: number, reason: "bad value in \(line)") }
+        guard (1...2).contains(fields.count), let value = Double(fields[0]) else {
+            throw Invalid(line: number, reason: "bad value in \(line)")
+        }
         return Sample(name: name, labels: labels, value: value)
     }
 }

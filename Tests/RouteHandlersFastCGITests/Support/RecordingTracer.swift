@@ -62,7 +62,10 @@ final class RecordedSpan: Span {
     }
     private let state: Mutex<State>
 
-    init(operationName: String, kind: SpanKind, traceID: String, parentSpanID: String?, context: InstrumentationContext, tracer: RecordingTracer) {
+    init(
+        operationName: String, kind: SpanKind, traceID: String, parentSpanID: String?, context: InstrumentationContext,
+        tracer: RecordingTracer
+    ) {
         self.kind = kind
         self.traceID = traceID
         self.parentSpanID = parentSpanID

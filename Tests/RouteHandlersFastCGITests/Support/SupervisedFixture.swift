@@ -51,7 +51,8 @@ final class SupervisedFixture: @unchecked Sendable {
         let socket = listen ?? directory.file("app.sock")
         var environment = environment ?? ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = environment["LOG_LEVEL"] ?? "debug"
-        let app = try ChildProcess(executable, ["--listen", socket] + arguments, environment: environment, logPrefix: directory.file("app"))
+        let app = try ChildProcess(
+            executable, ["--listen", socket] + arguments, environment: environment, logPrefix: directory.file("app"))
         if let index = arguments.firstIndex(of: "--processes"), let count = Int(arguments[index + 1]) {
             guard await eventually(seconds: 20, { childPIDs(of: app.pid).count == count }) else {
                 app.stop()

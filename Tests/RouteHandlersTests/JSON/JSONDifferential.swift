@@ -17,8 +17,9 @@ func expectSameJSON<T: Encodable>(_ value: T, sourceLocation: SourceLocation = #
     }
     do {
         let fast = try FastJSONEncoder.encode(value)
-        #expect(String(decoding: fast, as: UTF8.self) == String(decoding: expected, as: UTF8.self),
-                sourceLocation: sourceLocation)
+        #expect(
+            String(decoding: fast, as: UTF8.self) == String(decoding: expected, as: UTF8.self),
+            sourceLocation: sourceLocation)
         #expect(fast == expected, sourceLocation: sourceLocation)
     } catch {
         Issue.record("the fast encoder gave up (\(error)) on \(value)", sourceLocation: sourceLocation)
@@ -32,11 +33,13 @@ func expectFallback<T: Encodable>(_ value: T, sourceLocation: SourceLocation = #
     #expect(throws: (any Error).self, sourceLocation: sourceLocation) { try FastJSONEncoder.encode(value) }
     switch (Result { try JSONBody.encodeWithFoundation(value) }, Result { try JSONBody.encode(value) }) {
     case (.success(let expected), .success(let actual)):
-        #expect(String(decoding: actual, as: UTF8.self) == String(decoding: expected, as: UTF8.self),
-                sourceLocation: sourceLocation)
+        #expect(
+            String(decoding: actual, as: UTF8.self) == String(decoding: expected, as: UTF8.self),
+            sourceLocation: sourceLocation)
     case (.failure(let expected), .failure(let actual)):
-        #expect(String(describing: type(of: expected)) == String(describing: type(of: actual)),
-                sourceLocation: sourceLocation)
+        #expect(
+            String(describing: type(of: expected)) == String(describing: type(of: actual)),
+            sourceLocation: sourceLocation)
         #expect(String(describing: expected) == String(describing: actual), sourceLocation: sourceLocation)
     case (let expected, let actual):
         Issue.record("JSONEncoder gave \(expected), JSONBody.encode gave \(actual)", sourceLocation: sourceLocation)

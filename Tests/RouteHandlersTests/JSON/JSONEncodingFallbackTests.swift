@@ -6,7 +6,10 @@ import Foundation
 import Testing
 @testable import RouteHandlers
 
-private struct Event: Codable { var name: String; var at: Date }
+private struct Event: Codable {
+    var name: String
+    var at: Date
+}
 private struct Blob: Codable { var data: Data }
 private struct Link: Codable { var url: URL? }
 private struct Price: Codable { var amount: Decimal }

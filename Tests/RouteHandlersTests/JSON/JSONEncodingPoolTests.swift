@@ -23,7 +23,12 @@ private struct LateWriter: Encodable {
     }
 }
 
-private struct Row: Codable { var id: Int; var name: String; var tags: [String]; var score: Double? }
+private struct Row: Codable {
+    var id: Int
+    var name: String
+    var tags: [String]
+    var score: Double?
+}
 
 @Suite struct JSONEncodingPoolTests {
     @Test func aKeptContainerCannotWriteIntoALaterEncoding() throws {
@@ -36,11 +41,11 @@ private struct Row: Codable { var id: Int; var name: String; var tags: [String];
 
     @Test func concurrentEncodingsGetTheirOwnEncoders() async {
         let results = await withTaskGroup(of: Bool.self) { group in
-            for task in 0 ..< 32 {
+            for task in 0..<32 {
                 group.addTask {
                     var same = true
-                    for index in 0 ..< 200 {
-                        let rows = (0 ..< (index % 7)).map {
+                    for index in 0..<200 {
+                        let rows = (0..<(index % 7)).map {
                             Row(id: task * 1000 + $0, name: "row \(task)/\($0)", tags: ["t\($0)"], score: $0 % 2 == 0 ? nil : 0.5)
                         }
                         let value = ["task": String(task), "rows": String(rows.count)]
@@ -57,9 +62,9 @@ private struct Row: Codable { var id: Int; var name: String; var tags: [String];
     }
 
     @Test func aLargeBodyAndSmallOnesAfterIt() {
-        let large = (0 ..< 20_000).map { "value \($0) \u{1}\"é" }
+        let large = (0..<20_000).map { "value \($0) \u{1}\"é" }
         expectSameJSON(large)
         expectSameJSON(["small": true])
-        expectSameJSON(Dictionary(uniqueKeysWithValues: (0 ..< 3000).map { ("k\($0)", $0) }))
+        expectSameJSON(Dictionary(uniqueKeysWithValues: (0..<3000).map { ("k\($0)", $0) }))
     }
 }

@@ -5,23 +5,27 @@ private struct Number<T: Encodable>: Encodable { var value: T }
 
 @Suite struct JSONEncodingScalarTests {
     @Test func everyASCIIByteAndUnicode() {
-        let ascii = (0 ..< 0x80).map { String(UnicodeScalar(UInt8($0))) }
+        let ascii = (0..<0x80).map { String(UnicodeScalar(UInt8($0))) }
         for string in ascii { expectSameJSON(["s": string]) }
         expectSameJSON(ascii.joined())
         expectSameJSON(ascii)
-        let unicode = ["é", "e\u{301}", "😀", "👩‍👩‍👧", "\u{2028}", "\u{2029}", "a\u{2028}b", "\u{7F}", "/", "</script>",
-                       "日本語", "\u{FEFF}", "\u{10FFFF}", "\u{0}\u{1F}\u{20}", "\r\n", "tab\there", ""]
+        let unicode = [
+            "é", "e\u{301}", "😀", "👩‍👩‍👧", "\u{2028}", "\u{2029}", "a\u{2028}b", "\u{7F}", "/", "</script>",
+            "日本語", "\u{FEFF}", "\u{10FFFF}", "\u{0}\u{1F}\u{20}", "\r\n", "tab\there", "",
+        ]
         for string in unicode { expectSameJSON(string) }
         expectSameJSON(unicode)
     }
 
     @Test func randomStrings() {
         var generator = SeededGenerator(state: 1)
-        let pools: [ClosedRange<UInt32>] = [0 ... 0x7F, 0 ... 0x1F, 0x80 ... 0x7FF, 0x800 ... 0xD7FF, 0xE000 ... 0xFFFF,
-                                            0x10000 ... 0x10FFFF, 0x2020 ... 0x202F, 0x300 ... 0x36F]
-        for _ in 0 ..< 400 {
+        let pools: [ClosedRange<UInt32>] = [
+            0...0x7F, 0...0x1F, 0x80...0x7FF, 0x800...0xD7FF, 0xE000...0xFFFF,
+            0x10000...0x10FFFF, 0x2020...0x202F, 0x300...0x36F,
+        ]
+        for _ in 0..<400 {
             var string = ""
-            for _ in 0 ..< Int.random(in: 0 ..< 24, using: &generator) {
+            for _ in 0..<Int.random(in: 0..<24, using: &generator) {
                 let pool = pools.randomElement(using: &generator)!
                 string.unicodeScalars.append(UnicodeScalar(UInt32.random(in: pool, using: &generator))!)
             }
@@ -48,17 +52,19 @@ private struct Number<T: Encodable>: Encodable { var value: T }
         expectSameJSON([Int128.max, 0])
         expectSameJSON(Number(value: UInt128.max))
         var generator = SeededGenerator(state: 2)
-        for _ in 0 ..< 300 {
+        for _ in 0..<300 {
             let bits = generator.next()
             expectSameJSON(["i": Int64(bitPattern: bits) >> (bits % 64), "u": Int64(bitPattern: bits >> (bits % 60))])
         }
     }
 
     @Test func doubles() {
-        let edges: [Double] = [0, -0.0, 1, -1, 1.5, 0.1, 0.2 + 0.1, 1e-7, 1e-6, 1e21, 1e22, 1e16, 1e15, 123456789012345680000,
-                               5e-324, -5e-324, Double.leastNormalMagnitude, Double.greatestFiniteMagnitude,
-                               -Double.greatestFiniteMagnitude, 9007199254740992, 9007199254740993, 100, 1e100, -1e-300,
-                               Double(Float(0.1)), 3.141592653589793, 2.5e-5, 1e-5, 0.0001, 1234.5678]
+        let edges: [Double] = [
+            0, -0.0, 1, -1, 1.5, 0.1, 0.2 + 0.1, 1e-7, 1e-6, 1e21, 1e22, 1e16, 1e15, 123456789012345680000,
+            5e-324, -5e-324, Double.leastNormalMagnitude, Double.greatestFiniteMagnitude,
+            -Double.greatestFiniteMagnitude, 9007199254740992, 9007199254740993, 100, 1e100, -1e-300,
+            Double(Float(0.1)), 3.141592653589793, 2.5e-5, 1e-5, 0.0001, 1234.5678,
+        ]
         for value in edges {
             expectSameJSON(value)
             expectSameJSON(Number(value: value))

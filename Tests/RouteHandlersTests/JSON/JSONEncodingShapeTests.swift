@@ -6,7 +6,11 @@ import Foundation
 import Testing
 @testable import RouteHandlers
 
-private struct User: Codable { var id: Int; var name: String; var email: String }
+private struct User: Codable {
+    var id: Int
+    var name: String
+    var email: String
+}
 private struct Empty: Codable {}
 private enum Role: String, Codable { case admin, member }
 private enum Level: Int, Codable { case low = 1, high = 10 }
@@ -107,19 +111,23 @@ private struct Nothing: Encodable {
                 flags: ["b": true, "a": false, "C": true, "_": false], byID: [2: "two", 1: "one", 11: "eleven"],
                 matrix: [[], [1], [1, 2]], empty: Empty(), empties: [Empty(), Empty()],
                 nested: [["k": [Empty()]], [:]],
-                shapes: [.circle(radius: 1), .rect(2, 3), .point, .labelled(name: "n", tags: nil),
-                         .labelled(name: "m", tags: ["x"])],
+                shapes: [
+                    .circle(radius: 1), .rect(2, 3), .point, .labelled(name: "n", tags: nil),
+                    .labelled(name: "m", tags: ["x"]),
+                ],
                 optionalArray: [1, nil, 3])
             expectSameJSON(profile)
         }
     }
 
     @Test func trickyKeysSortByUTF8Bytes() {
-        let keys = ["a", "B", "10", "9", "a10", "a9", "_x", "", "b", "A", "Ab", "aB", "ab", "AB", "~", " ", "0", "00",
-                    "-1", "z", "Z", "a\"", "a#", "a\\", "a\n", "a\u{1}", "a\u{7F}", "{", "key with spaces"]
+        let keys = [
+            "a", "B", "10", "9", "a10", "a9", "_x", "", "b", "A", "Ab", "aB", "ab", "AB", "~", " ", "0", "00",
+            "-1", "z", "Z", "a\"", "a#", "a\\", "a\n", "a\u{1}", "a\u{7F}", "{", "key with spaces",
+        ]
         var generator = SeededGenerator(state: 7)
-        for _ in 0 ..< 50 {
-            let subset = keys.shuffled(using: &generator).prefix(Int.random(in: 0 ... keys.count, using: &generator))
+        for _ in 0..<50 {
+            let subset = keys.shuffled(using: &generator).prefix(Int.random(in: 0...keys.count, using: &generator))
             expectSameJSON(Dictionary(uniqueKeysWithValues: subset.map { ($0, $0.count) }))
         }
         expectSameJSON(Dictionary(uniqueKeysWithValues: keys.map { ($0, [$0: $0]) }))
@@ -149,10 +157,10 @@ private struct Nothing: Encodable {
 
     @Test func deepNesting() {
         var value = JSONValue.array([])
-        for _ in 0 ..< 400 { value = .array([value]) }
+        for _ in 0..<400 { value = .array([value]) }
         expectSameJSON(value)
         // JSONEncoder refuses 512 levels; the fast encoder gives up before that and the error is JSONEncoder's.
-        for _ in 0 ..< 200 { value = .array([value]) }
+        for _ in 0..<200 { value = .array([value]) }
         expectFallback(value)
     }
 }

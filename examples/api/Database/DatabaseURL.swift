@@ -24,7 +24,7 @@ struct DatabaseURL: Sendable, Equatable {
 
     init(_ string: String) throws(Invalid) {
         guard let components = URLComponents(string: string), let scheme = components.scheme,
-              scheme == "postgres" || scheme == "postgresql"
+            scheme == "postgres" || scheme == "postgresql"
         else { throw Invalid(description: "not a postgres://user:password@host:port/database URL") }
         guard let host = components.host, !host.isEmpty else { throw Invalid(description: "no host") }
         guard let username = components.user?.removingPercentEncoding, !username.isEmpty else {

@@ -62,7 +62,8 @@ enum PostgresSchema {
                 "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)", logger: logger)
             var version = 0
             for try await value in try await connection.query("SELECT version FROM schema_version", logger: logger)
-                .decode(Int.self) { version = value }
+                .decode(Int.self)
+            { version = value }
             guard version < migrations.count else { return }
             for migration in migrations[version...] {
                 for statement in migration { try await connection.query(statement, logger: logger) }

@@ -120,7 +120,7 @@ extension User {
 extension Post {
     init?(row: [SQLiteValue]) {
         guard row.count == 4, let id = row[0].integer, let title = row[1].text, let body = row[2].text,
-              let authorId = row[3].integer
+            let authorId = row[3].integer
         else { return nil }
         self.init(id: id, title: title, body: body, authorId: authorId)
     }
@@ -129,7 +129,7 @@ extension Post {
 extension AuditEntry {
     init?(row: [SQLiteValue]) {
         guard row.count == 4, let id = row[0].integer, let action = row[1].text, let subject = row[2].text,
-              let at = row[3].text
+            let at = row[3].text
         else { return nil }
         self.init(id: id, action: action, subject: subject, at: at)
     }

@@ -54,7 +54,8 @@ enum Schema {
                     """, logger: logger)
                 var empty = false
                 for try await count in try await connection.query("SELECT count(*) FROM \(unescaped: fortune)", logger: logger)
-                    .decode(Int64.self) { empty = count == 0 }
+                    .decode(Int64.self)
+                { empty = count == 0 }
                 guard empty else { continue }
                 for row in fortunes {
                     try await connection.query(

@@ -63,10 +63,13 @@ let routers: [(name: String, lookup: (String) -> Int)] = [
     ("(harness: path.utf8.count)", { path in path.utf8.count }),
     ("RouteHandlers RouteTree", { path in (try? tree.resolve(pathname: path))?.route.value ?? -1 }),
     ("Hummingbird 2.28.1 RouterTrie", { path in hummingbird.resolve(path)?.value ?? -1 }),
-    ("RoutingKit 4.9.3 TrieRouter", { path in
-        var parameters = RoutingKit.Parameters()
-        return routingKit.route(path: path.split(separator: "/").map(String.init), parameters: &parameters) ?? -1
-    }),
+    (
+        "RoutingKit 4.9.3 TrieRouter",
+        { path in
+            var parameters = RoutingKit.Parameters()
+            return routingKit.route(path: path.split(separator: "/").map(String.init), parameters: &parameters) ?? -1
+        }
+    ),
 ]
 
 // Every router must find every path, to the same route.
@@ -100,7 +103,9 @@ func measure(_ lookup: (String) -> Int, _ paths: [String]) -> (nanoseconds: Doub
 }
 
 var host = ProcessInfo.processInfo.hostName
-if let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8).split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
+if let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8).split(separator: "\n").first(where: {
+    $0.hasPrefix("model name")
+}) {
     host = cpu.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? host
 }
 print("Route lookup, GitHub API route set: \(lines.count) routes, \(patterns.count) distinct paths (\(staticPaths.count) static)")
@@ -111,6 +116,8 @@ for (label, paths) in [("all paths", allPaths), ("static paths", staticPaths)] {
     for router in routers {
         let (nanoseconds, allocations) = measure(router.lookup, paths)
         let name = router.name.padding(toLength: 30, withPad: " ", startingAt: 0)
-        print("  \(name) \(String(format: "%7.1f", nanoseconds)) ns/lookup  \(String(format: "%12.0f", 1e9 / nanoseconds)) lookups/s  \(String(format: "%5.2f", allocations)) allocations/lookup")
+        print(
+            "  \(name) \(String(format: "%7.1f", nanoseconds)) ns/lookup  \(String(format: "%12.0f", 1e9 / nanoseconds)) lookups/s  \(String(format: "%5.2f", allocations)) allocations/lookup"
+        )
     }
 }

@@ -10,7 +10,7 @@ let package = Package(
     name: "techempower-hummingbird",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "techempower-hummingbird", targets: ["TechEmpowerHummingbird"]),
+        .executable(name: "techempower-hummingbird", targets: ["TechEmpowerHummingbird"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -25,7 +25,7 @@ let package = Package(
             ],
             // As TFB's own Hummingbird 2 entry builds it (frameworks/Swift/hummingbird2).
             swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,7 @@ extension FastJSONState {
         let end = entries.count
         guard end - base > 1 else { return }
         var inOrder = true
-        for index in base + 1 ..< end {
+        for index in base + 1..<end {
             let order = compareKeys(entries[index - 1], entries[index])
             if order == 0 { throw unsupported() }
             if order > 0 { inOrder = false }
@@ -24,7 +24,7 @@ extension FastJSONState {
             for (position, index) in order.enumerated() {
                 if position > 0 { bytes.append(UInt8(ascii: ",")) }
                 let upper = index + 1 < end ? entries[index + 1].segment - 1 : unsortedEnd
-                bytes.append(copying: entries[index].segment ..< upper)
+                bytes.append(copying: entries[index].segment..<upper)
             }
             bytes.moveTail(from: unsortedEnd, to: frame.start)
         }
@@ -35,12 +35,12 @@ extension FastJSONState {
     private mutating func sort(_ order: inout UnsafeMutableBufferPointer<Int>) throws {
         guard order.count <= 16 else {
             order.sort { compareKeys(entries[$0], entries[$1]) < 0 }
-            for index in 1 ..< order.count where compareKeys(entries[order[index - 1]], entries[order[index]]) == 0 {
+            for index in 1..<order.count where compareKeys(entries[order[index - 1]], entries[order[index]]) == 0 {
                 throw unsupported()
             }
             return
         }
-        for index in 1 ..< order.count {
+        for index in 1..<order.count {
             let moving = order[index]
             var slot = index
             while slot > 0 {
@@ -58,9 +58,9 @@ extension FastJSONState {
     /// escaped ones are read back to the bytes they stand for.
     func compareKeys(_ left: Entry, _ right: Entry) -> Int {
         if !left.escaped, !right.escaped {
-            let leftKey = bytes.slice(left.segment + 1 ..< left.keyEnd)
-            let rightKey = bytes.slice(right.segment + 1 ..< right.keyEnd)
-            for index in 0 ..< min(leftKey.count, rightKey.count) where leftKey[index] != rightKey[index] {
+            let leftKey = bytes.slice(left.segment + 1..<left.keyEnd)
+            let rightKey = bytes.slice(right.segment + 1..<right.keyEnd)
+            for index in 0..<min(leftKey.count, rightKey.count) where leftKey[index] != rightKey[index] {
                 return leftKey[index] < rightKey[index] ? -1 : 1
             }
             return leftKey.count == rightKey.count ? 0 : leftKey.count < rightKey.count ? -1 : 1

@@ -38,7 +38,7 @@ extension FastJSONState {
         for index in utf8.indices {
             let byte = utf8[index]
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            if mark < index { bytes.append(UnsafeBufferPointer(rebasing: utf8[mark ..< index])) }
+            if mark < index { bytes.append(UnsafeBufferPointer(rebasing: utf8[mark..<index])) }
             writeEscape(byte)
             mark = index + 1
         }
@@ -47,16 +47,17 @@ extension FastJSONState {
     }
 
     private mutating func writeEscape(_ byte: UInt8) {
-        let short: UInt8? = switch byte {
-        case UInt8(ascii: "\""): UInt8(ascii: "\"")
-        case UInt8(ascii: "\\"): UInt8(ascii: "\\")
-        case 0x08: UInt8(ascii: "b")
-        case 0x0C: UInt8(ascii: "f")
-        case 0x0A: UInt8(ascii: "n")
-        case 0x0D: UInt8(ascii: "r")
-        case 0x09: UInt8(ascii: "t")
-        default: nil
-        }
+        let short: UInt8? =
+            switch byte {
+            case UInt8(ascii: "\""): UInt8(ascii: "\"")
+            case UInt8(ascii: "\\"): UInt8(ascii: "\\")
+            case 0x08: UInt8(ascii: "b")
+            case 0x0C: UInt8(ascii: "f")
+            case 0x0A: UInt8(ascii: "n")
+            case 0x0D: UInt8(ascii: "r")
+            case 0x09: UInt8(ascii: "t")
+            default: nil
+            }
         if let short {
             bytes.append(UInt8(ascii: "\\"), short)
             return

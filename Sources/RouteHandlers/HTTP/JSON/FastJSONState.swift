@@ -143,7 +143,7 @@ struct FastJSONState {
     /// Fails for a closed container or one that belongs to a value further out than the one being encoded.
     mutating func beginMember(of frame: Ref, key: String?) throws {
         guard !failed, frame.depth >= 0, frame.depth < frames.count, frames[frame.depth].id == frame.id,
-              frame.depth >= slot.frameBase
+            frame.depth >= slot.frameBase
         else { throw unsupported() }
         while frames.count > frame.depth + 1 { try closeInnermost() }
         if frames[frame.depth].count > 0 { bytes.append(UInt8(ascii: ",")) }

@@ -84,7 +84,8 @@ struct InputUnkeyedContainer: UnkeyedDecodingContainer {
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         guard !isAtEnd else { throw InputPlaceholder() }
         defer { currentIndex += 1 }
-        return try InputSingleValueContainer.decode(T.self, state: state, path: path + [IndexKey(currentIndex)], value: values[currentIndex])
+        return try InputSingleValueContainer.decode(
+            T.self, state: state, path: path + [IndexKey(currentIndex)], value: values[currentIndex])
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {

@@ -82,7 +82,8 @@ extension FormData.File: Decodable {
     /// Only a form decodes a file (``FormData/decode(_:)``): no other format carries one.
     public init(from decoder: any Decoder) throws {
         throw DecodingError.typeMismatch(
-            FormData.File.self, DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "A file comes only from a form's file part."))
+            FormData.File.self,
+            DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "A file comes only from a form's file part."))
     }
 }
 

@@ -37,7 +37,8 @@ final class ActiveDeadline: Sendable {
         cutOff.withLock { $0.append(exceeded.running) }
         let limit = (deadline.timeout ?? .zero).operatorDescription
         logger.warning(
-            "Request timed out after \(limit) (\(deadline.originName)): \(request.method) \(request.url.pathname); its handler was cancelled and the client answered 504")
+            "Request timed out after \(limit) (\(deadline.originName)): \(request.method) \(request.url.pathname); its handler was cancelled and the client answered 504"
+        )
         return deadline.timeoutError(requestID: requestID)
     }
 

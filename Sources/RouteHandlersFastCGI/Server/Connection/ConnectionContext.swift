@@ -27,7 +27,8 @@ final class ConnectionContext: Sendable {
 
     init(
         responder: any HTTPResponder, logger: Logger, limits: RequestLimits, observer: RequestObserver?,
-        configuration: FastCGIServerConfiguration, onRetire: (@Sendable (RetireReason) -> Void)?, managementValues: [(name: String, value: String)], boundAddress: ListenAddress
+        configuration: FastCGIServerConfiguration, onRetire: (@Sendable (RetireReason) -> Void)?,
+        managementValues: [(name: String, value: String)], boundAddress: ListenAddress
     ) {
         self.responder = responder
         self.logger = logger

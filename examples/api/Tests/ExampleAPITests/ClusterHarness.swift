@@ -22,11 +22,14 @@ final class ClusterHarness: @unchecked Sendable {
         else { return "cluster tests need ip (iproute2); skipped" }
         guard (try? PostgresServer.binDirectory()) != nil else { return "cluster tests need PostgreSQL; skipped" }
         let probe = "rhc-probe-\(getpid())"
-        guard let added = try? runCommandBlocking("/usr/bin/env", ["ip", "netns", "add", probe],
-                                                  environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]),
-              added.status == 0
+        guard
+            let added = try? runCommandBlocking(
+                "/usr/bin/env", ["ip", "netns", "add", probe],
+                environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]),
+            added.status == 0
         else { return "network namespaces are unavailable here (ip netns add failed); cluster tests skipped" }
-        _ = try? runCommandBlocking("/usr/bin/env", ["ip", "netns", "delete", probe], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
+        _ = try? runCommandBlocking(
+            "/usr/bin/env", ["ip", "netns", "delete", probe], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
         return nil
     }()
 

@@ -22,7 +22,8 @@ struct ClusterTests {
             var upstreams: Set<String> = []
             var ids: [Int] = []
             for index in 0..<9 {
-                let created = try await cluster.send("POST", "/api/users", json: #"{"name":"User \#(index)","email":"u\#(index)@example.com"}"#)
+                let created = try await cluster.send(
+                    "POST", "/api/users", json: #"{"name":"User \#(index)","email":"u\#(index)@example.com"}"#)
                 #expect(created.status == 201, "\(created)")
                 let location = try #require(created.header("Location"))
                 #expect(location.hasPrefix("/api/users/"))
@@ -80,8 +81,12 @@ struct ClusterTests {
             // Hosts run as masters with workers (--processes): a peer on the network that is not nginx (host 2,
             // talking FastCGI to host 1 straight) is closed by host 1's worker without an answer.
             let intruder = try await runCommand(
-                "/usr/bin/env", ["ip", "netns", "exec", cluster.namespace(ofHost: 2), "cgi-fcgi", "-bind", "-connect", cluster.address(ofHost: 1)],
-                environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "REQUEST_METHOD": "GET", "REQUEST_URI": "/api/users", "SERVER_PROTOCOL": "HTTP/1.1"],
+                "/usr/bin/env",
+                ["ip", "netns", "exec", cluster.namespace(ofHost: 2), "cgi-fcgi", "-bind", "-connect", cluster.address(ofHost: 1)],
+                environment: [
+                    "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "REQUEST_METHOD": "GET", "REQUEST_URI": "/api/users",
+                    "SERVER_PROTOCOL": "HTTP/1.1",
+                ],
                 seconds: 10)
             #expect(intruder.status != 0 && intruder.output.isEmpty, "\(intruder)")
             let refusedLine = "Refused a FastCGI connection from \(ClusterHarness.subnet).12"
@@ -130,7 +135,9 @@ struct ClusterTests {
             #expect(result.created.count > 20, "too little load to mean anything: \(result.created.count)")
             // The only failures are creates that were in flight on the dead host when it died: at most one per
             // worker, each a 502 from that host (a POST already sent is never retried elsewhere).
-            print("cluster failover: \(result.created.count) created, \(result.reads.count) read, \(result.failedCreates.count) failed creates in flight on \(victimAddress): \(result.failedCreates)")
+            print(
+                "cluster failover: \(result.created.count) created, \(result.reads.count) read, \(result.failedCreates.count) failed creates in flight on \(victimAddress): \(result.failedCreates)"
+            )
             #expect(result.failedCreates.count <= workers, "\(result.failedCreates)")
             #expect(result.failedCreates.allSatisfy { $0.status == 502 && $0.upstream.contains(victimAddress) }, "\(result.failedCreates)")
             // Every create answered 201 is readable afterwards, through any host.
@@ -191,7 +198,8 @@ struct ClusterTests {
                 try await group.waitForAll()
             }
             let result = outcome.withLock { $0 }
-            print("cluster rolling reload: \(result.created.count) created, \(result.reads.count) read, \(result.failedCreates.count) failed")
+            print(
+                "cluster rolling reload: \(result.created.count) created, \(result.reads.count) read, \(result.failedCreates.count) failed")
             #expect(result.created.count > 20, "too little load to mean anything: \(result.created.count)")
             #expect(result.failedCreates.isEmpty, "\(result.failedCreates)")
             #expect(result.reads.allSatisfy { $0.status == 200 }, "\(result.reads.filter { $0.status != 200 })")

@@ -38,19 +38,23 @@ final class ExampleAPIServer: @unchecked Sendable {
     var process: ChildProcess { lock.withLock { app } }
 
     static func appEnvironment(directory: String, extra: [String: String]) -> [String: String] {
-        ["PATH": "/usr/bin:/bin", "EXAMPLE_API_DATABASE": directory + "/example.sqlite",
-         "STRIPE_WEBHOOK_SECRET": webhookSecret, "ADMIN_TOKEN": adminToken, "SESSION_SECRET": sessionSecret].merging(extra) { $1 }
+        [
+            "PATH": "/usr/bin:/bin", "EXAMPLE_API_DATABASE": directory + "/example.sqlite",
+            "STRIPE_WEBHOOK_SECRET": webhookSecret, "ADMIN_TOKEN": adminToken, "SESSION_SECRET": sessionSecret,
+        ].merging(extra) { $1 }
     }
 
     fileprivate static func start(directory: String, extra: [String: String]) async throws -> ExampleAPIServer {
         // nginx's port first: the app refreshes nginx's cache through it (revalidateTag).
         let port = try freeLoopbackPort()
-        let environment = appEnvironment(directory: directory, extra: ["ROUTE_HANDLERS_REVALIDATE_VIA": "127.0.0.1:\(port)"].merging(extra) { $1 })
+        let environment = appEnvironment(
+            directory: directory, extra: ["ROUTE_HANDLERS_REVALIDATE_VIA": "127.0.0.1:\(port)"].merging(extra) { $1 })
         let app = try await launch(directory: directory, environment: environment, name: "app")
         do {
             // As nginx/run-example serves it: with the route include generated from the app's route table.
             let nginx = try await NginxHarness.start(
-                directory: directory, socket: directory + "/app.sock", routes: repositoryRoot + "/examples/api/nginx-routes.conf", port: port)
+                directory: directory, socket: directory + "/app.sock", routes: repositoryRoot + "/examples/api/nginx-routes.conf",
+                port: port)
             return ExampleAPIServer(directory: directory, environment: environment, nginx: nginx, app: app)
         } catch {
             app.stop()
@@ -79,7 +83,10 @@ final class ExampleAPIServer: @unchecked Sendable {
     func restart(signal: Int32 = SIGKILL) async throws {
         let old = process
         try await offload { old.stop(signal: signal) }
-        let name = lock.withLock { starts += 1; return "app-\(starts)" }
+        let name = lock.withLock {
+            starts += 1
+            return "app-\(starts)"
+        }
         let new = try await Self.launch(directory: directory, environment: environment, name: name)
         lock.withLock { app = new }
     }

@@ -23,7 +23,9 @@ struct ExampleAdminTests {
         }
     }
 
-    @Test(arguments: ExampleStore.allCases) func withoutAnAdminTokenTheAdminAPIIsClosedAndTheOperatorToldWhy(store: ExampleStore) async throws {
+    @Test(arguments: ExampleStore.allCases) func withoutAnAdminTokenTheAdminAPIIsClosedAndTheOperatorToldWhy(store: ExampleStore)
+        async throws
+    {
         try await withExampleAPI(store: store, environment: ["ADMIN_TOKEN": ""]) { api in
             let response = try await api.request("/api/admin/stats", headers: [Self.bearer])
             #expect(response.status == 500)
@@ -86,8 +88,9 @@ struct ExampleAdminTests {
             }
             #expect(reported)
             let entries = try await api.request("/api/admin/audit", headers: [Self.bearer]).jsonArray()
-            #expect(entries.filter { $0["action"] as? String == "request.failed" }.map { $0["subject"] as? String }
-                == ["500 GET /api/admin/fail \(requestID)"])
+            #expect(
+                entries.filter { $0["action"] as? String == "request.failed" }.map { $0["subject"] as? String }
+                    == ["500 GET /api/admin/fail \(requestID)"])
         }
     }
 }

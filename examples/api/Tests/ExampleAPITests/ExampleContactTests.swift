@@ -10,7 +10,10 @@ struct ExampleContactTests {
     /// post them.
     func postMultipart(_ api: ExampleAPIServer, _ path: String, _ fields: [String]) async throws -> ReceivedResponse {
         let result = try await runCommand(
-            "/usr/bin/curl", ["-s", "-i", "--max-time", "10", "-H", "Expect:"] + fields.flatMap { [$0.contains("=@") ? "-F" : "--form-string", $0] } + [api.nginx.baseURL + path],
+            "/usr/bin/curl",
+            ["-s", "-i", "--max-time", "10", "-H", "Expect:"] + fields.flatMap { [$0.contains("=@") ? "-F" : "--form-string", $0] } + [
+                api.nginx.baseURL + path
+            ],
             seconds: 15)
         guard result.status == 0 else { throw HarnessError("curl failed: \(result.error)") }
         return try ReceivedResponse.parse(result.output)

@@ -90,6 +90,8 @@ struct ExampleMiddlewareTests {
         }
         #expect(output.status == 0, "\(output.error)")
         let checkedIn = try String(contentsOfFile: repositoryRoot + "/examples/api/nginx-routes.conf", encoding: .utf8)
-        #expect(String(decoding: output.output, as: UTF8.self) == checkedIn, "run: route-tree-gen nginx examples/api/app -o examples/api/nginx-routes.conf")
+        #expect(
+            String(decoding: output.output, as: UTF8.self) == checkedIn,
+            "run: route-tree-gen nginx examples/api/app -o examples/api/nginx-routes.conf")
     }
 }

@@ -33,8 +33,10 @@ struct ExampleUploadTests {
             let expected = hash.finalize().map { String(format: "%02x", $0) }.joined()
             let result = try await runCommand(
                 "/usr/bin/curl",
-                ["-s", "--max-time", "120", "-H", "Expect:", "-H", "Content-Type: application/octet-stream", "-X", "POST",
-                 "-T", path, "-w", "\n%{http_code}", api.nginx.baseURL + "/api/upload"],
+                [
+                    "-s", "--max-time", "120", "-H", "Expect:", "-H", "Content-Type: application/octet-stream", "-X", "POST",
+                    "-T", path, "-w", "\n%{http_code}", api.nginx.baseURL + "/api/upload",
+                ],
                 seconds: 150)
             let lines = String(decoding: result.output, as: UTF8.self).split(separator: "\n")
             #expect(lines.last == "200", "\(lines) \(api.appLog)")

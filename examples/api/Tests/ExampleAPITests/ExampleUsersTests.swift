@@ -169,7 +169,8 @@ struct ExampleUsersTests {
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<50 {
                     group.addTask {
-                        try await api.send("POST", "/api/users", json: #"{"name":"User \#(index)","email":"user\#(index)@example.com"}"#).status
+                        try await api.send("POST", "/api/users", json: #"{"name":"User \#(index)","email":"user\#(index)@example.com"}"#)
+                            .status
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }

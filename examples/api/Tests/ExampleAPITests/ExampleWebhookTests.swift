@@ -27,7 +27,8 @@ struct ExampleWebhookTests {
             #expect(response.status == 200, "\(response)")
             #expect(response.text == #"{"received":true,"type":"payment_intent.succeeded"}"#)
             // Any matching v1 is enough (Stripe sends several while a secret is being rolled), and v0 is ignored.
-            let rolled = "t=\(t),v1=\(Self.signature(Self.payload, secret: "whsec_old", at: t)),v0=abc,v1=\(Self.signature(Self.payload, at: t))"
+            let rolled =
+                "t=\(t),v1=\(Self.signature(Self.payload, secret: "whsec_old", at: t)),v0=abc,v1=\(Self.signature(Self.payload, at: t))"
             #expect(try await post(api, signature: rolled).status == 200)
             // Within the 5-minute tolerance on either side.
             let early = t - 240

@@ -43,8 +43,10 @@ import Testing
             let text = try await server.request("/fortunes").text
             let row = "<tr><td>13</td><td>Ampersands &amp; &quot;quotes&quot; aren&#39;t &lt;b&gt;bold&lt;/b&gt;</td></tr>"
             // "Af" < "Am" < "An".
-            #expect(text.contains("<tr><td>3</td><td>After enough decimal places, nobody gives a damn.</td></tr>" + row
-                + "<tr><td>7</td><td>Any program"))
+            #expect(
+                text.contains(
+                    "<tr><td>3</td><td>After enough decimal places, nobody gives a damn.</td></tr>" + row
+                        + "<tr><td>7</td><td>Any program"))
             #expect(try await server.sql("SELECT count(*) FROM fortune WHERE id = 0") == [["0"]])
         }
     }

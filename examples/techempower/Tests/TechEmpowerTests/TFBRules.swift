@@ -18,7 +18,8 @@ func expectTFBHeaders(_ response: ReceivedResponse, contentType: String, sourceL
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT`, what TFB parses with `%a, %d %b %Y %H:%M:%S %Z`.
 func isIMFFixdate(_ value: String) -> Bool {
-    value.wholeMatch(of: /(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT/) != nil
+    value.wholeMatch(of: /(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT/)
+        != nil
 }
 
 /// A World row as TFB wants it: an object of exactly `id` and `randomNumber`, integers in 1...10,000.
@@ -30,8 +31,8 @@ struct WorldRow: Equatable, Hashable, CustomStringConvertible {
 
     init(_ value: Any) throws {
         guard let object = value as? [String: Any], Set(object.keys) == ["id", "randomNumber"],
-              let id = object["id"] as? Int, let randomNumber = object["randomNumber"] as? Int,
-              (1...10_000).contains(id), (1...10_000).contains(randomNumber)
+            let id = object["id"] as? Int, let randomNumber = object["randomNumber"] as? Int,
+            (1...10_000).contains(id), (1...10_000).contains(randomNumber)
         else { throw HarnessError("not a World row: \(value)") }
         self.id = id
         self.randomNumber = randomNumber

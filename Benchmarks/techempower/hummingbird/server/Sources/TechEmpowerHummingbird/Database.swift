@@ -119,14 +119,15 @@ final class WorldStore: Sendable {
         let loading: Task<[World], any Error>
         switch cache.withLock({ state -> CacheState in
             if case .empty = state {
-                state = .loading(Task { [client] in
-                    var worlds: [World] = []
-                    worlds.reserveCapacity(10_000)
-                    for try await (id, randomNumber) in try await client.execute(SelectAllWorlds(), logger: logger) {
-                        worlds.append(World(id: id, randomNumber: randomNumber))
-                    }
-                    return worlds
-                })
+                state = .loading(
+                    Task { [client] in
+                        var worlds: [World] = []
+                        worlds.reserveCapacity(10_000)
+                        for try await (id, randomNumber) in try await client.execute(SelectAllWorlds(), logger: logger) {
+                            worlds.append(World(id: id, randomNumber: randomNumber))
+                        }
+                        return worlds
+                    })
             }
             return state
         }) {

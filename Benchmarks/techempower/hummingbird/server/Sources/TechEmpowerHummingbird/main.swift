@@ -12,7 +12,8 @@ func run() async throws {
     let port = env.get("PORT", as: Int.self) ?? 8080
     guard let url = env.get("DATABASE_URL").flatMap({ URLComponents(string: $0) }), let host = url.host, let user = url.user
     else {
-        FileHandle.standardError.write(Data("techempower-hummingbird: DATABASE_URL=postgres://user:password@host:port/database is required\n".utf8))
+        FileHandle.standardError.write(
+            Data("techempower-hummingbird: DATABASE_URL=postgres://user:password@host:port/database is required\n".utf8))
         exit(64)
     }
     var configuration = PostgresClient.Configuration(
