@@ -72,7 +72,6 @@ public struct RouteResponder: Sendable {
         request.trustedProxies = configuration.trustedProxies
         let afterWork = AfterWork(requestID: requestID, logger: logger)
         let revalidation = configuration.revalidator == nil ? nil : Revalidation()
-        let started = ContinuousClock.now
         var response: Response
         var routePattern: String?
         var active: ActiveDeadline?
@@ -91,8 +90,7 @@ public struct RouteResponder: Sendable {
             var routeConfig: RouteConfig?
             if case .route(let methods, _) = context.target { routeConfig = methods.config }
             active = ActiveDeadline(
-                RequestDeadline.resolved(server: request.deadline, route: routeConfig), started: started,
-                executor: request.taskExecutor)
+                RequestDeadline.resolved(server: request.deadline, route: routeConfig), executor: request.taskExecutor)
             context.deadline = active
             let routed = context
             let received = request

@@ -16,10 +16,11 @@ final class ActiveDeadline: Sendable {
     /// How long global middleware has to answer the 504 of its route's deadline before the request is cut off.
     static let middlewareGrace = Duration.seconds(1)
 
-    init?(_ deadline: RequestDeadline?, started: ContinuousClock.Instant, executor: (any TaskExecutor)?) {
+    /// `nil` without a soft limit (the clock is read only when there is one).
+    init?(_ deadline: RequestDeadline?, executor: (any TaskExecutor)?) {
         guard let deadline, let timeout = deadline.timeout else { return nil }
         self.deadline = deadline
-        self.end = started + timeout
+        self.end = .now + timeout
         self.executor = executor
     }
 
