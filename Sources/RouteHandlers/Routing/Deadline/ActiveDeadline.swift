@@ -4,7 +4,7 @@ import Synchronization
 /// One request's deadline once resolved: when its soft limit ends, where its tasks run, and the tasks it cut off.
 ///
 /// The responder applies it twice with one mechanism (``withDeadline(_:executor:_:)``): around the matched route's
-/// chain (``routeEnd()``), so that the global middleware still sees the 504 (and adds its headers, such as a request
+/// chain (``routeEnd(afterWork:)``), so that the global middleware still sees the 504 (and adds its headers, such as a request
 /// id), and, for the server's limit, around the whole request a second after ``end``, for global middleware that does
 /// not return.
 final class ActiveDeadline: Sendable {
