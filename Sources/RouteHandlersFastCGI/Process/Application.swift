@@ -113,9 +113,10 @@ public struct Application: Sendable {
             // socket the process was started with).
             var address: ListenAddress? = worker ? .inherited(fd: 0) : try options.listenAddress(environment: environment)
             if address == nil { address = Self.inheritedSocket(environment: environment).map { .inherited(fd: $0) } }
+            // Built once, for the check and for serving (without an address, the check reads fd 0's place).
+            var configuration = FastCGIServerConfiguration(address: address ?? .inherited(fd: 0))
+            try options.apply(to: &configuration, environment: environment)
             if options.check {
-                var configuration = FastCGIServerConfiguration(address: address ?? .inherited(fd: 0))
-                try options.apply(to: &configuration, environment: environment)
                 if let processes {
                     _ = try options.supervisorSettings(processes: processes, configuration: configuration, environment: environment)
                 }
@@ -125,15 +126,13 @@ public struct Application: Sendable {
                 _ = CGIGateway.writeAll(Array(line.utf8))
                 exit(0)
             }
-            guard let address else {
+            guard address != nil else {
                 if processes != nil {
                     throw ServerError(
                         .invalidOption, "--processes needs a socket: --listen, --socket or --port, or one on fd 0 (spawn-fcgi).")
                 }
                 Self.printUsage(arguments)
             }
-            var configuration = FastCGIServerConfiguration(address: address)
-            try options.apply(to: &configuration, environment: environment)
             if !worker, processes == nil,
                 ServerOptions.given(options.maxMemory, "--max-memory", environment, "ROUTE_HANDLERS_MAX_MEMORY") != nil
             {
