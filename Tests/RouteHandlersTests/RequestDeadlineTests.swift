@@ -92,6 +92,28 @@ import Testing
     }
 }
 
+extension RequestDeadlineTests {
+    @Test func theServersLimitAlsoCutsOffGlobalMiddlewareThatNeverReturns() async throws {
+        let gate = Gate()
+        var router = Router()
+        router.use { request, context, next in
+            // Stuck before the route's chain, where only the whole-request deadline can reach it.
+            await gate.wait()
+            return try await next(request, context)
+        }
+        router.add("/x", .get) { _, _ in .text("x") }
+        let responder = try router.responder()
+        var request = Request("/x")
+        request.deadline = RequestDeadline(timeout: .milliseconds(50))
+        let response = await responder.respond(to: request, requestID: "r4", logger: Logger(label: "test"))
+        #expect(response.status == .gatewayTimeout)
+        #expect(try Problem(response).requestId == "r4")
+        let running = try #require(response.runningHandler)
+        gate.open()
+        await running.value
+    }
+}
+
 /// The members of a problem+json body the tests read.
 private struct Problem: Decodable {
     var detail: String
