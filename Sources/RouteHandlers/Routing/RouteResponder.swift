@@ -93,16 +93,16 @@ public struct RouteResponder: Sendable {
                 RequestDeadline.resolved(server: request.deadline, route: routeConfig), executor: request.taskExecutor)
             context.deadline = active
             let routed = context
-            let received = request
-            let chain = chain
-            let run: @Sendable () async throws -> Response = {
-                try await Self.run(received, routed, chain: chain, afterWork: afterWork, revalidation: revalidation)
-            }
             // The server's limit covers the whole request; a route's maxDuration only its own chain (at terminal).
             if let active, active.deadline.origin == .requestTimeout {
-                response = try await withDeadline(active.end + ActiveDeadline.middlewareGrace, executor: active.executor, run)
+                let received = request
+                let chain = chain
+                response = try await withDeadline(active.end + ActiveDeadline.middlewareGrace, executor: active.executor) {
+                    try await Self.run(received, routed, chain: chain, afterWork: afterWork, revalidation: revalidation)
+                }
             } else {
-                response = try await run()
+                // No closure to allocate on the common path.
+                response = try await Self.run(request, routed, chain: chain, afterWork: afterWork, revalidation: revalidation)
             }
         } catch {
             var failure = error
