@@ -31,12 +31,38 @@ private struct Row: Codable {
 }
 
 @Suite struct JSONEncodingPoolTests {
+    /// The kept container's encoder is not pooled again, so the later encoding (on this thread or, as in a parallel
+    /// test run, on another) never shares it: the late write lands nowhere, as it does with JSONEncoder.
     @Test func aKeptContainerCannotWriteIntoALaterEncoding() throws {
         let escaper = Escaper()
         #expect(try FastJSONEncoder.encode(escaper) == Array(#"{"a":1}"#.utf8))
-        expectFallback(LateWriter(escaper: escaper))
-        // The pooled encoder is fine afterwards.
+        #expect(try FastJSONEncoder.encode(LateWriter(escaper: escaper)) == Array(#"{"b":2}"#.utf8))
+        expectSameJSON(LateWriter(escaper: escaper))
         expectSameJSON(["after": [1, 2]])
+    }
+
+    /// Many encodings at once, each writing into a container kept from an earlier one: every output is its own.
+    @Test func keptContainersWrittenDuringConcurrentEncodingsTouchNone() async throws {
+        let escapers = (0..<16).map { _ in Escaper() }
+        for escaper in escapers { #expect(try FastJSONEncoder.encode(escaper) == Array(#"{"a":1}"#.utf8)) }
+        let outputs = await withTaskGroup(of: [UInt8]?.self) { group in
+            for (task, escaper) in escapers.enumerated() {
+                group.addTask {
+                    var same = true
+                    for index in 0..<100 {
+                        same = same && (try? FastJSONEncoder.encode(LateWriter(escaper: escaper))) == Array(#"{"b":2}"#.utf8)
+                        same =
+                            same
+                            && (try? FastJSONEncoder.encode(["task": task, "index": index]))
+                                == Array(#"{"index":\#(index),"task":\#(task)}"#.utf8)
+                    }
+                    return same ? [] : nil
+                }
+            }
+            return await group.reduce(into: [[UInt8]?]()) { $0.append($1) }
+        }
+        #expect(outputs.count == 16)
+        #expect(outputs.allSatisfy { $0 != nil })
     }
 
     @Test func concurrentEncodingsGetTheirOwnEncoders() async {

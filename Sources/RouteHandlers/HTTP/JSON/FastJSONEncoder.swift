@@ -25,8 +25,10 @@ struct FastJSONUnsupported: Error {}
 /// stored properties cost (encoding is single-threaded and the state is never accessed reentrantly).
 ///
 /// Encoders are pooled, so that a body costs no allocation but its own bytes and what `Codable` itself allocates.
-/// An encoder is used by one encoding at a time (hence `@unchecked Sendable`). A container that user code kept
-/// past its `encode(to:)` cannot write into a later encoding: frame and slot ids are never reused.
+/// An encoder is used by one encoding at a time (hence `@unchecked Sendable`). Within an encoding, a container kept
+/// past its value's `encode(to:)` cannot write into a later value: frame and slot ids are never reused. A container
+/// kept past the whole encoding still holds the encoder, which is then not pooled again: a later encoding, possibly on
+/// another thread, never shares an encoder with a container from an earlier one.
 final class FastJSONEncoder: @unchecked Sendable {
     let state: UnsafeMutablePointer<FastJSONState>
 
@@ -48,15 +50,21 @@ final class FastJSONEncoder: @unchecked Sendable {
 
     /// The JSON for `value`, or ``FastJSONUnsupported`` (or the value's own error) when `JSONEncoder` must do it.
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = pool.withLock { $0.popLast() } ?? FastJSONEncoder()
+        var encoder = pool.withLock { $0.popLast() } ?? FastJSONEncoder()
         defer {
-            encoder.state.pointee.trim(keepingAtMost: pooledCapacity)
-            pool.withLock { if $0.count < pooledEncoders { $0.append(encoder) } }
+            // Something user code kept (a container, an `Encoder`) still refers to it: let that have it alone.
+            if isKnownUniquelyReferenced(&encoder) { release(encoder) }
         }
         encoder.state.pointee.reset()
         try encoder.encodeValue(value)
         guard !encoder.state.pointee.failed else { throw FastJSONUnsupported() }
         return encoder.state.pointee.bytes.array
+    }
+
+    /// Returns `encoder` to the pool, unless the pool is full.
+    private static func release(_ encoder: FastJSONEncoder) {
+        encoder.state.pointee.trim(keepingAtMost: pooledCapacity)
+        pool.withLock { if $0.count < pooledEncoders { $0.append(encoder) } }
     }
 
     /// Encodes any value at the current position: scalars directly, everything else through its `encode(to:)`.
