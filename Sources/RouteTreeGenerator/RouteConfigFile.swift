@@ -13,13 +13,16 @@ struct RouteConfigFile {
         ("requestBuffering", "true or false"),
         ("etag", "true or false"),
         ("tags", "an array of non-empty string literals, such as [\"posts\"]"),
+        ("dynamic", ".forceStatic, .forceDynamic or .auto (or Next.js's \"force-static\", \"force-dynamic\", \"auto\")"),
     ]
 
     /// Next.js options with no counterpart: an error rather than a silently ignored setting.
-    static let nextOnly: Set<String> = ["dynamic", "dynamicParams", "fetchCache", "runtime", "preferredRegion"]
+    static let nextOnly: Set<String> = ["dynamicParams", "fetchCache", "runtime", "preferredRegion"]
 
     var config = RouteConfig()
     var diagnostics: [Diagnostic] = []
+    /// The line each option is set on.
+    var lines: [String: Int] = [:]
 
     init(source: String, path: String) {
         let scanner = SwiftScanner(source)
@@ -51,6 +54,7 @@ struct RouteConfigFile {
                 continue
             }
             seen[name] = line
+            lines[name] = line
             guard keyword == "let" else {
                 diagnostics.append(.error(path, line: line, "\(name) must be a let: route segment config is fixed at build time."))
                 continue
@@ -104,6 +108,18 @@ struct RouteConfigFile {
         case "etag":
             guard written == "true" || written == "false" else { return ", not \(written)" }
             config.etag = written == "true"
+        case "dynamic":
+            let spelled = value.count == 1 && value[0].kind == .string ? String(value[0].text.dropFirst().dropLast()) : nil
+            let member: String? =
+                value.count == 2 && value[0].text == "."
+                ? value[1].text : (value.count == 1 && value[0].text.hasPrefix(".") ? String(value[0].text.dropFirst()) : nil)
+            let chosen =
+                spelled.flatMap(RouteConfig.Dynamic.init(rawValue:))
+                ?? member.flatMap { name in
+                    [RouteConfig.Dynamic.auto, .forceDynamic, .forceStatic].first { "\($0)" == name }
+                }
+            guard let chosen else { return ", not \(written)" }
+            config.dynamic = chosen
         case "tags":
             guard let tags = Self.stringArray(value) else { return ", not \(written)" }
             config.tags = tags

@@ -15,6 +15,8 @@ struct RouteFile {
     static let methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     var handlers: [Handler] = []
+    /// `func generateStaticParams()`, when the file defines one (for a force-static route).
+    var staticParams: Handler?
     var diagnostics: [Diagnostic] = []
     /// The source with every method handler made `fileprivate`, and every other top-level declaration without
     /// an access modifier too (so that helpers of two route files never clash). Line numbers are unchanged.
@@ -34,7 +36,11 @@ struct RouteFile {
                 edits.append((start..<start, "fileprivate "))
             }
             guard declaration.keyword == "func", let name = declaration.name else { continue }
-            if isHandler {
+            if name == "generateStaticParams" {
+                staticParams = Handler(
+                    method: name, line: declaration.line, parameterLabels: declaration.parameterLabels,
+                    isAsync: declaration.isAsync, isThrowing: declaration.isThrowing)
+            } else if isHandler {
                 if let first = firstLine[name] {
                     diagnostics.append(
                         .error(
@@ -64,6 +70,7 @@ struct RouteFile {
                     ))
             }
         }
+        if let annotation = Self.dynamicAnnotation(scanner) { edits.append(annotation) }
         if handlers.isEmpty, diagnostics.isEmpty {
             diagnostics.append(
                 .error(
@@ -77,6 +84,20 @@ struct RouteFile {
             bytes.replaceSubrange(edit.range, with: Array(edit.text.utf8))
         }
         rewrittenSource = String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `let dynamic = .forceStatic` gets its type (`: RouteConfig.Dynamic`), which Swift cannot infer from a bare
+    /// member; written as Next.js spells it (`"force-static"`), it stays a string.
+    static func dynamicAnnotation(_ scanner: SwiftScanner) -> (range: Range<Int>, text: String)? {
+        let tokens = scanner.tokens
+        for index in tokens.indices.dropLast(3) where tokens[index].depth == 0 && scanner.text(tokens[index]) == "let" {
+            let name = tokens[index + 1]
+            guard scanner.text(name) == "dynamic", scanner.text(tokens[index + 2]) == "=",
+                scanner.text(tokens[index + 3]).hasPrefix(".")
+            else { continue }
+            return (name.end..<name.end, ": RouteConfig.Dynamic")
+        }
+        return nil
     }
 
     /// Declarations that get `fileprivate` when they have no access modifier. Extensions cannot (a conformance

@@ -60,7 +60,7 @@ extension RouteTreeGenerator {
         text += route.rewrittenSource
         if !route.rewrittenSource.hasSuffix("\n") { text += "\n" }
         text += "#sourceLocation()\n\n"
-        text += params(for: route.pattern)
+        text += params(for: route.pattern, memberwise: route.staticParams != nil)
         text += "\n/// The context the handlers of \(route.pattern) receive: typed params, request id and logger.\n"
         text += "fileprivate typealias Context = RouteContext<Params>\n\n"
         // The root middleware is global (it also answers requests that match no route); the rest is the route's.
@@ -89,16 +89,38 @@ extension RouteTreeGenerator {
             text += "        \(effects)\(method)(\(arguments.joined(separator: ", ")))\n"
             text += "    }\n"
         }
+        if let generator = route.staticParams { text += staticParamsRegistration(route, generator) }
         text += "}\n"
         return GeneratedFile(name: name, contents: text)
+    }
+
+    /// The registration of a route file's `generateStaticParams()`: its `Params` as segment values by name.
+    func staticParamsRegistration(_ route: Route, _ generator: RouteFile.Handler) -> String {
+        var values: [String] = []
+        for segment in route.pattern.segments {
+            guard let name = segment.parameterName else { continue }
+            let key = RouteFileNaming.stringLiteral(name)
+            switch segment {
+            case .parameter: values.append("\(key): [params.`\(name)`]")
+            case .optionalCatchAll: values.append("\(key): params.`\(name)` ?? []")
+            default: values.append("\(key): params.`\(name)`")
+            }
+        }
+        let effects = (generator.isThrowing ? "try " : "") + (generator.isAsync ? "await " : "")
+        let dictionary = values.isEmpty ? "[:]" : "[" + values.joined(separator: ", ") + "]"
+        var text = "    router.staticParams(\(patternLiteral(route))) {\n"
+        text += "        (\(effects)generateStaticParams()).map { (params: Params) in \(dictionary) }\n"
+        text += "    }\n"
+        return text
     }
 
     /// `Params`: one typed property per dynamic segment, read from the matched ``RouteParameters``. Names are
     /// raw identifiers in backticks, so that `[user-id]` is `` params.`user-id` `` (and `[init]` or `[self]` work);
     /// they are assigned through `self.` so that none can be confused with the initialiser's own names.
-    func params(for pattern: RoutePattern) -> String {
+    func params(for pattern: RoutePattern, memberwise: Bool = false) -> String {
         var properties = ""
         var assignments = ""
+        var members: [(name: String, type: String)] = []
         for segment in pattern.segments {
             let key = RouteFileNaming.stringLiteral(segment.parameterName ?? "")
             switch segment {
@@ -106,13 +128,16 @@ extension RouteTreeGenerator {
                 continue
             case .parameter(let name):
                 properties += "    /// `[\(name)]`, percent-decoded.\n    let `\(name)`: String\n"
+                members.append((name, "String"))
                 assignments += "        self.`\(name)` = parameters.get(\(key)) ?? \"\"\n"
             case .catchAll(let name):
                 properties += "    /// `[...\(name)]`: one or more segments, each percent-decoded.\n    let `\(name)`: [String]\n"
+                members.append((name, "[String]"))
                 assignments += "        self.`\(name)` = parameters.segments(\(key)) ?? []\n"
             case .optionalCatchAll(let name):
                 properties +=
                     "    /// `[[...\(name)]]`: the segments, each percent-decoded; `nil` when there are none.\n    let `\(name)`: [String]?\n"
+                members.append((name, "[String]?"))
                 assignments += "        self.`\(name)` = parameters.segments(\(key)).flatMap { $0.isEmpty ? nil : $0 }\n"
             }
         }
@@ -122,7 +147,14 @@ extension RouteTreeGenerator {
         if !properties.isEmpty { text += "\n" }
         text += "    init(_ \(properties.isEmpty ? "_" : "parameters"): RouteParameters) {\n"
         text += assignments
-        text += "    }\n}\n"
+        text += "    }\n"
+        if memberwise, !members.isEmpty {
+            // For generateStaticParams(), which lists the params of each path to render.
+            text += "\n    init(" + members.map { "`\($0.name)`: \($0.type)" }.joined(separator: ", ") + ") {\n"
+            for member in members { text += "        self.`\(member.name)` = `\(member.name)`\n" }
+            text += "    }\n"
+        }
+        text += "}\n"
         return text
     }
 
@@ -174,6 +206,7 @@ extension RouteTreeGenerator {
         if let buffering = config.requestBuffering { arguments.append("requestBuffering: \(buffering)") }
         if let etag = config.etag { arguments.append("etag: \(etag)") }
         if let tags = config.tags { arguments.append("tags: [" + tags.map(RouteFileNaming.stringLiteral).joined(separator: ", ") + "]") }
+        if let dynamic = config.dynamic { arguments.append("dynamic: .\(dynamic)") }
         return "RouteConfig(" + arguments.joined(separator: ", ") + ")"
     }
 

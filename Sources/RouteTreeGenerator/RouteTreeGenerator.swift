@@ -21,6 +21,8 @@ public struct RouteTreeGenerator: Sendable {
         public var config = RouteConfig()
         /// The middleware files around the route, outermost first (the root `app/middleware.swift` included).
         public var middleware: [AppDirectory.Entry] = []
+        /// The route file's `generateStaticParams()`, if any.
+        var staticParams: RouteFile.Handler?
 
         /// The methods the route answers, as `Allow` lists them (HEAD with GET, OPTIONS always).
         public var methods: [String] {
@@ -104,6 +106,8 @@ public struct RouteTreeGenerator: Sendable {
                 let config = RouteConfigFile(source: route.source, path: entry.path)
                 diagnostics += config.diagnostics
                 route.config = config.config
+                route.staticParams = file.staticParams
+                diagnostics += Self.staticProblems(route, dynamicLine: config.lines["dynamic"] ?? 1)
             }
             route.middleware = app.middleware.filter { entry.folders.starts(with: $0.folders) }
             routes.append(route)
@@ -121,6 +125,40 @@ public struct RouteTreeGenerator: Sendable {
         }
         guard diagnostics.isEmpty else { throw GeneratorError(diagnostics: diagnostics) }
         routes.sort { $0.pattern.description.utf8.lexicographicallyPrecedes($1.pattern.description.utf8) }
+    }
+
+    /// What keeps a route's `dynamic` and `generateStaticParams()` from making sense together.
+    static func staticProblems(_ route: Route, dynamicLine: Int) -> [Diagnostic] {
+        let path = route.entry.path
+        guard route.config.isStatic else {
+            guard let generator = route.staticParams else { return [] }
+            return [
+                .error(
+                    path, line: generator.line,
+                    "generateStaticParams() lists the paths to render ahead of time, which only a force-static route is: add let dynamic = .forceStatic, or remove it."
+                )
+            ]
+        }
+        var problems: [Diagnostic] = []
+        let others = route.handlers.map(\.method).filter { $0 != "GET" && $0 != "HEAD" }
+        if !others.isEmpty || !route.handlers.contains(where: { $0.method == "GET" }) {
+            problems.append(
+                .error(
+                    path, line: dynamicLine,
+                    "A force-static route answers GET only (rendered once, served as a file); this one \(others.isEmpty ? "has no GET" : "also exports " + others.joined(separator: ", ")). Move the other methods to a route of their own."
+                ))
+        }
+        if let generator = route.staticParams, !generator.parameterLabels.isEmpty {
+            problems.append(.error(path, line: generator.line, "generateStaticParams() takes no parameters and returns [Params]."))
+        }
+        if !route.pattern.parameterNames.isEmpty, route.staticParams == nil {
+            problems.append(
+                .error(
+                    path, line: dynamicLine,
+                    "A force-static route with dynamic segments (\(route.pattern.parameterNames.map { "[\($0)]" }.joined(separator: ", "))) needs func generateStaticParams() -> [Params], listing the paths to render."
+                ))
+        }
+        return problems
     }
 
     /// The route table, as `next build` prints it: one line per route with its URL pattern, methods and file,
@@ -159,6 +197,7 @@ extension RouteConfig {
         if let requestBuffering { parts.append("requestBuffering=\(requestBuffering)") }
         if let etag { parts.append("etag=\(etag)") }
         if let tags { parts.append("tags=\(tags.joined(separator: ","))") }
+        if let dynamic { parts.append("dynamic=\(dynamic.rawValue)") }
         return parts.joined(separator: " ")
     }
 }

@@ -36,7 +36,7 @@ import Testing
         #expect(
             table.contains("\n/api/users/[id]                                    DELETE GET HEAD OPTIONS  app/api/users/[id]/route.swift\n")
         )
-        #expect(table.hasSuffix("20 routes\n"))
+        #expect(table.hasSuffix("21 routes\n"))
     }
 
     @Test func pluginAndGeneratorNameFilesAlike() {

@@ -27,6 +27,11 @@ import Testing
         #expect(try Self.config("let etag = false") == RouteConfig(etag: false))
         #expect(try Self.config(#"let tags = ["posts"]"#) == RouteConfig(tags: ["posts"]))
         #expect(try Self.config(#"let tags: [String] = ["posts", "feed"]"#) == RouteConfig(tags: ["posts", "feed"]))
+        #expect(try Self.config("let dynamic = .forceStatic") == RouteConfig(dynamic: .forceStatic))
+        #expect(try Self.config("let dynamic: RouteConfig.Dynamic = .forceStatic") == RouteConfig(dynamic: .forceStatic))
+        #expect(try Self.config(#"let dynamic = "force-static""#) == RouteConfig(dynamic: .forceStatic))
+        #expect(try Self.config(#"let dynamic = "force-dynamic""#) == RouteConfig(dynamic: .forceDynamic))
+        #expect(try Self.config("let dynamic = .auto") == RouteConfig(dynamic: .auto))
         #expect(
             try Self.config("let revalidate = 5\nlet maxDuration = 2; let bodyLimit = 10")
                 == RouteConfig(revalidate: .seconds(5), maxDuration: .seconds(2), bodyLimit: 10))
@@ -46,6 +51,7 @@ import Testing
             "let maxDuration = computeIt()", #"let bodyLimit = "2 tb""#, #"let bodyLimit = "99999999999999999999g""#,
             "var bodyLimit = 10", "let revalidate =", "let requestBuffering = \"off\"", "let requestBuffering = 0",
             "let etag = 1", "let tags = []", #"let tags = "posts""#, #"let tags = ["a" "b"]"#, #"let tags = [""]"#, "let tags = [name]",
+            "let dynamic = .static", #"let dynamic = "error""#, "let dynamic = true", "let dynamic = forceStatic",
         ] {
             let tree = try TemporaryApp(["x/route.swift": source + "\n" + get])
             let diagnostics = tree.diagnostics()

@@ -8,6 +8,7 @@
 /// let requestBuffering = false // nginx passes the body on as it arrives (fastcgi_request_buffering off)
 /// let etag = false           // no ETag of the body (and so no 304) for this route's GETs
 /// let tags = ["posts"]       // revalidateTag("posts") refreshes this route's cached answer
+/// let dynamic = .forceStatic // GET rendered once by `export`, served by nginx as a file
 /// ```
 ///
 /// The route-tree generator checks the names and types at build time and also writes them into the nginx
@@ -19,6 +20,18 @@ public struct RouteConfig: Sendable, Hashable {
         case seconds(Int)
         /// `false`: cached for good (a year), never revalidated.
         case never
+    }
+
+    /// Whether a route's GET is answered per request or rendered once, ahead of time (Next.js's `dynamic`).
+    public enum Dynamic: String, Sendable, Hashable {
+        /// Per request (the default).
+        case auto
+        /// Per request, said explicitly (`"force-dynamic"`).
+        case forceDynamic = "force-dynamic"
+        /// Rendered once by the executable's `export` command (for each of `generateStaticParams()`'s params when
+        /// the route has dynamic segments) into files that nginx serves without reaching the app. The handler
+        /// still answers where no export is in front: the test client, CGI, a missing file, params it did not list.
+        case forceStatic = "force-static"
     }
 
     /// How long shared caches may keep a successful GET or HEAD response (``cacheControl``); `nil`: no header.
@@ -45,11 +58,14 @@ public struct RouteConfig: Sendable, Hashable {
     /// The cache tags of the route's answers: ``revalidateTag(_:)`` with one of them refreshes what the web server
     /// cached for the route (its path, for a route without dynamic segments).
     public var tags: [String]?
+    /// Whether the route's GET is rendered ahead of time (``Dynamic/forceStatic``); `nil`: per request.
+    public var dynamic: Dynamic?
 
     public init(
         revalidate: Revalidate? = nil, maxDuration: Duration? = nil, bodyLimit: Int? = nil, requestBuffering: Bool? = nil,
-        etag: Bool? = nil, tags: [String]? = nil
+        etag: Bool? = nil, tags: [String]? = nil, dynamic: Dynamic? = nil
     ) {
+        self.dynamic = dynamic
         self.tags = tags
         self.revalidate = revalidate
         self.maxDuration = maxDuration
@@ -60,7 +76,11 @@ public struct RouteConfig: Sendable, Hashable {
 
     public var isEmpty: Bool {
         revalidate == nil && maxDuration == nil && bodyLimit == nil && requestBuffering == nil && etag == nil && tags == nil
+            && dynamic == nil
     }
+
+    /// Whether the route is rendered ahead of time.
+    public var isStatic: Bool { dynamic == .forceStatic }
 
     /// The `Cache-Control` a successful GET or HEAD gets when its handler set none. As Next.js 15 does, the
     /// response may be served stale while it is refreshed for a year minus its freshness.

@@ -27,7 +27,9 @@ public struct Router: Sendable {
         var middleware: any RouteMiddleware
     }
 
-    private var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
+    /// The `generateStaticParams()` of force-static routes, by pattern (``staticParams(_:_:)``).
+    var staticParamGenerators: [RoutePattern: @Sendable () async throws -> [StaticRoute.Params]] = [:]
     private var errors: [RouteError] = []
     private var scoped: [ScopedMiddleware] = []
 

@@ -30,6 +30,8 @@ public struct Application: Sendable {
     let makeResponder: @Sendable (_ mountPoint: String, _ environment: [String: String]) throws -> any HTTPResponder
     /// Run beside the server in one `ServiceGroup` (see ``init(router:configuration:services:)``).
     let services: [any Service]
+    /// Renders the router's force-static routes for `export`; `nil` for an app built from a bare responder.
+    let renderStatic: (@Sendable (_ environment: [String: String]) async throws -> [StaticAnswer])?
 
     /// Serves `router`. Run as a CGI script mounted at `SCRIPT_NAME` (such as `/cgi-bin/app`), it routes on
     /// what follows (`PATH_INFO`), under `configuration.basePath` if set.
@@ -46,6 +48,9 @@ public struct Application: Sendable {
                 configuration.revalidator = NginxCacheRevalidator(address: try Self.revalidationAddress(via))
             }
             return try router.responder(configuration: configuration)
+        }
+        self.renderStatic = { environment in
+            try await StaticRenderer.render(router, configuration: try configuration.applying(environment: environment))
         }
         self.services = services
     }
@@ -69,6 +74,7 @@ public struct Application: Sendable {
     /// ``init(router:configuration:services:)``).
     public init(responder: some HTTPResponder, services: [any Service] = []) {
         self.makeResponder = { _, _ in responder }
+        self.renderStatic = nil
         self.services = services
     }
 
@@ -87,6 +93,9 @@ public struct Application: Sendable {
             await runCGI(cgi)
         }
 
+        if arguments.dropFirst().first == "export" {
+            await runExport(Array(arguments.dropFirst(2)), environment: environment)
+        }
         let options: ServerOptions
         do {
             options = try ServerOptions.parse(Array(arguments.dropFirst()))

@@ -27,6 +27,7 @@ extension Router {
         _route_p3___l_l_d_d_drest_r_r(&router)
         _route_p3___lid_r(&router)
         _route_p3___lid_r__abc(&router)
+        _route_prerendered___l_d_d_dpath_r(&router)
         _route__omarketing_c__pricing(&router)
         _route_shop___l_l_d_d_dpath_r_r(&router)
         return router

@@ -44,7 +44,10 @@ final class ExampleAPIServer: @unchecked Sendable {
         ].merging(extra) { $1 }
     }
 
-    fileprivate static func start(directory: String, extra: [String: String]) async throws -> ExampleAPIServer {
+    /// The route include nginx serves the example with, as nginx/run-example does.
+    static let routesInclude = repositoryRoot + "/examples/api/nginx-routes.conf"
+
+    fileprivate static func start(directory: String, extra: [String: String], routes: String) async throws -> ExampleAPIServer {
         // nginx's port first: the app refreshes nginx's cache through it (revalidateTag).
         let port = try freeLoopbackPort()
         let environment = appEnvironment(
@@ -53,7 +56,7 @@ final class ExampleAPIServer: @unchecked Sendable {
         do {
             // As nginx/run-example serves it: with the route include generated from the app's route table.
             let nginx = try await NginxHarness.start(
-                directory: directory, socket: directory + "/app.sock", routes: repositoryRoot + "/examples/api/nginx-routes.conf",
+                directory: directory, socket: directory + "/app.sock", routes: routes,
                 port: port)
             return ExampleAPIServer(directory: directory, environment: environment, nginx: nginx, app: app)
         } catch {
@@ -130,12 +133,14 @@ enum ExampleStore: String, CaseIterable, Sendable, CustomStringConvertible {
 }
 
 /// Runs `body` with the example API behind nginx, on `store`; always stops both and removes the directory.
+/// `routes` is the include of nginx's server block (the generated route include by default).
 func withExampleAPI(
-    store: ExampleStore = .sqlite, environment: [String: String] = [:], _ body: (ExampleAPIServer) async throws -> Void
+    store: ExampleStore = .sqlite, environment: [String: String] = [:], routes: String = ExampleAPIServer.routesInclude,
+    _ body: (ExampleAPIServer) async throws -> Void
 ) async throws {
     let directory = try TemporaryDirectory()
     let extra = try await store.environment().merging(environment) { $1 }
-    let server = try await ExampleAPIServer.start(directory: directory.path, extra: extra)
+    let server = try await ExampleAPIServer.start(directory: directory.path, extra: extra, routes: routes)
     defer { server.stop() }
     try await body(server)
 }
