@@ -15,9 +15,10 @@ func POST(_ request: Request) async throws -> Response {
     return .text(#"{"size":\#(size),"sha256":"\#(digest)"}"#, headers: ["Content-Type": "application/json"])
 }
 
-/// The size and SHA-256 of a body, hashed chunk by chunk as it arrives.
-enum UploadDigest {
-    static func of(_ chunks: RequestBodyChunks) async throws -> (size: Int, hex: String) {
+/// The size and SHA-256 of a body (or of a multipart part, in `multipart/route.swift`), hashed chunk by chunk as it
+/// arrives. `internal`, so that other route files see it.
+internal enum UploadDigest {
+    static func of<Chunks: AsyncSequence>(_ chunks: Chunks) async throws -> (size: Int, hex: String) where Chunks.Element == [UInt8] {
         var hash = SHA256()
         var size = 0
         var iterator = chunks.makeAsyncIterator()
