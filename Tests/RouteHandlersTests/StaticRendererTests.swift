@@ -18,7 +18,8 @@ import Testing
 
     @Test func aRouteWithoutDynamicSegmentsRendersItsOwnPathThroughTheMiddleware() async throws {
         let router = Self.router { router in
-            router.add("/about", .get, config: Self.staticConfig) { _, _ in .text("about", headers: ["Cache-Control": "public, max-age=60"]) }
+            router.add("/about", .get, config: Self.staticConfig) { _, _ in .text("about", headers: ["Cache-Control": "public, max-age=60"])
+            }
             router.get("/live") { _, _ in .text("live") }
         }
         let answers = try await StaticRenderer.render(router)

@@ -28,7 +28,9 @@ import Testing
         let source = get + "func generateStaticParams() -> [Params] { [] }\n"
         let diagnostics = try TemporaryApp(["posts/[id]/route.swift": source]).diagnostics()
         #expect(diagnostics.count == 1)
-        #expect(diagnostics.first?.contains("/posts/[id]/route.swift:3: error: generateStaticParams() lists the paths") == true, "\(diagnostics)")
+        #expect(
+            diagnostics.first?.contains("/posts/[id]/route.swift:3: error: generateStaticParams() lists the paths") == true,
+            "\(diagnostics)")
     }
 
     @Test func aValidStaticRouteGeneratesAndIsMarkedInTheRouteTable() throws {
@@ -40,7 +42,10 @@ import Testing
         let wrapper = try #require(generator.generatedFiles().first { $0.contents.contains("generateStaticParams") })
         #expect(wrapper.contents.contains("let dynamic: RouteConfig.Dynamic = .forceStatic\n"))
         #expect(wrapper.contents.contains("    init(`id`: String) {\n        self.`id` = `id`\n    }\n"))
-        #expect(wrapper.contents.contains("router.staticParams(\"/posts/[id]\") {\n        (generateStaticParams()).map { (params: Params) in [\"id\": [params.`id`]] }\n    }\n"))
+        #expect(
+            wrapper.contents.contains(
+                "router.staticParams(\"/posts/[id]\") {\n        (generateStaticParams()).map { (params: Params) in [\"id\": [params.`id`]] }\n    }\n"
+            ))
         #expect(generator.nginxInclude().contains("# Force-static routes (/posts/[id]): the app's `export`"))
         #expect(!generator.nginxInclude().contains("location"))
     }

@@ -28,7 +28,8 @@ extension Application {
             var site = StaticSite(directory: Self.absolute(directory))
             if let passInclude { site.passInclude = passInclude }
             try site.write(answers)
-            let line = "exported \(answers.count) answer\(answers.count == 1 ? "" : "s") to \(site.directory) (include \(site.directory)/nginx-static.conf)\n"
+            let line =
+                "exported \(answers.count) answer\(answers.count == 1 ? "" : "s") to \(site.directory) (include \(site.directory)/nginx-static.conf)\n"
             Array(line.utf8).withUnsafeBytes { _ = write(1, $0.baseAddress, $0.count) }
             exit(0)
         } catch {
@@ -39,7 +40,12 @@ extension Application {
     /// Runs `body` with the app's services running (a static route may read a database), then cancels them.
     private func withServices<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
-            for service in services { group.addTask { try await service.run(); return nil } }
+            for service in services {
+                group.addTask {
+                    try await service.run()
+                    return nil
+                }
+            }
             defer { group.cancelAll() }
             return try await body()
         }

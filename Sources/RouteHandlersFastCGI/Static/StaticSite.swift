@@ -38,7 +38,8 @@ struct StaticSite {
         for answer in answers {
             let file = Self.file(for: answer.path)
             let target = staging + file
-            try manager.createDirectory(atPath: String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)]), withIntermediateDirectories: true)
+            try manager.createDirectory(
+                atPath: String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)]), withIntermediateDirectories: true)
             guard manager.createFile(atPath: target, contents: Data(answer.body)) else {
                 throw StaticExportError("cannot write \(target)")
             }
