@@ -41,7 +41,7 @@ extension MultipartScannerTests {
 
     /// A body of random parts whose contents are full of near-misses of the delimiter (never the whole of it: the
     /// alphabet lacks the boundary's last character), with random preambles, padding, line breaks and epilogues.
-    static func randomBody(using random: inout SplitMix64) -> [UInt8] {
+    static func randomBody(using random: inout SeededGenerator) -> [UInt8] {
         let alphabet: [UInt8] = [13, 10, 45, 88, 121, 97, 0, 0xFF, 0xC3, 0xA9]
         let delimiter = Array("\r\n--\(boundary)".utf8)
         func content(_ count: Int) -> [UInt8] {

@@ -1,19 +1,6 @@
 import RouteHandlers
 import Testing
 
-/// A small seeded generator, so that a failing random case fails again.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 struct ScannedPart {
     var head: MultipartPartHead
     var body: [UInt8]
@@ -83,7 +70,7 @@ func describe(_ result: Result<FormData, HTTPError>) -> String {
 
 extension MultipartScannerTests {
     /// Whole, byte by byte, in pieces of 2 to 7, and cut at random: each the buffered parser's form or error.
-    func expectSameAsBuffered(_ body: [UInt8], random: inout SplitMix64) throws {
+    func expectSameAsBuffered(_ body: [UInt8], random: inout SeededGenerator) throws {
         let expected = describe(Result { () throws(HTTPError) in try FormData.parse(body, contentType: Self.contentType) })
         var splits: [[Int]] = [[], Array(1..<max(1, body.count))]
         for size in 2...7 { splits.append(Array(stride(from: size, to: body.count, by: size))) }
@@ -94,7 +81,7 @@ extension MultipartScannerTests {
         }
     }
 
-    static func randomCuts(_ count: Int, using random: inout SplitMix64) -> [Int] {
+    static func randomCuts(_ count: Int, using random: inout SeededGenerator) -> [Int] {
         guard count > 1 else { return [] }
         return Set((0..<Int.random(in: 1...8, using: &random)).map { _ in Int.random(in: 1..<count, using: &random) }).sorted()
     }

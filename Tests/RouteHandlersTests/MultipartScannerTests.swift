@@ -7,14 +7,14 @@ import Testing
     static let contentType = "multipart/form-data; boundary=\(boundary)"
 
     @Test func fixedBodiesScanAsTheBufferedParserParsesThemAtEverySplit() throws {
-        var random = SplitMix64(seed: 26)
+        var random = SeededGenerator(state: 26)
         for body in Self.fixedCorpus {
             try expectSameAsBuffered(body, random: &random)
         }
     }
 
     @Test func randomBodiesScanAsTheBufferedParserParsesThem() throws {
-        var random = SplitMix64(seed: 7578)
+        var random = SeededGenerator(state: 7578)
         for _ in 0..<300 {
             let body = Self.randomBody(using: &random)
             try expectSameAsBuffered(body, random: &random)
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func aLargePartIsHandedOnWithAWindowOfADelimiter() throws {
-        var random = SplitMix64(seed: 1)
+        var random = SeededGenerator(state: 1)
         var file = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &random) }
         file.replaceSubrange(5000..<5020, with: Array("\r\n--XyZ-boundary-\r\n-".utf8))
         var body = Array("--\(Self.boundary)\r\nContent-Disposition: form-data; name=\"f\"; filename=\"big\"\r\n\r\n".utf8)
@@ -67,7 +67,7 @@ import Testing
             ),
             (Array("preamble only\r\n--XyZ-boundary".utf8), .init(), "does not contain its boundary"),
         ]
-        var random = SplitMix64(seed: 413)
+        var random = SeededGenerator(state: 413)
         for (body, limits, message) in cases {
             for cuts in [[], Array(1..<body.count)] + (0..<10).map({ _ in Self.randomCuts(body.count, using: &random) }) {
                 let result = try scan(body, cuts: cuts, limits: limits)
