@@ -1,7 +1,7 @@
 import RouteHandlers
 
 /// The segment config of a `route.swift`: its top-level `let revalidate`, `maxDuration`, `bodyLimit`,
-/// `requestBuffering`, `etag` and `tags`,
+/// `requestBuffering`, `etag`, `tags`, `dynamic`, `rateLimit` and `maxConcurrency`,
 /// read as literals at build time (they also go into the generated nginx include), with a build error for an
 /// unknown or misspelt name and for a value of the wrong type.
 struct RouteConfigFile {
@@ -14,6 +14,11 @@ struct RouteConfigFile {
         ("etag", "true or false"),
         ("tags", "an array of non-empty string literals, such as [\"posts\"]"),
         ("dynamic", ".forceStatic, .forceDynamic or .auto (or Next.js's \"force-static\", \"force-dynamic\", \"auto\")"),
+        (
+            "rateLimit",
+            "RateLimit(N, per: .second or .minute) with N at least 1, optionally burst: N and key: .clientIP or .header(\"Name\")"
+        ),
+        ("maxConcurrency", "a whole number of requests, at least 1"),
     ]
 
     /// Next.js options with no counterpart: an error rather than a silently ignored setting.
@@ -120,6 +125,12 @@ struct RouteConfigFile {
                 }
             guard let chosen else { return ", not \(written)" }
             config.dynamic = chosen
+        case "rateLimit":
+            guard let limit = Self.rateLimit(value.map(\.text)) else { return ", not \(written)" }
+            config.rateLimit = limit
+        case "maxConcurrency":
+            guard let number, number >= 1 else { return ", not \(written)" }
+            config.maxConcurrency = number
         case "tags":
             guard let tags = Self.stringArray(value) else { return ", not \(written)" }
             config.tags = tags
@@ -127,6 +138,53 @@ struct RouteConfigFile {
             return nil
         }
         return nil
+    }
+
+    /// `RateLimit(10, per: .minute, burst: 5, key: .header("X-API-Key"))`, from its tokens' texts; `nil` for
+    /// anything else (a non-literal argument, an unknown label, a header name nginx could not name).
+    static func rateLimit(_ texts: [String]) -> RateLimit? {
+        guard texts.count >= 3, texts[0] == "RateLimit", texts[1] == "(", texts.last == ")" else { return nil }
+        var arguments: [[String]] = [[]]
+        var depth = 0
+        for text in texts[2..<(texts.count - 1)] {
+            if text == "(" { depth += 1 }
+            if text == ")" { depth -= 1 }
+            if text == ",", depth == 0 { arguments.append([]) } else { arguments[arguments.count - 1].append(text) }
+        }
+        guard let first = arguments.first, first.count == 1, let requests = Int(first[0].replacingOccurrences(of: "_", with: "")),
+            requests >= 1
+        else { return nil }
+        var period: RateLimit.Period?
+        var burst = 0
+        var key = RateLimit.Key.clientIP
+        var labels: [String] = []
+        for argument in arguments.dropFirst() {
+            guard argument.count >= 3, argument[1] == ":" else { return nil }
+            let label = argument[0]
+            let value = argument[2...].joined()
+            labels.append(label)
+            switch label {
+            case "per":
+                guard let chosen = RateLimit.Period(rawValue: String(value.dropFirst())), value.hasPrefix(".") else { return nil }
+                period = chosen
+            case "burst":
+                guard let number = Int(value.replacingOccurrences(of: "_", with: "")), number >= 0 else { return nil }
+                burst = number
+            case "key":
+                if value == ".clientIP" { break }
+                let prefix = ".header(\"", suffix = "\")"
+                guard value.hasPrefix(prefix), value.hasSuffix(suffix), value.count > prefix.count + suffix.count else { return nil }
+                let name = String(value.dropFirst(prefix.count).dropLast(suffix.count))
+                // nginx names the header as $http_<name>: letters, digits and dashes only.
+                guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return nil }
+                key = .header(name)
+            default:
+                return nil
+            }
+        }
+        // Swift's order for the initializer's labels.
+        guard let period, labels == ["per", "burst", "key"].filter(labels.contains) else { return nil }
+        return RateLimit(requests, per: period, burst: burst, key: key)
     }
 
     /// The strings of `["a", "b"]` (simple literals, no interpolation or escapes); `nil` for anything else.

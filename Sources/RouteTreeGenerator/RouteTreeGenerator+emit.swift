@@ -207,6 +207,13 @@ extension RouteTreeGenerator {
         if let etag = config.etag { arguments.append("etag: \(etag)") }
         if let tags = config.tags { arguments.append("tags: [" + tags.map(RouteFileNaming.stringLiteral).joined(separator: ", ") + "]") }
         if let dynamic = config.dynamic { arguments.append("dynamic: .\(dynamic)") }
+        if let limit = config.rateLimit {
+            var expression = "RateLimit(\(limit.requests), per: .\(limit.period.rawValue)"
+            if limit.burst > 0 { expression += ", burst: \(limit.burst)" }
+            if case .header(let name) = limit.key { expression += ", key: .header(\(RouteFileNaming.stringLiteral(name)))" }
+            arguments.append("rateLimit: " + expression + ")")
+        }
+        if let maxConcurrency = config.maxConcurrency { arguments.append("maxConcurrency: \(maxConcurrency)") }
         return "RouteConfig(" + arguments.joined(separator: ", ") + ")"
     }
 

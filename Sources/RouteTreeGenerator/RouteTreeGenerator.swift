@@ -198,6 +198,8 @@ extension RouteConfig {
         if let etag { parts.append("etag=\(etag)") }
         if let tags { parts.append("tags=\(tags.joined(separator: ","))") }
         if let dynamic { parts.append("dynamic=\(dynamic.rawValue)") }
+        if let rateLimit { parts.append("rateLimit=" + rateLimit.description.replacingOccurrences(of: " ", with: ",")) }
+        if let maxConcurrency { parts.append("maxConcurrency=\(maxConcurrency)") }
         return parts.joined(separator: " ")
     }
 }

@@ -66,7 +66,7 @@ struct Routes: ParsableCommand {
 struct Nginx: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Writes an nginx include with a location per route whose segment config nginx must know (bodyLimit, requestBuffering, maxDuration, revalidate)."
+            "Writes an nginx include with a location per route whose segment config nginx must know (bodyLimit, requestBuffering, maxDuration, revalidate, rateLimit, maxConcurrency), and an http-level include with the rate limits' zones."
     )
 
     @Argument(help: "The app/ directory.")
@@ -81,6 +81,20 @@ struct Nginx: ParsableCommand {
     @Option(help: "The fastcgi_cache zone for routes with revalidate.")
     var cacheZone = RouteTreeGenerator.NginxOptions().cacheZone
 
+    @Option(
+        help: ArgumentHelp(
+            "The http-level include to write, with the limit_req_zone/limit_conn_zone of routes with rateLimit or maxConcurrency.",
+            discussion: "By default, beside --output: routes.conf gets routes-http.conf."))
+    var httpOutput: String?
+
+    @Option(help: "The start of the rate limit zones' names (one per app when several share an nginx).")
+    var zonePrefix = RouteTreeGenerator.NginxOptions().zonePrefix
+
+    /// `routes.conf` → `routes-http.conf`.
+    static func httpIncludePath(beside output: String) -> String {
+        (output.hasSuffix(".conf") ? String(output.dropLast(5)) : output) + "-http.conf"
+    }
+
     func run() throws {
         let generator: RouteTreeGenerator
         do {
@@ -91,11 +105,15 @@ struct Nginx: ParsableCommand {
         var options = RouteTreeGenerator.NginxOptions()
         options.passInclude = passInclude
         options.cacheZone = cacheZone
+        options.zonePrefix = zonePrefix
         let text = generator.nginxInclude(options)
         if let output {
             try GeneratedFile.write(text, toFile: output)
         } else {
             print(text, terminator: "")
+        }
+        if let http = httpOutput ?? output.map(Self.httpIncludePath(beside:)) {
+            try GeneratedFile.write(generator.nginxHTTPInclude(options), toFile: http)
         }
     }
 }

@@ -19,6 +19,7 @@ import Testing
         var actual = Dictionary(uniqueKeysWithValues: generator.generatedFiles().map { ($0.name, Self.portable($0.contents)) })
         actual["routes.txt"] = generator.routeTable()
         actual["nginx-routes.conf"] = generator.nginxInclude()
+        actual["nginx-routes-http.conf"] = generator.nginxHTTPInclude()
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] != nil {
             try? FileManager.default.removeItem(atPath: Self.golden)
             try GeneratedFile.write(actual.map { GeneratedFile(name: $0.key, contents: $0.value) }, to: Self.golden)
@@ -36,7 +37,7 @@ import Testing
         #expect(
             table.contains("\n/api/users/[id]                                    DELETE GET HEAD OPTIONS  app/api/users/[id]/route.swift\n")
         )
-        #expect(table.hasSuffix("21 routes\n"))
+        #expect(table.hasSuffix("22 routes\n"))
     }
 
     @Test func pluginAndGeneratorNameFilesAlike() {

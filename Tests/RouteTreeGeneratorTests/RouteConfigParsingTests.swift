@@ -32,6 +32,14 @@ import Testing
         #expect(try Self.config(#"let dynamic = "force-static""#) == RouteConfig(dynamic: .forceStatic))
         #expect(try Self.config(#"let dynamic = "force-dynamic""#) == RouteConfig(dynamic: .forceDynamic))
         #expect(try Self.config("let dynamic = .auto") == RouteConfig(dynamic: .auto))
+        #expect(try Self.config("let rateLimit = RateLimit(10, per: .second)") == RouteConfig(rateLimit: RateLimit(10, per: .second)))
+        #expect(
+            try Self.config(#"let rateLimit = RateLimit(100, per: .minute, burst: 20, key: .header("X-API-Key"))"#)
+                == RouteConfig(rateLimit: RateLimit(100, per: .minute, burst: 20, key: .header("X-API-Key"))))
+        #expect(
+            try Self.config("let rateLimit: RateLimit = RateLimit(1_000, per: .minute, key: .clientIP)")
+                == RouteConfig(rateLimit: RateLimit(1000, per: .minute)))
+        #expect(try Self.config("let maxConcurrency = 4") == RouteConfig(maxConcurrency: 4))
         #expect(
             try Self.config("let revalidate = 5\nlet maxDuration = 2; let bodyLimit = 10")
                 == RouteConfig(revalidate: .seconds(5), maxDuration: .seconds(2), bodyLimit: 10))
@@ -52,6 +60,11 @@ import Testing
             "var bodyLimit = 10", "let revalidate =", "let requestBuffering = \"off\"", "let requestBuffering = 0",
             "let etag = 1", "let tags = []", #"let tags = "posts""#, #"let tags = ["a" "b"]"#, #"let tags = [""]"#, "let tags = [name]",
             "let dynamic = .static", #"let dynamic = "error""#, "let dynamic = true", "let dynamic = forceStatic",
+            "let rateLimit = RateLimit(0, per: .second)", "let rateLimit = RateLimit(10, per: .hour)", "let rateLimit = RateLimit(10)",
+            "let rateLimit = RateLimit(n, per: .second)", "let rateLimit = RateLimit(10, per: .second, burst: -1)",
+            "let rateLimit = RateLimit(10, burst: 2, per: .second)", #"let rateLimit = RateLimit(10, per: .second, key: .header("X Key"))"#,
+            "let rateLimit = RateLimit(10, per: .second, key: .cookie)", #"let rateLimit = "10r/s""#, "let rateLimit = limits",
+            "let maxConcurrency = 0", "let maxConcurrency = -2", "let maxConcurrency = \"4\"",
         ] {
             let tree = try TemporaryApp(["x/route.swift": source + "\n" + get])
             let diagnostics = tree.diagnostics()

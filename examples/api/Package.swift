@@ -44,7 +44,7 @@ let package = Package(
             ],
             path: ".",
             // nginx-routes.conf: the nginx include generated from app/ (route-tree-gen nginx), for nginx/run-example.
-            exclude: ["app", "nginx-routes.conf", "Tests"],
+            exclude: ["app", "nginx-routes.conf", "nginx-routes-http.conf", "Tests"],
             plugins: [.plugin(name: "RouteTreePlugin", package: "swift-route-handlers")]
         ),
         // The example's contract through real nginx, and behind Apache, lighttpd, HAProxy and Caddy, on SQLite

@@ -22,6 +22,9 @@ public struct Request: Sendable {
     /// Where the gateway runs handlers (the server's event loop): a handler under a time limit runs in a task of its
     /// own, which does not inherit the caller's preference.
     package var taskExecutor: (any TaskExecutor)?
+    /// The web server in front already enforced the route's rate limit and concurrency (the generated nginx
+    /// include says so with `fastcgi_param ROUTE_HANDLERS_LIMITS nginx`): the app does not count them again.
+    package var limitsEnforcedUpstream = false
 
     public init(
         method: HTTPRequest.Method = .get,

@@ -12,6 +12,8 @@ public struct Response: Sendable {
     /// A handler cut off by its time limit (this is its 504) that has not returned yet: a gateway watching for
     /// handlers past a hard limit waits for it.
     package var runningHandler: Task<Void, Never>?
+    /// The route's ``RouteConfig/maxConcurrency`` permit this request holds, released when the response goes.
+    package var concurrencyPermit: ConcurrencyPermit?
 
     public init(status: HTTPResponse.Status = .ok, headers: Headers = [:], body: ResponseBody = .empty) {
         self.status = status

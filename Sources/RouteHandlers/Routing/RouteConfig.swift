@@ -9,6 +9,8 @@
 /// let etag = false           // no ETag of the body (and so no 304) for this route's GETs
 /// let tags = ["posts"]       // revalidateTag("posts") refreshes this route's cached answer
 /// let dynamic = .forceStatic // GET rendered once by `export`, served by nginx as a file
+/// let rateLimit = RateLimit(10, per: .minute, burst: 5) // 429 with Retry-After beyond it, per client
+/// let maxConcurrency = 4     // 429 while 4 requests to the route are being served
 /// ```
 ///
 /// The route-tree generator checks the names and types at build time and also writes them into the nginx
@@ -60,11 +62,19 @@ public struct RouteConfig: Sendable, Hashable {
     public var tags: [String]?
     /// Whether the route's GET is rendered ahead of time (``Dynamic/forceStatic``); `nil`: per request.
     public var dynamic: Dynamic?
+    /// How many requests the route admits per client or key (nginx's `limit_req`, which the generated include
+    /// sets up); beyond it, 429 with `Retry-After`. Enforced by nginx where the include is in front, else in the
+    /// app, across every worker of the pool (and every CGI process).
+    public var rateLimit: RateLimit?
+    /// How many requests to the route may be served at once, across the pool (nginx's `limit_conn`); 429 beyond.
+    public var maxConcurrency: Int?
 
     public init(
         revalidate: Revalidate? = nil, maxDuration: Duration? = nil, bodyLimit: Int? = nil, requestBuffering: Bool? = nil,
-        etag: Bool? = nil, tags: [String]? = nil, dynamic: Dynamic? = nil
+        etag: Bool? = nil, tags: [String]? = nil, dynamic: Dynamic? = nil, rateLimit: RateLimit? = nil, maxConcurrency: Int? = nil
     ) {
+        self.rateLimit = rateLimit
+        self.maxConcurrency = maxConcurrency
         self.dynamic = dynamic
         self.tags = tags
         self.revalidate = revalidate
@@ -76,7 +86,7 @@ public struct RouteConfig: Sendable, Hashable {
 
     public var isEmpty: Bool {
         revalidate == nil && maxDuration == nil && bodyLimit == nil && requestBuffering == nil && etag == nil && tags == nil
-            && dynamic == nil
+            && dynamic == nil && rateLimit == nil && maxConcurrency == nil
     }
 
     /// Whether the route is rendered ahead of time.

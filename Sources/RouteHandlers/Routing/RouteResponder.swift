@@ -32,11 +32,17 @@ public struct RouteResponder: Sendable {
         /// Refreshes the web server's cached answers for ``revalidatePath(_:)`` and ``revalidateTag(_:)``; `nil`:
         /// they do nothing. The FastCGI application sets one from `ROUTE_HANDLERS_REVALIDATE_VIA`.
         public var revalidator: (any CacheRevalidator)?
+        /// Counts the routes' ``RouteConfig/rateLimit`` and ``RouteConfig/maxConcurrency`` for requests the web
+        /// server did not limit first; `nil`: not enforced in the app. One process's by default; the FastCGI
+        /// application shares one across its workers and CGI processes.
+        public var rateLimiter: (any RateLimiter)?
 
         public init(
             trailingSlash: TrailingSlash = .redirectToNoSlash, basePath: String = "", exposeErrorDetails: Bool = false,
-            trustedProxies: TrustedProxies = .none, onRequestError: RequestErrorHook? = nil, revalidator: (any CacheRevalidator)? = nil
+            trustedProxies: TrustedProxies = .none, onRequestError: RequestErrorHook? = nil, revalidator: (any CacheRevalidator)? = nil,
+            rateLimiter: (any RateLimiter)? = MemoryRateLimiter()
         ) {
+            self.rateLimiter = rateLimiter
             self.revalidator = revalidator
             self.trailingSlash = trailingSlash
             self.basePath = basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath
@@ -75,6 +81,8 @@ public struct RouteResponder: Sendable {
         var response: Response
         var routePattern: String?
         var active: ActiveDeadline?
+        // Held until the response has been written (it goes with the response).
+        var permit: ConcurrencyPermit?
         do {
             var context = Context(params: RouteParameters(), requestID: requestID, logger: logger)
             context.exposeErrorDetails = configuration.exposeErrorDetails
@@ -89,6 +97,12 @@ public struct RouteResponder: Sendable {
             }
             var routeConfig: RouteConfig?
             if case .route(let methods, _) = context.target { routeConfig = methods.config }
+            if let routeConfig, routeConfig.rateLimit != nil || routeConfig.maxConcurrency != nil {
+                switch limit(request, route: context.route?.pattern.description ?? request.url.pathname, config: routeConfig) {
+                case .success(let held): permit = held
+                case .failure(let error): context.target = .failure(error)
+                }
+            }
             active = ActiveDeadline(
                 RequestDeadline.resolved(server: request.deadline, route: routeConfig), executor: request.taskExecutor)
             context.deadline = active
@@ -117,6 +131,7 @@ public struct RouteResponder: Sendable {
                 reporting: reporting, afterWork: afterWork)
         }
         response.runningHandler = active?.runningHandler
+        response.concurrencyPermit = permit
         response.afterWork = afterWork
         if let revalidation { await revalidate(revalidation, for: request, logger: logger) }
         return response

@@ -28,7 +28,9 @@ extension GatewayRequest.Fields {
                 pathname, fromRequestURI: !(requestURI ?? "").isEmpty, mount: mount, pathInfo: pathInfo)
         }
         let url = RequestURL(scheme: resolvedScheme, hostname: hostname, port: port, pathname: pathname, rawQuery: String(query))
-        return Request(method: parsedMethod, url: url, headers: headers, body: .empty, remoteAddress: remoteAddress)
+        var request = Request(method: parsedMethod, url: url, headers: headers, body: .empty, remoteAddress: remoteAddress)
+        request.limitsEnforcedUpstream = limitsEnforcedUpstream
+        return request
     }
 
     /// The common methods without parsing a token.

@@ -23,6 +23,8 @@ extension GatewayRequest {
         var contentLength: String?
         var sentContentLength = false
         var headerContent: [(String, String)] = []
+        /// `ROUTE_HANDLERS_LIMITS=nginx`: the generated include's location counted the route's limits already.
+        var limitsEnforcedUpstream = false
 
         /// Room for a browser's usual headers from the start, not grown one field at a time.
         private static func emptyHeaders() -> Headers {
@@ -71,6 +73,8 @@ extension GatewayRequest {
                 } else if name.equals("CONTENT_LENGTH"), !value.isEmpty {
                     contentLength = String(utf8Bytes: value)
                 }
+            case 21:
+                if name.equals("ROUTE_HANDLERS_LIMITS") { limitsEnforcedUpstream = value.equals("nginx") }
             default:
                 break
             }

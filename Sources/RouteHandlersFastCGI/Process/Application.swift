@@ -47,6 +47,10 @@ public struct Application: Sendable {
             if configuration.revalidator == nil, let via = environment["ROUTE_HANDLERS_REVALIDATE_VIA"], !via.isEmpty {
                 configuration.revalidator = NginxCacheRevalidator(address: try Self.revalidationAddress(via))
             }
+            // A pool's workers (and a CGI script's processes) count rate limits together.
+            if let shared = SharedRateLimiter.configured(environment: environment, cgi: CGIGateway.isCGIEnvironment(environment)) {
+                configuration.rateLimiter = shared
+            }
             return try router.responder(configuration: configuration)
         }
         self.renderStatic = { environment in
@@ -283,6 +287,9 @@ public struct Application: Sendable {
         }
         let statusListener = try StatusListener.start(configuration, page: page, logger: logger)
         defer { statusListener?.stop() }
+        // Made before the first worker starts: each inherits its name.
+        let limits = SharedRateLimiter.PoolDirectory.make(environment: environment, logger: logger)
+        defer { limits?.remove() }
         var supervisor = Supervisor(settings: settings, listener: listener, logger: logger)
         supervisor.notifier = SystemdNotifier(environment: environment)
         return supervisor.run(signals: signals)

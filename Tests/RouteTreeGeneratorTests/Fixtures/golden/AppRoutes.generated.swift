@@ -17,6 +17,7 @@ extension Router {
             Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: ResponseBody(bytes: _page_api__docs))
         }
         _route_api__misc(&router)
+        _route_api__quota(&router)
         _route_api__users(&router)
         _route_api__users___lid_r(&router)
         _route_api__users___lid_r__posts___lpostId_r(&router)

@@ -46,6 +46,8 @@ final class ExampleAPIServer: @unchecked Sendable {
 
     /// The route include nginx serves the example with, as nginx/run-example does.
     static let routesInclude = repositoryRoot + "/examples/api/nginx-routes.conf"
+    /// Its http-level part: the rate limits' zones.
+    static let httpRoutesInclude = repositoryRoot + "/examples/api/nginx-routes-http.conf"
 
     fileprivate static func start(directory: String, extra: [String: String], routes: String) async throws -> ExampleAPIServer {
         // nginx's port first: the app refreshes nginx's cache through it (revalidateTag).
@@ -56,7 +58,7 @@ final class ExampleAPIServer: @unchecked Sendable {
         do {
             // As nginx/run-example serves it: with the route include generated from the app's route table.
             let nginx = try await NginxHarness.start(
-                directory: directory, socket: directory + "/app.sock", routes: routes,
+                directory: directory, socket: directory + "/app.sock", routes: routes, httpRoutes: httpRoutesInclude,
                 port: port)
             return ExampleAPIServer(directory: directory, environment: environment, nginx: nginx, app: app)
         } catch {
