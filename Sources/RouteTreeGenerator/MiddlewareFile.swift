@@ -1,3 +1,5 @@
+import RouteHandlers
+
 /// A `middleware.swift` file as the generator sees it: its `handle` function, the problems with it, and its
 /// text rewritten so that it can share a module with every other route and middleware file.
 struct MiddlewareFile {
@@ -14,10 +16,13 @@ struct MiddlewareFile {
     var diagnostics: [Diagnostic] = []
     /// The source with `handle` and every other top-level declaration without an access modifier made
     /// `fileprivate`: helpers of a middleware file are private to it, as in route files. Line numbers unchanged.
-    var rewrittenSource: String
+    var rewrittenSource = ""
+    /// `let matcher = ["/api/:path*"]` (Next.js's `config.matcher`): the paths the middleware runs for; empty: all.
+    var matcher: [String] = []
 
     init(source: String, path: String) {
         let scanner = SwiftScanner(source)
+        readMatcher(scanner, path: path)
         var edits: [(range: Range<Int>, text: String)] = []
         var found: SwiftScanner.Declaration?
         for declaration in scanner.topLevelDeclarations() {
@@ -86,5 +91,32 @@ struct MiddlewareFile {
         let lower = name.lowercased()
         if lower == functionName || ["handler", "middleware", "handles", "handlerequest"].contains(lower) { return true }
         return RouteFile.editDistance(lower, functionName) <= 1
+    }
+
+    /// Reads `let matcher = "/api/:path*"` or `["/a", "/b/:id"]`, each a ``SitePattern``.
+    private mutating func readMatcher(_ scanner: SwiftScanner, path: String) {
+        let tokens = scanner.tokens
+        for (index, token) in tokens.enumerated() where token.depth == 0 && scanner.text(token) == "let" {
+            guard index + 1 < tokens.count, scanner.text(tokens[index + 1]) == "matcher" else { continue }
+            let line = scanner.line(of: token.start)
+            let value = RouteConfigFile.valueTokens(after: index + 1, in: scanner).map { ($0.kind, scanner.text($0)) }
+            let single =
+                value.count == 1 && value[0].0 == .string
+                ? RouteConfigFile.stringArray([(.punctuation, "[")] + value + [(.punctuation, "]")]) : nil
+            guard let patterns = single ?? RouteConfigFile.stringArray(value) else {
+                diagnostics.append(
+                    .error(path, line: line, "matcher must be a path or an array of paths, such as [\"/api/:path*\"], as string literals."))
+                return
+            }
+            for pattern in patterns {
+                do {
+                    _ = try SitePattern(pattern)
+                } catch {
+                    diagnostics.append(.error(path, line: line, "The matcher \(error.description)."))
+                }
+            }
+            matcher = patterns
+            return
+        }
     }
 }

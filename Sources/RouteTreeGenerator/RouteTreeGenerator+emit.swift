@@ -39,7 +39,12 @@ extension RouteTreeGenerator {
         let scope = file.isRoot ? "every request" : "the routes in \(app.displayName)/\(file.entry.relativeFolder) and below"
         text += "/// The middleware of \(file.entry.displayPath), around \(scope).\n"
         text +=
-            "let \(middlewareSymbol(file.entry)) = MiddlewareFunction(source: \(RouteFileNaming.stringLiteral(file.entry.displayPath))) { request, context, next in\n"
+            "let \(middlewareSymbol(file.entry)) = MiddlewareFunction(source: \(RouteFileNaming.stringLiteral(file.entry.displayPath))"
+            + (file.matcher.isEmpty
+                ? ""
+                : ", matcher: [" + file.matcher.map { "SitePattern(checked: \(RouteFileNaming.stringLiteral($0)))" }.joined(separator: ", ")
+                    + "]")
+            + ") { request, context, next in\n"
         let effects = (file.isThrowing ? "try " : "") + (file.isAsync ? "await " : "")
         text += "    \(effects)handle(request, context: context, next: next)\n"
         text += "}\n"
@@ -167,6 +172,7 @@ extension RouteTreeGenerator {
         text += "    /// `page.html`, as the route-tree generator found them at build time.\n"
         text += "    public static func app() -> Router {\n"
         text += "        var router = Router()\n"
+        if !site.isEmpty { text += "        router.site = \(siteExpression(site))\n" }
         if let root = middleware.first(where: \.isRoot) {
             text += "        router.use(\(middlewareSymbol(root.entry)))\n"
         }
@@ -191,6 +197,34 @@ extension RouteTreeGenerator {
         text += "        return router\n    }\n}\n"
         text += pages
         return GeneratedFile(name: RouteFileNaming.indexFileName, contents: text)
+    }
+
+    /// A `SiteConfig(...)` expression for `site` (app/route-handlers.json).
+    func siteExpression(_ site: SiteConfig) -> String {
+        let literal = RouteFileNaming.stringLiteral
+        let pattern = { (source: SitePattern) in "SitePattern(checked: \(literal(source.description)))" }
+        var arguments: [String] = []
+        if let basePath = site.basePath { arguments.append("basePath: \(literal(basePath))") }
+        if let trailingSlash = site.trailingSlash { arguments.append("trailingSlash: \(trailingSlash)") }
+        let indent = "\n            "
+        if !site.redirects.isEmpty {
+            let rules = site.redirects.map { rule in
+                ".init(source: \(pattern(rule.source)), destination: \(literal(rule.destination)), permanent: \(rule.statusCode == 308), statusCode: \(rule.statusCode))"
+            }
+            arguments.append("redirects: [" + indent + rules.joined(separator: "," + indent) + "]")
+        }
+        if !site.rewrites.isEmpty {
+            let rules = site.rewrites.map { ".init(source: \(pattern($0.source)), destination: \(literal($0.destination)))" }
+            arguments.append("rewrites: [" + indent + rules.joined(separator: "," + indent) + "]")
+        }
+        if !site.headers.isEmpty {
+            let rules = site.headers.map { rule in
+                let headers = rule.headers.map { ".init(key: \(literal($0.key)), value: \(literal($0.value)))" }
+                return ".init(source: \(pattern(rule.source)), headers: [" + headers.joined(separator: ", ") + "])"
+            }
+            arguments.append("headers: [" + indent + rules.joined(separator: "," + indent) + "]")
+        }
+        return "SiteConfig(" + arguments.joined(separator: ", ") + ")"
     }
 
     /// A `RouteConfig(...)` expression for `config`.

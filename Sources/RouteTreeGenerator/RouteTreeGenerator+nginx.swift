@@ -45,10 +45,14 @@ extension RouteTreeGenerator {
             routes[index].config.dynamic = nil
         }
         let configured = routes.filter { !$0.config.isEmpty && $0.entry.kind == .route }
+        text += siteLocations(options)
         var selected: [Int] = []
         for (index, route) in routes.enumerated() {
+            let literal = Self.isStatic(route.pattern)
+            // A redirect answers first, in the app as in nginx: the route has no location there.
+            if literal, isRedirected(route.pattern.description) { continue }
             let needed =
-                !route.config.isEmpty
+                !route.config.isEmpty || (literal && isRewritten(route.pattern.description))
                 || configured.contains { other in
                     other.pattern != route.pattern && Self.precedes(route.pattern, other.pattern)
                         && Self.overlap(route.pattern.segments[...], other.pattern.segments[...])
@@ -61,7 +65,7 @@ extension RouteTreeGenerator {
             let route = routes[index]
             text += "\n# \(route.pattern) (\(route.entry.displayPath))"
             text += route.config.isEmpty ? ": served by another location otherwise\n" : ": \(route.config.summary)\n"
-            text += "location \(Self.locationMatch(route.pattern)) {\n"
+            text += "location \(Self.locationMatch(route.pattern, basePath: basePath)) {\n"
             text += "    include \(options.passInclude);\n"
             if let bodyLimit = route.config.bodyLimit {
                 text += "    client_max_body_size \(bodyLimit);\n"
@@ -107,13 +111,13 @@ extension RouteTreeGenerator {
     }
 
     /// `= /api/slow` for a static route, a quoted regular expression otherwise.
-    static func locationMatch(_ pattern: RoutePattern) -> String {
+    static func locationMatch(_ pattern: RoutePattern, basePath: String = "") -> String {
         if isStatic(pattern) {
-            let path = pattern.description
+            let path = basePath + pattern.description
             return path.allSatisfy({ $0.isLetter || $0.isNumber || "/-._~!$&'()*+,=:@%".contains($0) })
                 ? "= \(path)" : "= \"\(escapeQuoted(path))\""
         }
-        var regex = "^"
+        var regex = "^" + escapeRegex(basePath)
         for segment in pattern.segments {
             switch segment {
             case .literal(let text): regex += "/" + escapeRegex(text)
@@ -122,7 +126,7 @@ extension RouteTreeGenerator {
             case .optionalCatchAll: regex += "(?:/[^/]+)*"
             }
         }
-        if regex == "^(?:/[^/]+)*" { regex = "^(?:/[^/]*)+" }
+        if regex == "^" + escapeRegex(basePath) + "(?:/[^/]+)*" { regex = "^" + escapeRegex(basePath) + "(?:/[^/]*)+" }
         return "~ \"\(escapeQuoted(regex + "$"))\""
     }
 

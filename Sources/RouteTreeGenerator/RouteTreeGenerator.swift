@@ -40,6 +40,8 @@ public struct RouteTreeGenerator: Sendable {
         var isThrowing: Bool
         /// The file's text, rewritten for sharing a module.
         var rewrittenSource: String
+        /// The paths it runs for (`let matcher`); empty: every path in its scope.
+        var matcher: [String] = []
         /// Whether it is `app/middleware.swift`, which also runs for requests that match no route.
         public var isRoot: Bool { entry.folders.isEmpty }
     }
@@ -49,6 +51,8 @@ public struct RouteTreeGenerator: Sendable {
     public private(set) var routes: [Route] = []
     /// The middleware files, outermost first.
     public private(set) var middleware: [Middleware] = []
+    /// `app/route-handlers.json`'s redirects, rewrites, headers, base path and trailing slash.
+    public private(set) var site = SiteConfig()
 
     /// Scans and validates the `app/` directory at `path`.
     /// - Throws: ``GeneratorError`` with every problem found.
@@ -121,7 +125,12 @@ public struct RouteTreeGenerator: Sendable {
             diagnostics += file.diagnostics
             middleware.append(
                 Middleware(
-                    entry: entry, isAsync: file.isAsync, isThrowing: file.isThrowing, rewrittenSource: file.rewrittenSource))
+                    entry: entry, isAsync: file.isAsync, isThrowing: file.isThrowing, rewrittenSource: file.rewrittenSource,
+                    matcher: file.matcher))
+        }
+        if let file = SiteConfigFile(appDirectory: path) {
+            diagnostics += file.diagnostics
+            site = file.config
         }
         guard diagnostics.isEmpty else { throw GeneratorError(diagnostics: diagnostics) }
         routes.sort { $0.pattern.description.utf8.lexicographicallyPrecedes($1.pattern.description.utf8) }

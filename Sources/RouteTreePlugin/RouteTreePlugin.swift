@@ -21,6 +21,8 @@ struct RouteTreePlugin: BuildToolPlugin {
             if name == "route.swift" { routeFolders.append(folders.joined(separator: "/")) }
             if name == "middleware.swift" { middlewareFolders.append(folders.joined(separator: "/")) }
             if name == "route.swift" || name == "middleware.swift" || name.hasPrefix("page.") { inputs.append(url) }
+            // The site config (redirects, rewrites, headers): app/route-handlers.json.
+            if folders.isEmpty, name == "route-handlers.json" { inputs.append(url) }
         }
         let output = context.pluginWorkDirectoryURL.appending(path: "routes")
         let outputs =

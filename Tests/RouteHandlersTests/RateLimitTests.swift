@@ -21,9 +21,10 @@ import Testing
         #expect(limit.interval == 6000)
         #expect(Self.admitted(limit, at: Array(repeating: 1000, count: 8)) == [true, true, true, true, true, true, false, false])
         // Six at once use the allowance up; one more comes back every 6 s.
-        #expect(Self.admitted(limit, at: [1000, 1000, 1000, 1000, 1000, 1000, 6999, 7000, 7000, 13_000]) == [
-            true, true, true, true, true, true, false, true, false, true,
-        ])
+        #expect(
+            Self.admitted(limit, at: [1000, 1000, 1000, 1000, 1000, 1000, 6999, 7000, 7000, 13_000]) == [
+                true, true, true, true, true, true, false, true, false, true,
+            ])
         // Without a burst: exactly one per interval.
         #expect(Self.admitted(RateLimit(2, per: .second), at: [0, 100, 499, 500, 999, 1000]) == [true, false, false, true, false, true])
     }
@@ -32,7 +33,10 @@ import Testing
         let limit = RateLimit(3, per: .minute, burst: 2)
         var tat: Int64 = 0
         for _ in 0..<3 {
-            guard case .admitted(let next) = limit.admit(tat: tat, now: 50_000) else { Issue.record("refused"); return }
+            guard case .admitted(let next) = limit.admit(tat: tat, now: 50_000) else {
+                Issue.record("refused")
+                return
+            }
             tat = next
         }
         #expect(limit.admit(tat: tat, now: 50_000) == .limited(retryAfterMilliseconds: 20_000))

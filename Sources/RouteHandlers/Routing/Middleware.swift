@@ -29,16 +29,24 @@ public struct MiddlewareFunction: RouteMiddleware, CustomStringConvertible {
     let body: @Sendable (Request, Context, MiddlewareNext) async throws -> Response
     /// Where the middleware comes from (its file, for file-based middleware), for the route table and logs.
     public let source: String
+    /// The paths it runs for (Next.js's `config.matcher`, a middleware file's `let matcher`), matched against
+    /// ``RequestURL/pathname``; empty: every request that reaches it. Other requests go straight to `next`.
+    public let matcher: [SitePattern]
 
     public init(
-        source: String = "closure", _ body: @escaping @Sendable (Request, Context, MiddlewareNext) async throws -> Response
+        source: String = "closure", matcher: [SitePattern] = [],
+        _ body: @escaping @Sendable (Request, Context, MiddlewareNext) async throws -> Response
     ) {
         self.source = source
+        self.matcher = matcher
         self.body = body
     }
 
     public func handle(_ request: Request, context: Context, next: MiddlewareNext) async throws -> Response {
-        try await body(request, context, next)
+        if !matcher.isEmpty, !matcher.contains(where: { $0.match(request.url.pathname) != nil }) {
+            return try await next(request, context)
+        }
+        return try await body(request, context, next)
     }
 
     public var description: String { source }

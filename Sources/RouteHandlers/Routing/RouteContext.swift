@@ -21,6 +21,9 @@ public struct RouteContext<Params: Sendable>: Sendable {
     var errorReporting: ErrorReporting?
     /// The request's time limit, applied around the matched route's chain (``RouteResponder``).
     var deadline: ActiveDeadline?
+    /// Routes a request again, for one the global middleware rewrote (``Request/rewritten(to:)``): the path it was
+    /// routed on, and how.
+    var routing: (pathname: String, resolve: @Sendable (Request) -> (RouteResponder.Target, Request?))?
 
     public init(params: Params, requestID: String, logger: Logger, locals: Locals = Locals()) {
         self.params = params

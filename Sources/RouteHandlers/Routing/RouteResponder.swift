@@ -60,6 +60,8 @@ public struct RouteResponder: Sendable {
     private let chain: RouteHandler
     /// The paths of the routes without dynamic segments, by the tags in their config, for ``revalidateTag(_:)``.
     var taggedPaths: [String: [String]] = [:]
+    /// The router's redirects, rewrites and headers (its ``Router/site``).
+    var site = SiteConfig()
 
     @_spi(Internal) public init(
         tree: RouteTree<MethodTable>, configuration: Configuration = .init(), middleware: [any RouteMiddleware] = []
@@ -75,6 +77,7 @@ public struct RouteResponder: Sendable {
         var logger = logger
         logger.handler = RequestLogHandler.wrapping(logger.handler, requestID: requestID)
         var request = request
+        let original = request.url
         request.trustedProxies = configuration.trustedProxies
         let afterWork = AfterWork(requestID: requestID, logger: logger)
         let revalidation = configuration.revalidator == nil ? nil : Revalidation()
@@ -86,7 +89,14 @@ public struct RouteResponder: Sendable {
         do {
             var context = Context(params: RouteParameters(), requestID: requestID, logger: logger)
             context.exposeErrorDetails = configuration.exposeErrorDetails
-            context.target = resolve(request)
+            let (target, rewritten) = resolve(request)
+            context.target = target
+            if let rewritten { request = rewritten }
+            // Only global middleware can send a request elsewhere (Request.rewritten(to:)).
+            if !middleware.isEmpty {
+                let responder = self
+                context.routing = (request.url.pathname, { responder.resolve($0) })
+            }
             if case .route(let methods, let parameters) = context.target {
                 context.params = parameters
                 context.route = methods.route
@@ -132,6 +142,9 @@ public struct RouteResponder: Sendable {
         }
         response.runningHandler = active?.runningHandler
         response.concurrencyPermit = permit
+        if !site.headers.isEmpty, let pathname = stripBasePath(original.pathname) {
+            applySiteHeaders(to: &response, pathname: pathname)
+        }
         response.afterWork = afterWork
         if let revalidation { await revalidate(revalidation, for: request, logger: logger) }
         return response
@@ -192,21 +205,37 @@ public struct RouteResponder: Sendable {
         case route(MethodTable, RouteParameters)
     }
 
-    private func resolve(_ request: Request) -> Target {
-        if let redirect = trailingSlashRedirect(request.url) { return .redirect(redirect) }
-        guard let pathname = stripBasePath(request.url.pathname) else { return .failure(notFound(request)) }
+    /// Where the request goes, and the request a rewrite made of it. In Next.js's order: the trailing slash, the base
+    /// path, redirects, the routes without dynamic segments, rewrites, then the dynamic routes.
+    func resolve(_ request: Request) -> (Target, Request?) {
+        if let redirect = trailingSlashRedirect(request.url) { return (.redirect(redirect), nil) }
+        guard let pathname = stripBasePath(request.url.pathname) else { return (.failure(notFound(request)), nil) }
+        if !site.redirects.isEmpty, let redirect = siteRedirect(pathname, request.url) { return (.redirect(redirect), nil) }
         do throws(HTTPError) {
-            guard let match = try tree.resolve(pathname: pathname) else { return .failure(notFound(request)) }
+            var match = try tree.resolve(pathname: pathname)
+            var rewritten: Request?
+            if !site.rewrites.isEmpty, match.map({ Self.isLiteral($0.route.pattern) }) != true,
+                let rewrite = siteRewrite(pathname, request)
+            {
+                rewritten = rewrite.request
+                match = try tree.resolve(pathname: rewrite.pathname)
+            }
+            guard let match else { return (.failure(notFound(rewritten ?? request)), rewritten) }
             RouteRecorder.current?.record(match.route.pattern)
-            return .route(match.route.value, match.parameters)
+            return (.route(match.route.value, match.parameters), rewritten)
         } catch {
-            return .failure(error)
+            return (.failure(error), nil)
         }
+    }
+
+    static func isLiteral(_ pattern: RoutePattern) -> Bool {
+        pattern.segments.allSatisfy { if case .literal = $0 { true } else { false } }
     }
 
     /// The end of the global chain: the routing outcome, the matched route's own chain for a match.
     @Sendable
-    private static func terminal(_ request: Request, _ context: Context) async throws -> Response {
+    private static func terminal(_ request: Request, _ received: Context) async throws -> Response {
+        let context = rerouted(request, received)
         switch context.target {
         case .redirect(let response): return response
         case .failure(let error): throw error
@@ -221,6 +250,20 @@ public struct RouteResponder: Sendable {
             }
         case nil: throw HTTPError(.notFound)
         }
+    }
+
+    /// The context for the route of the request's new path, when the global middleware rewrote it.
+    private static func rerouted(_ request: Request, _ context: Context) -> Context {
+        guard let routing = context.routing, routing.pathname != request.url.pathname else { return context }
+        var context = context
+        context.target = routing.resolve(request).0
+        context.params = RouteParameters()
+        context.route = nil
+        if case .route(let methods, let parameters) = context.target {
+            context.params = parameters
+            context.route = methods.route
+        }
+        return context
     }
 
     private func notFound(_ request: Request) -> HTTPError {

@@ -28,6 +28,9 @@ public struct Router: Sendable {
     }
 
     private(set) var entries: [Entry] = []
+    /// Redirects, rewrites, headers, base path and trailing slash (Next.js's `next.config`): a file-based router's
+    /// come from `app/route-handlers.json`.
+    public var site = SiteConfig()
     /// The `generateStaticParams()` of force-static routes, by pattern (``staticParams(_:_:)``).
     var staticParamGenerators: [RoutePattern: @Sendable () async throws -> [StaticRoute.Params]] = [:]
     private var errors: [RouteError] = []
@@ -115,6 +118,10 @@ public struct Router: Sendable {
     /// Freezes the table into the responder that serves requests.
     /// - Throws: ``RouteErrors`` listing every problem found in the table.
     public func responder(configuration: RouteResponder.Configuration = .init()) throws(RouteErrors) -> RouteResponder {
+        var configuration = configuration
+        // The site's base path goes under the configuration's (a CGI script's mount point).
+        if let basePath = site.basePath { configuration.basePath += basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath }
+        if site.trailingSlash == true { configuration.trailingSlash = .redirectToSlash }
         var builder = RouteTreeBuilder<MethodTable>()
         var errors = self.errors
         let global = globalMiddleware.count
@@ -132,6 +139,7 @@ public struct Router: Sendable {
         }
         guard errors.isEmpty else { throw RouteErrors(errors: errors) }
         var responder = RouteResponder(tree: builder.freeze(), configuration: configuration, middleware: globalMiddleware)
+        responder.site = site
         for entry in entries where entry.pattern.segments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
             for tag in entry.methods.config.tags ?? [] { responder.taggedPaths[tag, default: []].append(entry.pattern.description) }
         }

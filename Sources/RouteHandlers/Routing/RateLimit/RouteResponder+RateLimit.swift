@@ -24,7 +24,8 @@ extension RouteResponder {
         var limits: [String] = []
         if let rateLimit {
             limits.append(
-                "\(rateLimit.requests) a \(rateLimit.period.rawValue)" + (rateLimit.burst > 0 ? " and \(rateLimit.burst) at once beyond it" : ""))
+                "\(rateLimit.requests) a \(rateLimit.period.rawValue)"
+                    + (rateLimit.burst > 0 ? " and \(rateLimit.burst) at once beyond it" : ""))
         }
         if let maxConcurrency { limits.append("\(maxConcurrency) being served at once") }
         return "More requests than \(route) admits: " + limits.joined(separator: ", ") + "."

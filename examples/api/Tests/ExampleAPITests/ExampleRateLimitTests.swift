@@ -64,7 +64,9 @@ struct ExampleRateLimitTests {
         let retryAfter = try #require(limited.header("Retry-After").flatMap { Int($0) })
         #expect((1...20).contains(retryAfter))
         // Another client has its own allowance; a request nginx already counted is not counted again.
-        #expect(try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/limited", headers: ["REMOTE_ADDR": "127.0.0.2"])).status == 200)
+        #expect(
+            try await CGIFCGI.request(socket: socket, params: CGIFCGI.params("GET", "/api/limited", headers: ["REMOTE_ADDR": "127.0.0.2"]))
+                .status == 200)
         let upstream = CGIFCGI.params("GET", "/api/limited", headers: ["ROUTE_HANDLERS_LIMITS": "nginx"])
         #expect(try await CGIFCGI.request(socket: socket, params: upstream).status == 200)
 
