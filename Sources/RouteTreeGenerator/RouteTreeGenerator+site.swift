@@ -48,7 +48,8 @@ extension RouteTreeGenerator {
             text += "}\n"
         }
         for rule in site.rewrites {
-            text += "\n# Rewrite \(rule.source) to \(rule.destination), app/\(SiteConfigFile.name): nginx picks the destination's location;\n"
+            text +=
+                "\n# Rewrite \(rule.source) to \(rule.destination), app/\(SiteConfigFile.name): nginx picks the destination's location;\n"
             text += "# the app, which sees the request's own URI, rewrites it the same way.\n"
             text += "location \(sourceMatch(rule.source)) {\n"
             text += "    rewrite ^ \"\(Self.escapeQuoted(basePath + Self.nginxDestination(rule.destination)))\" last;\n"

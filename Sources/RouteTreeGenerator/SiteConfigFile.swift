@@ -38,7 +38,8 @@ struct SiteConfigFile {
             let meant = Self.keys.first { RouteFile.editDistance($0.lowercased(), key.lowercased()) <= 2 }
             error(
                 at: "\"\(key)\"",
-                "\"\(key)\" is not a site option\(meant.map { ": did you mean \"\($0)\"?" } ?? ".") \(Self.name) may set \(Self.keys.joined(separator: ", ")).")
+                "\"\(key)\" is not a site option\(meant.map { ": did you mean \"\($0)\"?" } ?? ".") \(Self.name) may set \(Self.keys.joined(separator: ", "))."
+            )
         }
         if let value = object["basePath"] {
             if let basePath = value as? String, basePath.hasPrefix("/"), !basePath.hasSuffix("/"), !basePath.contains("?"),
@@ -93,7 +94,10 @@ struct SiteConfigFile {
         }
         for key in rule.keys.sorted() where !allowed.contains(key) {
             let extra = ["has", "missing", "locale", "basePath"].contains(key) ? " (Next.js's \"\(key)\" is not supported)" : ""
-            error(at: "\"\(source)\"", "The \(kind) rule for \"\(source)\" has an unknown key \"\(key)\"\(extra); it may set \(allowed.sorted().joined(separator: ", ")).")
+            error(
+                at: "\"\(source)\"",
+                "The \(kind) rule for \"\(source)\" has an unknown key \"\(key)\"\(extra); it may set \(allowed.sorted().joined(separator: ", "))."
+            )
         }
         do {
             return try SitePattern(source)
@@ -111,7 +115,10 @@ struct SiteConfigFile {
         }
         let isExternal = destination.hasPrefix("https://") || destination.hasPrefix("http://")
         guard destination.hasPrefix("/") || (external && isExternal) else {
-            let what = external ? "a path starting with / or an http(s):// URL" : "a path starting with / (rewrites to other hosts belong to nginx's proxy_pass)"
+            let what =
+                external
+                ? "a path starting with / or an http(s):// URL"
+                : "a path starting with / (rewrites to other hosts belong to nginx's proxy_pass)"
             error(at: "\"\(destination)\"", "The \(kind) destination \"\(destination)\" must be \(what).")
             return nil
         }
@@ -119,11 +126,14 @@ struct SiteConfigFile {
         guard unknown.isEmpty else {
             error(
                 at: "\"\(destination)\"",
-                "The \(kind) destination \"\(destination)\" uses \(unknown.map { ":" + $0 }.joined(separator: ", ")), which its source \"\(source.description)\" does not have.")
+                "The \(kind) destination \"\(destination)\" uses \(unknown.map { ":" + $0 }.joined(separator: ", ")), which its source \"\(source.description)\" does not have."
+            )
             return nil
         }
         guard !destination.contains("$"), !destination.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) else {
-            error(at: "\"\(destination)\"", "The \(kind) destination \"\(destination)\" has a character nginx cannot write (a space, a quote or $).")
+            error(
+                at: "\"\(destination)\"",
+                "The \(kind) destination \"\(destination)\" has a character nginx cannot write (a space, a quote or $).")
             return nil
         }
         return destination
@@ -136,13 +146,16 @@ struct SiteConfigFile {
         let permanent = rule["permanent"] as? Bool
         let statusCode = rule["statusCode"] as? Int
         if let statusCode, ![301, 302, 303, 307, 308].contains(statusCode) {
-            error(at: "\"\(source.description)\"", "The redirect for \"\(source.description)\" has statusCode \(statusCode); it must be 301, 302, 303, 307 or 308.")
+            error(
+                at: "\"\(source.description)\"",
+                "The redirect for \"\(source.description)\" has statusCode \(statusCode); it must be 301, 302, 303, 307 or 308.")
             return nil
         }
         guard permanent != nil || statusCode != nil, !(permanent != nil && statusCode != nil) else {
             error(
                 at: "\"\(source.description)\"",
-                "The redirect for \"\(source.description)\" needs either \"permanent\": true (308) or false (307), or a \"statusCode\", as Next.js does.")
+                "The redirect for \"\(source.description)\" needs either \"permanent\": true (308) or false (307), or a \"statusCode\", as Next.js does."
+            )
             return nil
         }
         return SiteConfig.Redirect(source: source, destination: destination, permanent: permanent ?? false, statusCode: statusCode)
@@ -158,13 +171,16 @@ struct SiteConfigFile {
     private mutating func headerRule(_ rule: [String: Any]) -> SiteConfig.HeaderRule? {
         guard let source = source(rule, "headers", allowed: ["source", "headers"]) else { return nil }
         guard let list = rule["headers"] as? [[String: Any]], !list.isEmpty else {
-            error(at: "\"\(source.description)\"", "The headers rule for \"\(source.description)\" needs \"headers\": [{\"key\": …, \"value\": …}].")
+            error(
+                at: "\"\(source.description)\"",
+                "The headers rule for \"\(source.description)\" needs \"headers\": [{\"key\": …, \"value\": …}].")
             return nil
         }
         var headers: [SiteConfig.Header] = []
         for entry in list {
             guard let key = entry["key"] as? String, let value = entry["value"] as? String, entry.count == 2 else {
-                error(at: "\"\(source.description)\"", "Each header of the rule for \"\(source.description)\" is {\"key\": …, \"value\": …}.")
+                error(
+                    at: "\"\(source.description)\"", "Each header of the rule for \"\(source.description)\" is {\"key\": …, \"value\": …}.")
                 return nil
             }
             let token = "!#$%&'*+-.^_`|~"

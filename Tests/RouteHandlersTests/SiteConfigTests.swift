@@ -60,6 +60,34 @@ import Testing
         }
     }
 
+    /// The rules of Next.js's own tests (`test/e2e/app-dir/rewrites-redirects`, the redirect of `/`), with what
+    /// they answer there.
+    @Test func nextsOwnTestRules() async throws {
+        let site = try SiteConfig(
+            redirects: [
+                .init(source: SitePattern("/config-redirect-before"), destination: "/config-redirect-after", permanent: true),
+                .init(
+                    source: SitePattern("/config-redirect-catchall-before/:path*"), destination: "/config-redirect-catchall-after/:path*",
+                    permanent: true),
+                .init(source: SitePattern("/"), destination: "/blog", permanent: false),
+            ],
+            rewrites: [.init(source: SitePattern("/config-rewrite-before"), destination: "/about")])
+        try await Self.router(site).test { (client: TestClient) throws in
+            let plain = try await client.get("/config-redirect-before")
+            #expect(plain.status == .permanentRedirect)
+            #expect(plain.headers.get("Location") == "/config-redirect-after")
+            let catchAll = try await client.get("/config-redirect-catchall-before/thing")
+            #expect(catchAll.status == .permanentRedirect)
+            #expect(catchAll.headers.get("Location") == "/config-redirect-catchall-after/thing")
+            let bare = try await client.get("/config-redirect-catchall-before")
+            #expect(bare.headers.get("Location") == "/config-redirect-catchall-after")
+            let root = try await client.get("/")
+            #expect(root.status == .temporaryRedirect)
+            #expect(root.headers.get("Location") == "/blog")
+            #expect(try await client.get("/config-rewrite-before").text == "about")
+        }
+    }
+
     @Test func rewritesComeAfterTheLiteralRoutesAndBeforeTheDynamicOnes() async throws {
         let site = try SiteConfig(rewrites: [
             .init(source: SitePattern("/blog/:slug"), destination: "/about"),
@@ -75,7 +103,8 @@ import Testing
 
     @Test func headersOfEveryMatchingRuleLaterOnesWinning() async throws {
         let site = try SiteConfig(headers: [
-            .init(source: SitePattern("/:path*"), headers: [.init(key: "X-Frame-Options", value: "DENY"), .init(key: "X-Tier", value: "all")]),
+            .init(
+                source: SitePattern("/:path*"), headers: [.init(key: "X-Frame-Options", value: "DENY"), .init(key: "X-Tier", value: "all")]),
             .init(source: SitePattern("/blog/:slug"), headers: [.init(key: "X-Tier", value: "blog")]),
         ])
         try await Self.router(site).test { (client: TestClient) throws in

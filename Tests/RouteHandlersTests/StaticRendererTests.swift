@@ -32,6 +32,20 @@ import Testing
         #expect(about.headers["Content-Type"] == "text/plain; charset=utf-8")
     }
 
+    /// The site config's base path and trailing slash: the exported path is the one a client requests, with the
+    /// site's headers.
+    @Test func theSiteConfigShapesTheExportedPath() async throws {
+        var router = Self.router { router in
+            router.add("/about", .get, config: Self.staticConfig) { _, _ in .text("about") }
+        }
+        router.site = try SiteConfig(
+            basePath: "/docs", trailingSlash: true,
+            headers: [.init(source: SitePattern("/:path*"), headers: [.init(key: "X-Frame-Options", value: "DENY")])])
+        let answers = try await StaticRenderer.render(router)
+        #expect(answers.map(\.path) == ["/docs/about/"])
+        #expect(answers.first?.headers["X-Frame-Options"] == "DENY")
+    }
+
     @Test func paramsBecomePercentEncodedSegments() async throws {
         var router = Router()
         router.add("/posts/[id]/[[...rest]]", .get, config: Self.staticConfig) { _, context in

@@ -35,7 +35,9 @@ import Testing
         #expect(generator.site.headers.first?.headers == [SiteConfig.Header(key: "X-Frame-Options", value: "DENY")])
         let index = try #require(generator.generatedFiles().first { $0.name == "AppRoutes.generated.swift" }?.contents)
         #expect(index.contains(#"router.site = SiteConfig(basePath: "/v2", trailingSlash: true, redirects: ["#))
-        #expect(index.contains(#".init(source: SitePattern(checked: "/old/:id"), destination: "/api/users/:id", permanent: true, statusCode: 308)"#))
+        #expect(
+            index.contains(
+                #".init(source: SitePattern(checked: "/old/:id"), destination: "/api/users/:id", permanent: true, statusCode: 308)"#))
 
         let nginx = generator.nginxInclude()
         #expect(nginx.contains("location ~ \"^/v2/old/(?<rh_id>[^/]+)/?$\" {\n    # Location"))
@@ -90,7 +92,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: tree.root) }
         let generator = try RouteTreeGenerator(appDirectory: tree.app)
         let file = try #require(generator.generatedFiles().first { $0.contents.contains("MiddlewareFunction(") }?.contents)
-        #expect(file.contains(#"matcher: [SitePattern(checked: "/api/:path*"), SitePattern(checked: "/admin")]) { request, context, next in"#))
+        #expect(
+            file.contains(#"matcher: [SitePattern(checked: "/api/:path*"), SitePattern(checked: "/admin")]) { request, context, next in"#))
     }
 
     @Test func aBadMatcherIsABuildError() throws {

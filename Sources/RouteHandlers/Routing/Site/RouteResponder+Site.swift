@@ -57,7 +57,8 @@ extension Request {
         let path = String(target.prefix { $0 != "?" })
         let query = target.contains("?") ? String(target.drop { $0 != "?" }.dropFirst()) : url.rawQuery
         request.url = RequestURL(
-            scheme: url.scheme, hostname: url.hostname, port: url.port, pathname: RequestPath.removingDotSegments(Substring(path)), rawQuery: query)
+            scheme: url.scheme, hostname: url.hostname, port: url.port, pathname: RequestPath.removingDotSegments(Substring(path)),
+            rawQuery: query)
         return request
     }
 }

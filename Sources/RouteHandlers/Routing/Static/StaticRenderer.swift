@@ -26,7 +26,10 @@ public enum StaticRenderer {
         var answers: [StaticAnswer] = []
         var seen: [String: String] = [:]
         for route in router.staticRoutes {
-            for path in try await route.paths() {
+            for routePath in try await route.paths() {
+                // The path a client requests: under the site's base path, with its trailing slash if it wants one.
+                var path = responder.configuration.basePath + routePath
+                if responder.configuration.trailingSlash == .redirectToSlash, !path.hasSuffix("/") { path += "/" }
                 if let other = seen.updateValue(route.source, forKey: path) {
                     throw StaticExportError("\(route.source): \(path) is also rendered by \(other)")
                 }
