@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// Refreshes nginx's cached answers for `revalidatePath(_:)` and `revalidateTag(_:)`: for each path it sends
-/// nginx a GET carrying `X-Route-Handlers-Revalidate: 1`, which the generated include's cached locations take as
+/// nginx a GET and a HEAD (cached apart: the cache key holds the method) carrying `X-Route-Handlers-Revalidate: 1`, which the generated include's cached locations take as
 /// `fastcgi_cache_bypass`: nginx fetches a fresh answer from the app (any worker, any host) and stores it in place
 /// of the old one. nginx open source has no purge; a refresh needs none, and the entry is never missing meanwhile.
 ///
@@ -29,9 +29,11 @@ public struct NginxCacheRevalidator: CacheRevalidator {
     public func revalidate(paths: [String], host: String?, logger: Logger) async {
         await withTaskGroup(of: Void.self) { group in
             for path in paths {
-                group.addTask {
-                    if let problem = await refresh(path, host: host) {
-                        logger.warning("Could not refresh nginx's cached \(path) through \(address): \(problem)")
+                for method in ["GET", "HEAD"] {
+                    group.addTask {
+                        if let problem = await refresh(path, host: host, method: method) {
+                            logger.warning("Could not refresh nginx's cached \(method) \(path) through \(address): \(problem)")
+                        }
                     }
                 }
             }
@@ -39,13 +41,13 @@ public struct NginxCacheRevalidator: CacheRevalidator {
     }
 
     /// Refreshes one path on a thread of its own (blocking socket calls stay off Swift's pool); a problem, or `nil`.
-    func refresh(_ path: String, host: String?) async -> String? {
+    func refresh(_ path: String, host: String?, method: String = "GET") async -> String? {
         guard path.hasPrefix("/"), !path.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
             return "not a path to request (it must start with / and hold no spaces or control characters)"
         }
         let host = host.flatMap { $0.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) ? nil : $0 } ?? "localhost"
         let request =
-            "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nX-Route-Handlers-Revalidate: 1\r\nUser-Agent: route-handlers\r\nConnection: close\r\n\r\n"
+            "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nX-Route-Handlers-Revalidate: 1\r\nUser-Agent: route-handlers\r\nConnection: close\r\n\r\n"
         let (address, timeout) = (address, timeout)
         return await withCheckedContinuation { continuation in
             _ = spawnThread(name: "fcgi-revalidate") {

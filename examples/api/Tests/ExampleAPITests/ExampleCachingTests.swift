@@ -53,6 +53,7 @@ struct ExampleRevalidationTests {
             #expect(try await api.request("/api/posts").text == "[]")
             let cached = try await api.request("/api/posts")
             #expect(cached.header("X-Cache-Status") == "HIT", "\(cached)")
+            for _ in 0..<2 { #expect(try await api.request("/api/posts", method: "HEAD").header("Content-Length") == "2") }
             _ = try await api.send("POST", "/api/users", json: #"{"name":"Ada","email":"ada@example.com"}"#)
             let created = try await api.send("POST", "/api/posts", json: #"{"title":"Fresh","body":"","authorId":1}"#)
             #expect(created.status == 201)
@@ -60,6 +61,10 @@ struct ExampleRevalidationTests {
             let after = try await api.request("/api/posts")
             #expect(after.header("X-Cache-Status") == "HIT", "\(after)")
             #expect(try after.jsonArray().map { $0["title"] as? String } == ["Fresh"])
+            // HEAD is cached apart (the key holds the method) and refreshed too: its length is the new body's.
+            let head = try await api.request("/api/posts", method: "HEAD")
+            #expect(head.header("X-Cache-Status") == "HIT", "\(head)")
+            #expect(head.header("Content-Length") == String(after.body.count), "\(head)")
             // Deleting the author deletes the post: refreshed too.
             #expect(try await api.request("/api/users/1", method: "DELETE").status == 204)
             #expect(try await api.request("/api/posts").text == "[]")
