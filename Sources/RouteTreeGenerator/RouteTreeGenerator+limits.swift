@@ -92,6 +92,7 @@ extension RouteTreeGenerator {
         text += "    default_type application/problem+json;\n"
         text += "    add_header Retry-After \(retryAfter) always;\n"
         text += "    add_header X-Request-Id $request_id always;\n"
+        if Self.isStatic(zones.pattern) { text += siteHeaderDirectives(for: zones.pattern.description) }
         text += "    return 429 '\(body.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'"))';\n"
         text += "}\n"
         return text

@@ -39,6 +39,7 @@ extension RouteTreeGenerator {
             text += "location \(sourceMatch(rule.source)) {\n"
             text += "    # Location: as the app writes it, a path without scheme and host.\n"
             text += "    absolute_redirect off;\n"
+            if rule.source.parameterNames.isEmpty { text += siteHeaderDirectives(for: rule.source.description) }
             if destination.contains("?") {
                 text += "    if ($args) {\n        return \(rule.statusCode) \"\(Self.escapeQuoted(destination))&$args\";\n    }\n"
                 text += "    return \(rule.statusCode) \"\(Self.escapeQuoted(destination))\";\n"
@@ -56,6 +57,25 @@ extension RouteTreeGenerator {
             text += "}\n"
         }
         return text
+    }
+
+    /// `add_header … always` for the site's header rules that match `path` (relative to the base path), for the
+    /// answers nginx gives itself there (a redirect, a 429): as the app would, a later rule replacing an earlier
+    /// one's header. A value with `$` (nginx would read a variable) is left to the app's answers.
+    func siteHeaderDirectives(for path: String) -> String {
+        var names: [String] = []
+        var values: [String: String] = [:]
+        for rule in site.headers where rule.source.match(path) != nil {
+            for header in rule.headers {
+                let key = header.key.lowercased()
+                if values[key] == nil { names.append(header.key) }
+                values[key] = header.value
+            }
+        }
+        return names.compactMap { name in
+            guard let value = values[name.lowercased()], !value.contains("$") else { return nil }
+            return "    add_header \(name) \"\(Self.escapeQuoted(value))\" always;\n"
+        }.joined()
     }
 
     /// `= /old` for a literal source, a regular expression with named captures (`$rh_<name>`) otherwise.

@@ -47,6 +47,20 @@ import Testing
         #expect(nginx.contains("location ~ \"^/v2/u(?:/(?<rh_path>.+))?/?$\" {\n    rewrite ^ \"/v2/api/users/${rh_path}\" last;\n}"))
     }
 
+    /// nginx's own answers (a redirect here) carry the site's headers for their path, as the app's do.
+    @Test func nginxsOwnRedirectsCarryTheSiteHeaders() throws {
+        let generator = try Self.generator(
+            """
+            { "redirects": [{ "source": "/old", "destination": "/api/hello", "permanent": true }],
+              "headers": [
+                { "source": "/:path*", "headers": [{ "key": "X-Frame-Options", "value": "DENY" }, { "key": "X-Tier", "value": "all" }] },
+                { "source": "/old", "headers": [{ "key": "x-tier", "value": "old" }, { "key": "X-Var", "value": "$x" }] }] }
+            """)
+        let nginx = generator.nginxInclude()
+        #expect(nginx.contains("    add_header X-Frame-Options \"DENY\" always;\n    add_header X-Tier \"old\" always;\n    return 308"))
+        #expect(!nginx.contains("X-Var"))
+    }
+
     /// A literal route a rewrite's source also matches keeps its own location, so that nginx serves it, as the app
     /// does, instead of rewriting it.
     @Test func literalRoutesUnderARewriteKeepTheirLocation() throws {
