@@ -76,9 +76,9 @@ import Glibc
     }
 
     @Test func theEnvironmentNamesTheDirectoryAndCGIScriptsGetOneOfTheirOwn() {
-        #expect(SharedRateLimiter.configured(environment: ["ROUTE_HANDLERS_LIMITS_DIR": "/run/x"], cgi: false)?.directory == "/run/x")
-        #expect(SharedRateLimiter.configured(environment: [:], cgi: false) == nil)
-        let cgi = SharedRateLimiter.configured(environment: [:], cgi: true)?.directory ?? ""
+        #expect(PoolDirectory.configured(environment: ["ROUTE_HANDLERS_POOL_DIR": "/run/x"], cgi: false)?.path == "/run/x")
+        #expect(PoolDirectory.configured(environment: [:], cgi: false) == nil)
+        let cgi = PoolDirectory.configured(environment: [:], cgi: true)?.path ?? ""
         #expect(cgi.contains("/route-handlers-\(geteuid())/cgi-"))
     }
 }

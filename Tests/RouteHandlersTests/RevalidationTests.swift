@@ -45,6 +45,49 @@ import Testing
         }
     }
 
+    /// A tagged route with dynamic segments, and query variants: the paths its shared-cacheable answers went out
+    /// under are noted, and a tag refreshes them too; a refresh answered 404 may replace what nginx cached.
+    @Test func aTagRefreshesThePathsItsAnswersWereCachedUnder() async throws {
+        let existing = Mutex<Set<String>>(["1", "2"])
+        var router = Router()
+        router.add("/api/posts/[id]", .get, config: RouteConfig(revalidate: .seconds(60), tags: ["posts"])) { _, context in
+            guard let id = context.params.get("id"), existing.withLock({ $0.contains(id) }) else { throw HTTPError(.notFound) }
+            return .text("post \(id)")
+        }
+        router.add("/api/private/[id]", .get, config: RouteConfig(revalidate: .seconds(60), tags: ["posts"])) { request, _ in
+            .text("for \(request.headers.get("Cookie") ?? "nobody")")
+        }
+        router.delete("/api/posts/[id]") { _, context in
+            existing.withLock { _ = $0.remove(context.params.get("id") ?? "") }
+            revalidateTag("posts")
+            return .empty()
+        }
+        let recorder = Recorder()
+        try await router.test(configuration: .init(revalidator: recorder)) { (client: TestClient) throws in
+            for target in ["/api/posts/1", "/api/posts/2?page=2", "/api/posts/9", "/api/private/1"] {
+                await (try await client.get(target, headers: ["Cookie": "a=b"])).waitForAfterWork()
+            }
+            _ = try await client.execute(.delete, "/api/posts/1")
+            // The 404 and the personal (private) answer were never cacheable: not noted.
+            #expect(recorder.calls.withLock { $0.last?.paths } == ["/api/posts/1", "/api/posts/2?page=2"])
+            // The refresh of the deleted post: its 404 may be stored in place of the 200.
+            let refresh = try await client.get("/api/posts/1", headers: ["X-Route-Handlers-Revalidate": "1"])
+            #expect(refresh.status == .notFound)
+            #expect(refresh.headers.get("Cache-Control") == RouteConfig(revalidate: .seconds(60)).cacheControl)
+            #expect(try await client.get("/api/posts/1").headers.get("Cache-Control") == nil)
+        }
+    }
+
+    @Test func theMemoryIndexKeepsTheNewestPathsPerTag() async {
+        let index = MemoryTaggedPathIndex(limit: 2)
+        await index.record("/a", tags: ["x", "y"])
+        await index.record("/b", tags: ["x"])
+        await index.record("/a", tags: ["x"])
+        await index.record("/c", tags: ["x"])
+        #expect(await index.paths(tags: ["x"]) == ["/a", "/c"])
+        #expect(await index.paths(tags: ["y", "z"]) == ["/a"])
+    }
+
     @Test func withoutARevalidatorTheyDoNothing() async throws {
         var router = Router()
         router.post("/x") { _, _ in

@@ -36,13 +36,17 @@ public struct RouteResponder: Sendable {
         /// server did not limit first; `nil`: not enforced in the app. One process's by default; the FastCGI
         /// application shares one across its workers and CGI processes.
         public var rateLimiter: (any RateLimiter)?
+        /// Where the paths of tagged routes' cached answers are noted for ``revalidateTag(_:)`` (only while a
+        /// ``revalidator`` is set). One process's by default; the FastCGI application shares one across its workers.
+        public var taggedPathIndex: (any TaggedPathIndex)?
 
         public init(
             trailingSlash: TrailingSlash = .redirectToNoSlash, basePath: String = "", exposeErrorDetails: Bool = false,
             trustedProxies: TrustedProxies = .none, onRequestError: RequestErrorHook? = nil, revalidator: (any CacheRevalidator)? = nil,
-            rateLimiter: (any RateLimiter)? = MemoryRateLimiter()
+            rateLimiter: (any RateLimiter)? = MemoryRateLimiter(), taggedPathIndex: (any TaggedPathIndex)? = MemoryTaggedPathIndex()
         ) {
             self.rateLimiter = rateLimiter
+            self.taggedPathIndex = taggedPathIndex
             self.revalidator = revalidator
             self.trailingSlash = trailingSlash
             self.basePath = basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath
@@ -86,6 +90,7 @@ public struct RouteResponder: Sendable {
         var active: ActiveDeadline?
         // Held until the response has been written (it goes with the response).
         var permit: ConcurrencyPermit?
+        var routeConfig: RouteConfig?
         do {
             var context = Context(params: RouteParameters(), requestID: requestID, logger: logger)
             context.exposeErrorDetails = configuration.exposeErrorDetails
@@ -105,7 +110,6 @@ public struct RouteResponder: Sendable {
                 routePattern = context.route?.pattern.description
                 context.errorReporting = ErrorReporting(hook: hook, request: request, routePattern: routePattern)
             }
-            var routeConfig: RouteConfig?
             if case .route(let methods, _) = context.target { routeConfig = methods.config }
             if let routeConfig, routeConfig.rateLimit != nil || routeConfig.maxConcurrency != nil {
                 switch limit(request, route: context.route?.pattern.description ?? request.url.pathname, config: routeConfig) {
@@ -147,6 +151,9 @@ public struct RouteResponder: Sendable {
         }
         response.afterWork = afterWork
         if let revalidation { await revalidate(revalidation, for: request, logger: logger) }
+        if configuration.revalidator != nil, let routeConfig, routeConfig.tags != nil {
+            noteCached(&response, request: request, target: original, config: routeConfig, afterWork: afterWork)
+        }
         return response
     }
 
@@ -176,10 +183,14 @@ public struct RouteResponder: Sendable {
     /// Refreshes what the request asked for (also after an error: the change may have been made), before its
     /// response goes out, so that the client's next GET sees the change.
     private func revalidate(_ revalidation: Revalidation, for request: Request, logger: Logger) async {
-        let paths = revalidation.paths(taggedPaths: taggedPaths)
+        let tags = revalidation.tags
+        let recorded = tags.isEmpty ? [] : await configuration.taggedPathIndex?.paths(tags: tags) ?? []
+        // The index holds request targets, base path and all; the route table's paths are the router's.
+        let paths = revalidation.paths(taggedPaths: taggedPaths).map { configuration.basePath + $0 } + recorded
         guard !paths.isEmpty, let revalidator = configuration.revalidator else { return }
         let host = HTTPField.Name("Host").flatMap { request.headers.storage[$0] }
-        await revalidator.revalidate(paths: paths.map { configuration.basePath + $0 }, host: host, logger: logger)
+        var seen: Set<String> = []
+        await revalidator.revalidate(paths: paths.filter { seen.insert($0).inserted }, host: host, logger: logger)
     }
 
     /// A streamed body is collected (under the route's limit, 413 above it) before any middleware runs, unless the

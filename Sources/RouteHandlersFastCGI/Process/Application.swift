@@ -48,8 +48,9 @@ public struct Application: Sendable {
                 configuration.revalidator = NginxCacheRevalidator(address: try Self.revalidationAddress(via))
             }
             // A pool's workers (and a CGI script's processes) count rate limits together.
-            if let shared = SharedRateLimiter.configured(environment: environment, cgi: CGIGateway.isCGIEnvironment(environment)) {
-                configuration.rateLimiter = shared
+            if let pool = PoolDirectory.configured(environment: environment, cgi: CGIGateway.isCGIEnvironment(environment)) {
+                configuration.rateLimiter = SharedRateLimiter(directory: pool.path, parent: pool.parent)
+                configuration.taggedPathIndex = SharedTaggedPathIndex(directory: pool.path, parent: pool.parent)
             }
             return try router.responder(configuration: configuration)
         }
@@ -288,8 +289,8 @@ public struct Application: Sendable {
         let statusListener = try StatusListener.start(configuration, page: page, logger: logger)
         defer { statusListener?.stop() }
         // Made before the first worker starts: each inherits its name.
-        let limits = SharedRateLimiter.PoolDirectory.make(environment: environment, logger: logger)
-        defer { limits?.remove() }
+        let pool = PoolDirectory.make(environment: environment, logger: logger)
+        defer { pool?.remove() }
         var supervisor = Supervisor(settings: settings, listener: listener, logger: logger)
         supervisor.notifier = SystemdNotifier(environment: environment)
         return supervisor.run(signals: signals)

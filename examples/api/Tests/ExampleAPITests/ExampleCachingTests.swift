@@ -65,9 +65,23 @@ struct ExampleRevalidationTests {
             let head = try await api.request("/api/posts", method: "HEAD")
             #expect(head.header("X-Cache-Status") == "HIT", "\(head)")
             #expect(head.header("Content-Length") == String(after.body.count), "\(head)")
-            // Deleting the author deletes the post: refreshed too.
+            // A dynamic tagged route and a query variant: cached under paths the route table cannot list.
+            for target in ["/api/posts/1", "/api/posts?view=all"] {
+                _ = try await api.request(target)
+                let again = try await api.request(target)
+                #expect(again.header("X-Cache-Status") == "HIT", "\(target): \(again)")
+                #expect(again.text.contains("Fresh"), "\(target): \(again)")
+            }
+            // Deleting the author deletes the post: refreshed too, whichever worker answered those paths (they noted
+            // them in the pool's shared index); the deleted post's cached 200 gives way to its 404.
             #expect(try await api.request("/api/users/1", method: "DELETE").status == 204)
             #expect(try await api.request("/api/posts").text == "[]")
+            let gone = try await api.request("/api/posts/1")
+            #expect(gone.status == 404, "\(gone)")
+            #expect(gone.header("X-Cache-Status") == "HIT", "\(gone)")
+            let variant = try await api.request("/api/posts?view=all")
+            #expect(variant.text == "[]", "\(variant)")
+            #expect(variant.header("X-Cache-Status") == "HIT", "\(variant)")
         }
     }
 }

@@ -11,8 +11,8 @@ public func revalidatePath(_ path: String) {
 }
 
 /// Refreshes the cached answers of every route whose config lists `tag` (`let tags = ["posts"]`): Next.js's
-/// `revalidateTag`. A tagged route with dynamic segments has no one path to refresh: call ``revalidatePath(_:)``
-/// for the paths a change touched (`/api/posts/\(id)`).
+/// `revalidateTag`. Its routes' own paths, and the paths (with their query) their answers were cached under, as the
+/// responder's ``TaggedPathIndex`` recorded them: `/api/posts/3` of `/api/posts/[id]`, `/api/posts?page=2`.
 public func revalidateTag(_ tag: String) {
     Revalidation.current?.add(tag: tag)
 }
@@ -35,10 +35,14 @@ package final class Revalidation: Sendable {
     func add(path: String) { requested.withLock { $0.paths.append(path) } }
     func add(tag: String) { requested.withLock { $0.tags.append(tag) } }
 
-    /// The paths to refresh: those asked for, then those of the routes carrying the tags asked for, once each.
-    func paths(taggedPaths: [String: [String]]) -> [String] {
+    /// The tags asked for.
+    var tags: [String] { requested.withLock { $0.tags } }
+
+    /// The paths to refresh: those asked for, then those of the routes carrying the tags asked for, then those
+    /// `recorded` for the tags, once each.
+    func paths(taggedPaths: [String: [String]], recorded: [String] = []) -> [String] {
         let (paths, tags) = requested.withLock { $0 }
         var seen: Set<String> = []
-        return (paths + tags.flatMap { taggedPaths[$0] ?? [] }).filter { seen.insert($0).inserted }
+        return (paths + tags.flatMap { taggedPaths[$0] ?? [] } + recorded).filter { seen.insert($0).inserted }
     }
 }

@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// A `RateLimiter` shared by every process that opens the same directory: the workers of one pool (the master
-/// makes the directory and names it in `ROUTE_HANDLERS_LIMITS_DIR`), or the CGI processes of one executable.
+/// makes the directory and names it in `ROUTE_HANDLERS_POOL_DIR`), or the CGI processes of one executable.
 ///
 /// - Rates: a table of 64-bit words in a shared mapping (`rates`), one per key: a 24-bit tag of the route and key
 ///   and the key's GCRA time (milliseconds), updated with compare-and-swap, as nginx keeps a zone in shared memory.
@@ -16,8 +16,6 @@ import Glibc
 ///   open file description of their own. The kernel drops them when their holder exits, so a killed process
 ///   leaves no count behind.
 public final class SharedRateLimiter: RateLimiter {
-    /// Names the directory in the environment.
-    public static let variable = "ROUTE_HANDLERS_LIMITS_DIR"
     static let magic: UInt64 = 0x5248_5241_5445_5331
     static let slotCount = 8192
     static let neighbourhood = 8
@@ -142,7 +140,7 @@ public final class SharedRateLimiter: RateLimiter {
     private func usable() -> Bool {
         state.withLock { state in
             if let usable = state.usable { return usable }
-            let usable = (parent.map(Self.privateDirectory) ?? true) && Self.privateDirectory(directory)
+            let usable = PoolDirectory(path: directory, owned: false, parent: parent).isUsable
             state.usable = usable
             return usable
         }
@@ -161,13 +159,5 @@ public final class SharedRateLimiter: RateLimiter {
             hash = hash &* 0x100_0000_01b3
         }
         return hash
-    }
-
-    /// Whether `path` is (now) a directory of this user's, mode 0700 or stricter, and not a symbolic link.
-    static func privateDirectory(_ path: String) -> Bool {
-        if mkdir(path, 0o700) != 0, errno != EEXIST { return false }
-        var status = stat()
-        guard lstat(path, &status) == 0 else { return false }
-        return status.st_mode & S_IFMT == S_IFDIR && status.st_uid == geteuid() && status.st_mode & 0o077 == 0
     }
 }
