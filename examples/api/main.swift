@@ -31,10 +31,12 @@ postgres?.migrateAtStart()
 #endif
 // Every error no route answered (a 500, or a 5xx it threw) goes to the audit log with its status, route and request
 // id, once the response is out: the counterpart of Next.js's onRequestError. A failure to record it is only logged.
-let configuration = RouteResponder.Configuration(onRequestError: { report in
-    let route = report.routePattern ?? report.request.url.pathname
-    try? await Audit.record("request.failed", subject: "\(report.status.code) \(report.request.method) \(route) \(report.requestID)")
-})
+// The paths tagged answers were cached under go in the database too, so that a write on any host refreshes them all.
+let configuration = RouteResponder.Configuration(
+    onRequestError: { report in
+        let route = report.routePattern ?? report.request.url.pathname
+        try? await Audit.record("request.failed", subject: "\(report.status.code) \(report.request.method) \(route) \(report.requestID)")
+    }, taggedPathIndex: DatabaseTaggedPathIndex())
 #if PostgreSQL
 await Application(router: .app(), configuration: configuration, services: postgres.map { [$0.client] } ?? []).run()
 #else

@@ -48,9 +48,14 @@ public struct Application: Sendable {
                 configuration.revalidator = NginxCacheRevalidator(address: try Self.revalidationAddress(via))
             }
             // A pool's workers (and a CGI script's processes) count rate limits together.
+            // (In place of the one-process defaults only: an app's own, such as one in its database, stays.)
             if let pool = PoolDirectory.configured(environment: environment, cgi: CGIGateway.isCGIEnvironment(environment)) {
-                configuration.rateLimiter = SharedRateLimiter(directory: pool.path, parent: pool.parent)
-                configuration.taggedPathIndex = SharedTaggedPathIndex(directory: pool.path, parent: pool.parent)
+                if configuration.rateLimiter is MemoryRateLimiter {
+                    configuration.rateLimiter = SharedRateLimiter(directory: pool.path, parent: pool.parent)
+                }
+                if configuration.taggedPathIndex is MemoryTaggedPathIndex {
+                    configuration.taggedPathIndex = SharedTaggedPathIndex(directory: pool.path, parent: pool.parent)
+                }
             }
             return try router.responder(configuration: configuration)
         }

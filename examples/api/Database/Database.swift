@@ -80,6 +80,11 @@ final class Database: @unchecked Sendable {
                 data TEXT NOT NULL,
                 expires INTEGER NOT NULL
             );
+            CREATE TABLE IF NOT EXISTS tagged_paths (
+                tag TEXT NOT NULL,
+                path TEXT NOT NULL,
+                PRIMARY KEY (tag, path)
+            );
             """)
         self.connection = connection
         return connection

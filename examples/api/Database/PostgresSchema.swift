@@ -52,6 +52,15 @@ enum PostgresSchema {
             )
             """
         ],
+        [
+            """
+            CREATE TABLE IF NOT EXISTS tagged_paths (
+                tag text NOT NULL,
+                path text NOT NULL,
+                PRIMARY KEY (tag, path)
+            )
+            """
+        ],
     ]
 
     /// Brings the database to the latest version, in one transaction under the advisory lock.

@@ -122,6 +122,19 @@ final class PostgresStore: Store {
         try await client.query("DELETE FROM sessions WHERE id = \(id)", logger: logger)
     }
 
+    func recordTaggedPath(_ path: String, tag: String) async throws {
+        try await ready()
+        try await client.query("INSERT INTO tagged_paths (tag, path) VALUES (\(tag), \(path)) ON CONFLICT DO NOTHING", logger: logger)
+    }
+
+    func taggedPaths(_ tags: [String]) async throws -> [String] {
+        try await ready()
+        let rows = try await client.query("SELECT DISTINCT path FROM tagged_paths WHERE tag = ANY(\(tags)) ORDER BY path", logger: logger)
+        var paths: [String] = []
+        for try await (path) in rows.decode(String.self) { paths.append(path) }
+        return paths
+    }
+
     func auditEntries() async throws -> [AuditEntry] {
         try await ready()
         let rows = try await client.query(

@@ -95,6 +95,23 @@ struct SQLiteStore: Store {
         }
     }
 
+    func recordTaggedPath(_ path: String, tag: String) async throws {
+        try await database.transaction { connection in
+            _ = try connection.query("INSERT OR IGNORE INTO tagged_paths (tag, path) VALUES (?, ?)", [.text(tag), .text(path)])
+        }
+    }
+
+    func taggedPaths(_ tags: [String]) async throws -> [String] {
+        guard !tags.isEmpty else { return [] }
+        return try await database.transaction { connection in
+            let marks = Array(repeating: "?", count: tags.count).joined(separator: ", ")
+            return try connection.query(
+                "SELECT DISTINCT path FROM tagged_paths WHERE tag IN (\(marks)) ORDER BY path", tags.map { .text($0) }
+            )
+            .compactMap { $0.first?.text }
+        }
+    }
+
     func auditEntries() async throws -> [AuditEntry] {
         try await database.transaction { connection in
             try connection.query("SELECT id, action, subject, at FROM audit ORDER BY id DESC").compactMap(AuditEntry.init(row:))

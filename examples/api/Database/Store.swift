@@ -40,6 +40,11 @@ protocol Store: Sendable {
     func saveSession(_ id: String, data: String, seconds: Int64) async throws
     /// Forgets session `id`.
     func deleteSession(_ id: String) async throws
+
+    /// Notes that `path` was cached with `tag` (for revalidateTag, on any host).
+    func recordTaggedPath(_ path: String, tag: String) async throws
+    /// The paths noted for any of `tags`.
+    func taggedPaths(_ tags: [String]) async throws -> [String]
 }
 
 /// The store the routes use, chosen once from the environment: PostgreSQL at `DATABASE_URL` when it is set,

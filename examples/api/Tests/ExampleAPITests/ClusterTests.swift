@@ -57,8 +57,15 @@ struct ClusterTests {
             let post = try await cluster.send("POST", "/api/posts", json: #"{"title":"T","body":"B","authorId":\#(author)}"#)
             #expect(post.status == 201, "\(post)")
             #expect(try await cluster.send("POST", "/api/posts", json: #"{"title":"T","body":"B","authorId":999999}"#).status == 422)
+            // The post's own path, cached by nginx through whichever host answered it.
+            let postPath = "/api/posts/\(try post.json()["id"] as? Int ?? 0)"
+            #expect(try await cluster.request(postPath).status == 200)
+            #expect(try await cluster.request(postPath).header("X-Cache-Status") == "HIT")
             #expect(try await cluster.request("/api/users/\(author)", method: "DELETE").status == 204)
             #expect(try await cluster.request("/api/posts").text == "[]")
+            // The delete, on any host, refreshed it: the hosts note the paths they answered in the shared database.
+            let gone = try await cluster.request(postPath)
+            #expect(gone.status == 404, "\(gone)")
 
             // A session started through one host goes on through the others: it lives in the shared database.
             var cookie: String?
