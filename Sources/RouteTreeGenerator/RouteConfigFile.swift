@@ -16,9 +16,9 @@ struct RouteConfigFile {
         ("dynamic", ".forceStatic, .forceDynamic or .auto (or Next.js's \"force-static\", \"force-dynamic\", \"auto\")"),
         (
             "rateLimit",
-            "RateLimit(N, per: .second or .minute) with N at least 1, optionally burst: N and key: .clientIP or .header(\"Name\")"
+            "RateLimit(N, per: .second or .minute) with N from 1 to 1000000, optionally burst: N (0 to 1000000) and key: .clientIP or .header(\"Name\")"
         ),
-        ("maxConcurrency", "a whole number of requests, at least 1"),
+        ("maxConcurrency", "a whole number of requests from 1 to 1000000"),
     ]
 
     /// Next.js options with no counterpart: an error rather than a silently ignored setting.
@@ -129,7 +129,7 @@ struct RouteConfigFile {
             guard let limit = Self.rateLimit(value.map(\.text)) else { return ", not \(written)" }
             config.rateLimit = limit
         case "maxConcurrency":
-            guard let number, number >= 1 else { return ", not \(written)" }
+            guard let number, (1...RateLimit.maximum).contains(number) else { return ", not \(written)" }
             config.maxConcurrency = number
         case "tags":
             guard let tags = Self.stringArray(value) else { return ", not \(written)" }
@@ -152,7 +152,7 @@ struct RouteConfigFile {
             if text == ",", depth == 0 { arguments.append([]) } else { arguments[arguments.count - 1].append(text) }
         }
         guard let first = arguments.first, first.count == 1, let requests = Int(first[0].replacingOccurrences(of: "_", with: "")),
-            requests >= 1
+            (1...RateLimit.maximum).contains(requests)
         else { return nil }
         var period: RateLimit.Period?
         var burst = 0
@@ -168,7 +168,8 @@ struct RouteConfigFile {
                 guard let chosen = RateLimit.Period(rawValue: String(value.dropFirst())), value.hasPrefix(".") else { return nil }
                 period = chosen
             case "burst":
-                guard let number = Int(value.replacingOccurrences(of: "_", with: "")), number >= 0 else { return nil }
+                guard let number = Int(value.replacingOccurrences(of: "_", with: "")), (0...RateLimit.maximum).contains(number)
+                else { return nil }
                 burst = number
             case "key":
                 if value == ".clientIP" { break }

@@ -64,7 +64,8 @@ import Testing
             "let rateLimit = RateLimit(n, per: .second)", "let rateLimit = RateLimit(10, per: .second, burst: -1)",
             "let rateLimit = RateLimit(10, burst: 2, per: .second)", #"let rateLimit = RateLimit(10, per: .second, key: .header("X Key"))"#,
             "let rateLimit = RateLimit(10, per: .second, key: .cookie)", #"let rateLimit = "10r/s""#, "let rateLimit = limits",
-            "let maxConcurrency = 0", "let maxConcurrency = -2", "let maxConcurrency = \"4\"",
+            "let maxConcurrency = 0", "let maxConcurrency = 2_000_000", "let rateLimit = RateLimit(10, per: .second, burst: 9_999_999)",
+            "let rateLimit = RateLimit(99999999999, per: .second)", "let maxConcurrency = -2", "let maxConcurrency = \"4\"",
         ] {
             let tree = try TemporaryApp(["x/route.swift": source + "\n" + get])
             let diagnostics = tree.diagnostics()

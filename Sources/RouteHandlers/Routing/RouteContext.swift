@@ -23,7 +23,7 @@ public struct RouteContext<Params: Sendable>: Sendable {
     var deadline: ActiveDeadline?
     /// Routes a request again, for one the global middleware rewrote (``Request/rewritten(to:)``): the path it was
     /// routed on, and how.
-    var routing: (pathname: String, resolve: @Sendable (Request) -> (RouteResponder.Target, Request?))?
+    var routing: (pathname: String, rerouter: RouteResponder.Rerouter)?
 
     public init(params: Params, requestID: String, logger: Logger, locals: Locals = Locals()) {
         self.params = params

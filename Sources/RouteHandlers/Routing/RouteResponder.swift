@@ -65,7 +65,17 @@ public struct RouteResponder: Sendable {
     /// The paths of the routes without dynamic segments, by the tags in their config, for ``revalidateTag(_:)``.
     var taggedPaths: [String: [String]] = [:]
     /// The router's redirects, rewrites and headers (its ``Router/site``).
-    var site = SiteConfig()
+    var site = SiteConfig() {
+        didSet { rerouter = Rerouter(responder: self) }
+    }
+    /// This responder, boxed once, for the global middleware's rewrites (``Request/rewritten(to:)``): one reference
+    /// per request, not a copy.
+    private(set) var rerouter: Rerouter?
+
+    final class Rerouter: Sendable {
+        let responder: RouteResponder
+        init(responder: RouteResponder) { self.responder = responder }
+    }
 
     @_spi(Internal) public init(
         tree: RouteTree<MethodTable>, configuration: Configuration = .init(), middleware: [any RouteMiddleware] = []
@@ -74,6 +84,7 @@ public struct RouteResponder: Sendable {
         self.configuration = configuration
         self.middleware = middleware
         self.chain = middleware.wrapping(Self.terminal)
+        if !middleware.isEmpty { rerouter = Rerouter(responder: self) }
     }
 
     /// Answers one request.
@@ -98,10 +109,7 @@ public struct RouteResponder: Sendable {
             context.target = target
             if let rewritten { request = rewritten }
             // Only global middleware can send a request elsewhere (Request.rewritten(to:)).
-            if !middleware.isEmpty {
-                let responder = self
-                context.routing = (request.url.pathname, { responder.resolve($0) })
-            }
+            if !middleware.isEmpty, let rerouter { context.routing = (request.url.pathname, rerouter) }
             if case .route(let methods, let parameters) = context.target {
                 context.params = parameters
                 context.route = methods.route
@@ -267,7 +275,7 @@ public struct RouteResponder: Sendable {
     private static func rerouted(_ request: Request, _ context: Context) -> Context {
         guard let routing = context.routing, routing.pathname != request.url.pathname else { return context }
         var context = context
-        context.target = routing.resolve(request).0
+        context.target = routing.rerouter.responder.resolve(request).0
         context.params = RouteParameters()
         context.route = nil
         if case .route(let methods, let parameters) = context.target {

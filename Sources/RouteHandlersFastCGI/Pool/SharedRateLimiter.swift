@@ -124,7 +124,7 @@ public final class SharedRateLimiter: RateLimiter {
             guard let pointer = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), pointer != MAP_FAILED else { return nil }
             let words = pointer.assumingMemoryBound(to: UInt64.self)
             // The first process to get here sets the epoch (a day back, so that a new key's 0 is in the past).
-            _ = rh_atomic_cas(words + 1, 0, UInt64(clock() - 86_400_000))
+            _ = rh_atomic_cas(words + 1, 0, UInt64(max(1, clock() - 86_400_000)))
             _ = rh_atomic_cas(words, 0, Self.magic)
             guard rh_atomic_load(words) == Self.magic else {
                 munmap(pointer, size)

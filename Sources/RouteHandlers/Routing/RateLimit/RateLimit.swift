@@ -25,17 +25,20 @@ public struct RateLimit: Sendable, Hashable {
         case header(String)
     }
 
-    /// Requests admitted per ``period`` at the steady rate (at least 1).
+    /// Requests admitted per ``period`` at the steady rate (1 to ``maximum``).
     public var requests: Int
     public var period: Period
-    /// Requests admitted at once beyond the rate (at least 0).
+    /// Requests admitted at once beyond the rate (0 to ``maximum``).
     public var burst: Int
     public var key: Key
 
+    /// The most `requests` and `burst` may be (the arithmetic on them stays far from overflowing).
+    public static let maximum = 1_000_000
+
     public init(_ requests: Int, per period: Period, burst: Int = 0, key: Key = .clientIP) {
-        self.requests = max(1, requests)
+        self.requests = min(max(1, requests), Self.maximum)
         self.period = period
-        self.burst = max(0, burst)
+        self.burst = min(max(0, burst), Self.maximum)
         self.key = key
     }
 

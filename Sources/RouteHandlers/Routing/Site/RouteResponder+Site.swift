@@ -50,6 +50,8 @@ extension Request {
     ///     return try await next(request.rewritten(to: "/api/beta" + request.url.pathname), context)
     /// }
     /// ```
+    /// The new path's route answers with its middleware and handler; what was decided for the first path before any
+    /// middleware ran stays (its body limit and buffering, rate limit, time limit).
     /// - Parameter target: the new path as ``RequestURL/pathname`` shows it (under the base path, if any), with
     ///   a query of its own or none (the request's is kept then).
     public func rewritten(to target: String) -> Request {
