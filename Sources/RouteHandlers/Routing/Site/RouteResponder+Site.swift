@@ -2,8 +2,9 @@ extension RouteResponder {
     /// The first redirect whose source matches `pathname` (relative to the base path): its response, the request's
     /// query passed on.
     func siteRedirect(_ pathname: String, _ url: RequestURL) -> Response? {
+        let parts = SitePattern.parts(of: pathname)
         for rule in site.redirects {
-            guard let values = rule.source.match(pathname) else { continue }
+            guard let values = rule.source.match(parts: parts) else { continue }
             var location = SitePattern.substitute(rule.destination, values)
             if location.hasPrefix("/") { location = configuration.basePath + location }
             if !url.rawQuery.isEmpty { location += (location.contains("?") ? "&" : "?") + url.rawQuery }
@@ -17,8 +18,9 @@ extension RouteResponder {
     /// The request the first matching rewrite makes of `request` (whose path, less the base path, is `pathname`):
     /// the destination's path under the base path, its query added to the request's.
     func siteRewrite(_ pathname: String, _ request: Request) -> (pathname: String, request: Request)? {
+        let parts = SitePattern.parts(of: pathname)
         for rule in site.rewrites {
-            guard let values = rule.source.match(pathname) else { continue }
+            guard let values = rule.source.match(parts: parts) else { continue }
             let destination = SitePattern.substitute(rule.destination, values)
             let path = String(destination.prefix { $0 != "?" })
             var query = destination.contains("?") ? String(destination.drop { $0 != "?" }.dropFirst()) : ""
@@ -34,7 +36,8 @@ extension RouteResponder {
 
     /// Sets the headers of every rule matching `pathname` (a later rule's replacing an earlier one's).
     func applySiteHeaders(to response: inout Response, pathname: String) {
-        for rule in site.headers where rule.source.match(pathname) != nil {
+        let parts = SitePattern.parts(of: pathname)
+        for rule in site.headers where rule.source.match(parts: parts) != nil {
             for header in rule.headers { response.headers.set(header.key, header.value) }
         }
     }

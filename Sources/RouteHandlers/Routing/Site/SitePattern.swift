@@ -95,9 +95,18 @@ public struct SitePattern: Sendable, Hashable, CustomStringConvertible {
     /// The parameters of `pathname` (segments still percent-encoded, as they came) when it matches; `nil` otherwise.
     /// A trailing slash is ignored, as in Next.js.
     public func match(_ pathname: String) -> [String: [String]]? {
-        let parts = pathname.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        match(parts: Self.parts(of: pathname))
+    }
+
+    /// ``match(_:)`` for a path already split with ``parts(of:)``: split once for every rule.
+    func match(parts: [String]) -> [String: [String]]? {
         var values: [String: [String]] = [:]
         return Self.match(segments[...], parts[...], &values) ? values : nil
+    }
+
+    /// The path's segments, as patterns match them.
+    static func parts(of pathname: String) -> [String] {
+        pathname.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
     }
 
     private static func match(_ pattern: ArraySlice<Segment>, _ parts: ArraySlice<String>, _ values: inout [String: [String]]) -> Bool {
@@ -134,6 +143,21 @@ public struct SitePattern: Sendable, Hashable, CustomStringConvertible {
     /// `destination` with each `:name` (also `:name*`, `:name+`) replaced by the parameter's value,
     /// segments joined with `/`; a parameter with no value leaves no empty segment behind.
     public static func substitute(_ destination: String, _ values: [String: [String]]) -> String {
+        substitute(destination) { values[$0] }
+    }
+
+    /// The parameter names `destination` uses (`:name` and its `*`, `+` forms, not a URL's scheme).
+    public static func parameterNames(in destination: String) -> [String] {
+        var names: [String] = []
+        _ = substitute(destination) { name in
+            names.append(name)
+            return nil
+        }
+        return names
+    }
+
+    /// The one scan of a destination: each parameter's name goes to `value`; `nil` leaves the parameter as written.
+    private static func substitute(_ destination: String, value: (String) -> [String]?) -> String {
         var result = ""
         var index = destination.startIndex
         while index < destination.endIndex {
@@ -154,37 +178,15 @@ public struct SitePattern: Sendable, Hashable, CustomStringConvertible {
             let name = String(destination[next..<end])
             // `?` after a parameter starts the query: a destination's parameters are not optional.
             if end < destination.endIndex, "*+".contains(destination[end]) { end = destination.index(after: end) }
-            guard let value = values[name] else {
+            guard let parameter = value(name) else {
                 result += destination[index..<end]
                 index = end
                 continue
             }
-            if value.isEmpty, result.hasSuffix("/") { result.removeLast() }
-            result += value.joined(separator: "/")
+            if parameter.isEmpty, result.hasSuffix("/") { result.removeLast() }
+            result += parameter.joined(separator: "/")
             index = end
         }
         return result.isEmpty ? "/" : result
-    }
-
-    /// The parameter names `destination` uses (`:name` and its `*`, `+`, `?` forms, not a URL's scheme).
-    public static func parameterNames(in destination: String) -> [String] {
-        var names: [String] = []
-        var index = destination.startIndex
-        while let colon = destination[index...].firstIndex(of: ":") {
-            let next = destination.index(after: colon)
-            guard next < destination.endIndex, destination[next].isLetter || destination[next] == "_",
-                !destination[next...].hasPrefix("//")
-            else {
-                index = next
-                continue
-            }
-            var end = next
-            while end < destination.endIndex, destination[end].isLetter || destination[end].isNumber || destination[end] == "_" {
-                end = destination.index(after: end)
-            }
-            names.append(String(destination[next..<end]))
-            index = end
-        }
-        return names
     }
 }
