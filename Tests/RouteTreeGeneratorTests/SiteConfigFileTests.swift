@@ -61,6 +61,20 @@ import Testing
         #expect(!nginx.contains("X-Var"))
     }
 
+    /// nginx's 429 of a rate-limited route without dynamic segments carries the site's headers for its path.
+    @Test func nginxs429CarriesTheSiteHeaders() throws {
+        let tree = try TemporaryApp([
+            "route-handlers.json":
+                #"{ "headers": [{ "source": "/api/:path*", "headers": [{ "key": "X-Frame-Options", "value": "DENY" }] }] }"#,
+            "api/hello/route.swift": "let rateLimit = RateLimit(1, per: .second)\n" + Self.get,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: tree.root) }
+        let nginx = try RouteTreeGenerator(appDirectory: tree.app).nginxInclude()
+        #expect(
+            nginx.contains(
+                "    add_header X-Request-Id $request_id always;\n    add_header X-Frame-Options \"DENY\" always;\n    return 429"))
+    }
+
     /// A literal route a rewrite's source also matches keeps its own location, so that nginx serves it, as the app
     /// does, instead of rewriting it.
     @Test func literalRoutesUnderARewriteKeepTheirLocation() throws {
