@@ -35,6 +35,18 @@ import Testing
         }
     }
 
+    @Test func aBodysTagIsItsFNV1aHashAndLengthInBase36() {
+        // Next.js's spelling; written digit by digit, so checked against String(_:radix:) here.
+        for body in [[UInt8](), Array("a".utf8), Array(repeating: 0xFF, count: 70_000), (0..<4096).map { UInt8($0 % 251) }] {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in body { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            let expected = String(hash, radix: 36) + "-" + String(body.count, radix: 36)
+            #expect(EntityTag(body: body).opaqueTag == expected)
+            #expect(EntityTag.fieldValue(body: body) == "\"\(expected)\"")
+        }
+        #expect(EntityTag(body: Array("a".utf8)).opaqueTag == "2o0ongoiv4rrg-1")
+    }
+
     @Test func aMatchingIfNoneMatchGets304WithTheValidatorsAndNoBody() async throws {
         try await router().test { (client: TestClient) throws in
             let tag = try #require(try await client.get("/post").headers.get("ETag"))

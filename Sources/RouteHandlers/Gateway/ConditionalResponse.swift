@@ -76,7 +76,7 @@ enum ConditionalResponse {
             !response.headers.storage.contains(.eTag)
         else { return response }
         var response = response
-        response.headers.storage.append(HTTPField(name: .eTag, value: EntityTag(body: bytes).description))
+        response.headers.storage.append(HTTPField(name: .eTag, value: EntityTag.fieldValue(body: bytes)))
         return response
     }
 }

@@ -160,6 +160,11 @@ public struct Application: Sendable {
             if worker {
                 // The master serves --status-listen.
                 configuration.statusListen = nil
+                if ServerOptions.given(options.ioThreads.map(String.init), "--io-threads", environment, "ROUTE_HANDLERS_IO_THREADS") == nil,
+                    let pool = try? options.processCount(environment: environment)
+                {
+                    configuration.ioThreads = FastCGIServerConfiguration.loopsPerWorker(processes: pool)
+                }
                 let supervised = SupervisedWorker(scoreboard: Scoreboard.inherited(environment: environment), masterPID: getppid())
                 var workerLogger = logger
                 workerLogger[metadataKey: "worker"] = "\(getpid())"

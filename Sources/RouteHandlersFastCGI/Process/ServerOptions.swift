@@ -43,7 +43,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
     @Option(
         name: .customLong("io-threads"),
         help: ArgumentHelp(
-            "Event loops (threads), each serving its connections' requests start to finish. Default: one per core, at least 2; raise it when handlers block. [env: ROUTE_HANDLERS_IO_THREADS]",
+            "Event loops (threads), each serving its connections' requests start to finish. Default: one per core, at least 2; under --processes N, each worker's share of the cores (at least 1). Raise it when handlers block. [env: ROUTE_HANDLERS_IO_THREADS]",
             valueName: "count"))
     public var ioThreads: Int?
 

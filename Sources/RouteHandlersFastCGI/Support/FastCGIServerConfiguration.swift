@@ -9,9 +9,24 @@ public struct FastCGIServerConfiguration: Sendable {
     public var socketGroup: String?
     /// Event loops, one thread each: a loop owns its connections and runs their requests start to finish (read,
     /// handler, response), so a request never waits for another thread to wake. Default: one per core (at
-    /// least 2), since more loops than cores only add switching between them. A handler that blocks its thread
-    /// holds its loop's other connections until it returns: raise this when handlers make blocking calls.
+    /// least 2), since more loops than cores only add switching between them; a pool's worker
+    /// (`--processes N`) gets its share of the cores instead (``loopsPerWorker(processes:)``). A handler that
+    /// blocks its thread holds its loop's other connections until it returns: raise this when handlers make
+    /// blocking calls.
     public var ioThreads: Int = max(2, Int(ProcessorCount.online))
+
+    /// The event loops of each of a pool's `processes` workers when `--io-threads` is not given: the cores
+    /// shared out, at least one each (a worker per core runs one loop, as a PHP-FPM child serves one request).
+    /// N workers of one loop per core each would run N loops per core, and measured slower for it
+    /// (Benchmarks/techempower/NOTES.md); a worker whose loop a handler blocks leaves the others serving.
+    /// - Parameters:
+    ///   - processes: the pool's workers.
+    ///   - cores: the cores to share out; this machine's online ones by default.
+    public static func loopsPerWorker(processes: Int, cores: Int? = nil) -> Int {
+        let cores = max(1, cores ?? Int(ProcessorCount.online))
+        let processes = max(1, processes)
+        return max(1, (cores + processes - 1) / processes)
+    }
     /// The largest request body accepted, in bytes; larger ones are answered 413. Default 10 MiB.
     public var maxBodySize: Int = 10 * 1024 * 1024
     /// The largest params stream (the request's CGI variables: headers, URL, server variables) accepted, in
