@@ -4,8 +4,8 @@ import RouteHandlersTestHarness
 import Testing
 
 /// A pool's workers share the cores out (one loop each on a machine with as many cores as workers) unless
-/// `--io-threads` says otherwise.
-@Suite("Pool event loops", .serialized, .timeLimit(.minutes(2)))
+/// `--io-threads` says otherwise, and share the connections out (PoolBalance).
+@Suite("Pool event loops and connections", .serialized, .timeLimit(.minutes(2)))
 struct PoolLoopsTests {
     @Test func theCoresAreSharedOutAtLeastOneLoopEach() {
         #expect(FastCGIServerConfiguration.loopsPerWorker(processes: 2, cores: 2) == 1)
@@ -25,6 +25,37 @@ struct PoolLoopsTests {
             #expect(
                 await eventually(seconds: 10, { Self.loops(of: worker) == expected }), "worker \(worker): \(Self.loops(of: worker)) loops")
         }
+    }
+
+    @Test func connectionsOpenedInABurstAreSharedOutAndEveryOneIsServed() async throws {
+        let app = try await SupervisedFixture.start(["--processes", "2"], nginx: false)
+        defer { app.stop() }
+        let workers = Array(app.workers)
+        // Both serving (a worker that has not started yet takes no share).
+        for worker in workers { #expect(await eventually(seconds: 10, { Self.loops(of: worker) > 0 })) }
+        let before = workers.map(Self.sockets(of:))
+        let count = 64
+        // As nginx fills its keep-alive pool: all at once, then one request each, kept open.
+        let statuses = try await offload { [socket = app.socket] in
+            let connections = try (0..<count).map { _ in try RawFastCGIConnection(unixPath: socket) }
+            let statuses = try connections.map { try $0.exchange(FCGI.request("GET", "/api/version", keepConnection: true)).status }
+            let held = workers.map(Self.sockets(of:))
+            _ = connections.count
+            return (statuses, held)
+        }
+        #expect(statuses.0 == Array(repeating: 200, count: count))
+        let added = zip(statuses.1, before).map { $0 - $1 }
+        #expect(added.reduce(0, +) == count, "\(added)")
+        // A share of 32, and an eighth over it before a worker stops listening; a few more accepted meanwhile.
+        for held in added { #expect(held <= 40, "connections per worker: \(added)") }
+    }
+
+    /// The worker's open sockets.
+    private static func sockets(of pid: pid_t) -> Int {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+        return fds.filter { fd in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"))?.hasPrefix("socket:") == true
+        }.count
     }
 
     /// The worker's threads named by the server's event loops (`fcgi-loop-N`).

@@ -69,6 +69,8 @@ final class Scoreboard: @unchecked Sendable {
         /// Odd while the request fields below are being written (a seqlock).
         case sequence
         case requestStart, requestEnd, contentLength, lastCPU, lastMemory, methodLength, uriLength
+        /// The worker's open connections (``PoolBalance``), after the method and URI bytes.
+        case connections = 48
     }
 
     let fd: Int32

@@ -284,7 +284,8 @@ public struct Application: Sendable {
             close(try LogFile.open(path))
         }
         var settings = settings
-        if configuration.statusPath != nil || configuration.slowlog != nil {
+        // Also for a pool without a status page: its workers balance their connections through it (PoolBalance).
+        if settings.processes > 1 || configuration.statusPath != nil || configuration.slowlog != nil {
             // Room for a replacement beside every worker, and for workers still exiting.
             settings.scoreboard = Scoreboard.create(slots: settings.processes * 2 + 2)
             if settings.scoreboard == nil { logger.warning("Cannot create the status scoreboard: \(String(cString: strerror(errno)))") }

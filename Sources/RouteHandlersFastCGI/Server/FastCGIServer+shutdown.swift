@@ -52,6 +52,8 @@ extension FastCGIServer {
     /// Takes the listening socket out of every loop's epoll, then closes it. Done once, here, so that no loop
     /// removes a descriptor number that closing has freed for reuse.
     private func stopListening() {
+        // First, so that a pool worker that paused listening does not put the descriptor back after it is closed.
+        context.balance?.stop()
         for loop in loops { epoll_ctl(loop.epoll, EPOLL_CTL_DEL, listener.fd, nil) }
         listener.close()
     }

@@ -95,15 +95,26 @@ public final class FastCGIServer: Service {
         self.boundAddress = bound
         var limit = rlimit()
         let connections = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 ? String(min(UInt64(limit.rlim_cur), 1 << 20)) : "1024"
+        let fd = listener.fd
+        let everyLoop = loops
+        // The status page's slot, else one of its own: a pool keeps a scoreboard for the balance alone.
+        let balance = (observer?.slot ?? worker.scoreboard.flatMap { WorkerSlot.claim(in: $0) }).map { slot in
+            PoolBalance(
+                slot: slot,
+                pause: { for loop in everyLoop { epoll_ctl(loop.epoll, EPOLL_CTL_DEL, fd, nil) } },
+                resume: { for loop in everyLoop { Self.listen(fd, on: loop) } })
+        }
         context = ConnectionContext(
             responder: responder, logger: logger, limits: RequestLimits(configuration), observer: observer,
             configuration: configuration, onRetire: worker.onRetire,
             managementValues: [("FCGI_MAX_CONNS", connections), ("FCGI_MAX_REQS", connections), ("FCGI_MPXS_CONNS", "0")],
-            boundAddress: bound)
-        // A new connection wakes one waiting loop, not all of them.
-        for loop in loops {
-            loop.register(fd: listener.fd, token: Self.listenToken, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, add: true)
-        }
+            boundAddress: bound, balance: balance)
+        for loop in loops { Self.listen(listener.fd, on: loop) }
+    }
+
+    /// Adds the listener to a loop's epoll. A new connection wakes one waiting loop, not all of them.
+    private static func listen(_ fd: Int32, on loop: EventLoop) {
+        loop.register(fd: fd, token: listenToken, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, add: true)
     }
 
     /// Serves until ``shutdown()``, a graceful shutdown of the `ServiceGroup` it runs in, or the cancellation of
@@ -121,6 +132,7 @@ public final class FastCGIServer: Service {
                 loop.run(onEvent: { token, events in handle(token, events, on: loop) }, logger: logger)
             }
         }
+        if let balance = context.balance { _ = spawnThread(name: "fcgi-balance") { balance.watch() } }
         // Both only start the drain: run() returns once the last request has been answered.
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {

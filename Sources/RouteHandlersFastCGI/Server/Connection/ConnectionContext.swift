@@ -24,12 +24,15 @@ final class ConnectionContext: Sendable {
     let drainSignal = ConditionLock()
     /// Requests whose after() work is still running: a graceful shutdown waits for them too.
     let pendingAfterWork = Atomic<Int>(0)
+    /// A pool worker's share of the pool's connections; `nil` outside a pool.
+    let balance: PoolBalance?
 
     init(
         responder: any HTTPResponder, logger: Logger, limits: RequestLimits, observer: RequestObserver?,
         configuration: FastCGIServerConfiguration, onRetire: (@Sendable (RetireReason) -> Void)?,
-        managementValues: [(name: String, value: String)], boundAddress: ListenAddress
+        managementValues: [(name: String, value: String)], boundAddress: ListenAddress, balance: PoolBalance? = nil
     ) {
+        self.balance = balance
         self.responder = responder
         self.logger = logger
         self.limits = limits

@@ -82,6 +82,7 @@ final class FastCGIConnection: @unchecked Sendable {
     /// Joins its loop: in the loop's table (events carry its id) and its epoll, waiting for a request.
     func open() {
         loop.connections.withLock { $0[id] = self }
+        context.balance?.connectionOpened()
         armedEvents = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
         loop.register(fd: fd, token: id, events: armedEvents | EPOLLET.rawValue, add: true)
         // A shutdown that began meanwhile may have missed it.
@@ -126,7 +127,7 @@ final class FastCGIConnection: @unchecked Sendable {
 
     /// Leaves its loop's table once its descriptor is closed; wakes a shutdown's drain, which counts them.
     func forget() {
-        loop.connections.withLock { _ = $0.removeValue(forKey: id) }
+        if loop.connections.withLock({ $0.removeValue(forKey: id) }) != nil { context.balance?.connectionClosed() }
         if context.stopping.load(ordering: .relaxed) {
             context.drainSignal.withLock { context.drainSignal.signal() }
         }
