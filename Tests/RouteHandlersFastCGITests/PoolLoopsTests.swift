@@ -24,6 +24,11 @@ struct PoolLoopsTests {
         for worker in app.workers {
             #expect(
                 await eventually(seconds: 10, { Self.loops(of: worker) == expected }), "worker \(worker): \(Self.loops(of: worker)) loops")
+            // What Application.cores reads there, for the app's own thread pools.
+            let environment = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(worker)/environ"))) ?? Data()
+            let variables = environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            let share = FastCGIServerConfiguration.loopsPerWorker(processes: 2)
+            #expect(variables.filter { $0.hasPrefix("ROUTE_HANDLERS_WORKER_CORES=") } == ["ROUTE_HANDLERS_WORKER_CORES=\(share)"])
         }
     }
 

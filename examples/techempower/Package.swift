@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(name: "swift-route-handlers", path: "../.."),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // postgres-nio's own: the event loop group its client runs on (Application.cores threads).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // The app's sources are this folder's (main.swift, Database/); its routes are app/.
@@ -22,6 +24,8 @@ let package = Package(
                 .product(name: "RouteHandlers", package: "swift-route-handlers"),
                 .product(name: "RouteHandlersFastCGI", package: "swift-route-handlers"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: ".",
             exclude: ["app", "Tests", "README.md"],

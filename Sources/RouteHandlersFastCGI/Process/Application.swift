@@ -160,10 +160,9 @@ public struct Application: Sendable {
             if worker {
                 // The master serves --status-listen.
                 configuration.statusListen = nil
-                if ServerOptions.given(options.ioThreads.map(String.init), "--io-threads", environment, "ROUTE_HANDLERS_IO_THREADS") == nil,
-                    let pool = try? options.processCount(environment: environment)
+                if ServerOptions.given(options.ioThreads.map(String.init), "--io-threads", environment, "ROUTE_HANDLERS_IO_THREADS") == nil
                 {
-                    configuration.ioThreads = FastCGIServerConfiguration.loopsPerWorker(processes: pool)
+                    configuration.ioThreads = Self.cores
                 }
                 let supervised = SupervisedWorker(scoreboard: Scoreboard.inherited(environment: environment), masterPID: getppid())
                 var workerLogger = logger

@@ -217,7 +217,7 @@ extension Supervisor {
         }
 
         func spawn(replacing old: pid_t?) -> pid_t? {
-            switch launcher.start() {
+            switch launcher.start(cores: FastCGIServerConfiguration.loopsPerWorker(processes: settings.processes)) {
             case .success(let started):
                 workers[started.pid] = Worker(
                     pid: started.pid, control: started.control,

@@ -21,7 +21,8 @@ struct WorkerLauncher {
         let message: String
     }
 
-    func start() -> Result<Started, Failure> {
+    /// Starts one worker, told the `cores` it may size its threads by (``Application/cores``).
+    func start(cores: Int) -> Result<Started, Failure> {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { return .failure(Failure(message: "pipe: \(String(cString: strerror(errno)))")) }
         // Close-on-exec: no other worker inherits this worker's pipe (the master spawns from one thread only).
@@ -51,6 +52,7 @@ struct WorkerLauncher {
         let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
         var variables = Self.workerEnvironment()
+        variables.append("\(Application.coresVariable)=\(cores)")
         if scoreboard != nil { variables.append("\(Scoreboard.variable)=\(Scoreboard.inheritedFD)") }
         let environment = variables.map { strdup($0) } + [nil]
         defer { environment.forEach { free($0) } }
@@ -68,7 +70,10 @@ struct WorkerLauncher {
     /// the master's.
     private static func workerEnvironment() -> [String] {
         let dropped =
-            [Supervisor.workerVariable, WorkerChannel.variable, Scoreboard.variable, "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"]
+            [
+                Supervisor.workerVariable, WorkerChannel.variable, Scoreboard.variable, Application.coresVariable, "LISTEN_PID",
+                "LISTEN_FDS", "LISTEN_FDNAMES",
+            ]
             + SystemdNotifier.variables
         var result = ["\(Supervisor.workerVariable)=1", "\(WorkerChannel.variable)=\(WorkerChannel.fd)"]
         var cursor = environ

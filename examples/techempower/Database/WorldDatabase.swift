@@ -1,9 +1,12 @@
+import NIOCore
+import NIOPosix
 import PostgresNIO
 import RouteHandlers
+import RouteHandlersFastCGI
 
-/// The benchmark's database: PostgreSQL through a pool of connections (postgres-nio's `PostgresClient`), which
-/// main.swift runs as one of the Application's services. Every query is a prepared statement (Statements.swift).
-/// The tables are made on first use when missing (``Schema``); a failed attempt is retried by the next request.
+/// The benchmark's database: PostgreSQL through a pool of connections (postgres-nio's `PostgresClient`) on
+/// `Application.cores` event loops, which main.swift runs as one of the Application's services. Every query is a
+/// prepared statement (Statements.swift). The tables are made on first use when missing (``Schema``); a failed attempt is retried by the next request.
 final class WorldDatabase: Sendable {
     let client: PostgresClient
     private let logger: Logger
@@ -11,7 +14,13 @@ final class WorldDatabase: Sendable {
     private let cache = Once<[World]>()
 
     init(url: DatabaseURL, maximumConnections: Int, logger: Logger = Logger(label: "techempower.postgres")) {
-        self.client = PostgresClient(configuration: url.configuration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        // As many event loops as this process's share of the cores: under --processes auto, one per worker, as
+        // its FastCGI server runs, rather than one per core in every worker.
+        let cores = Application.cores
+        let group: any EventLoopGroup =
+            cores == System.coreCount ? PostgresClient.defaultEventLoopGroup : MultiThreadedEventLoopGroup(numberOfThreads: cores)
+        self.client = PostgresClient(
+            configuration: url.configuration(maximumConnections: maximumConnections), eventLoopGroup: group, backgroundLogger: logger)
         self.logger = logger
     }
 
