@@ -67,9 +67,6 @@ final class PoolBalance: @unchecked Sendable {
         resumeListening()
     }
 
-    /// Whether the listener is out of this worker's event loops now.
-    var isPaused: Bool { state.withLock { $0.paused } }
-
     /// Whether this worker holds more connections than its share of the live workers' (plus an eighth, at least 2).
     func overShare() -> Bool {
         let own = rh_atomic_load(mine)

@@ -10,7 +10,7 @@ public struct FastCGIServerConfiguration: Sendable {
     /// Event loops, one thread each: a loop owns its connections and runs their requests start to finish (read,
     /// handler, response), so a request never waits for another thread to wake. Default: one per core (at
     /// least 2), since more loops than cores only add switching between them; a pool's worker
-    /// (`--processes N`) gets its share of the cores instead (``loopsPerWorker(processes:)``). A handler that
+    /// (`--processes N`) gets its share of the cores instead (``loopsPerWorker(processes:cores:)``). A handler that
     /// blocks its thread holds its loop's other connections until it returns: raise this when handlers make
     /// blocking calls.
     public var ioThreads: Int = max(2, Int(ProcessorCount.online))
