@@ -6,7 +6,8 @@ import RouteHandlersFastCGI
 
 /// The benchmark's database: PostgreSQL through a pool of connections (postgres-nio's `PostgresClient`) on
 /// `Application.cores` event loops, which main.swift runs as one of the Application's services. Every query is a
-/// prepared statement (Statements.swift). The tables are made on first use when missing (``Schema``); a failed attempt is retried by the next request.
+/// prepared statement (Statements.swift). The tables are made on first use when missing (``Schema``); a failed
+/// attempt is retried by the next request.
 final class WorldDatabase: Sendable {
     let client: PostgresClient
     private let logger: Logger
