@@ -92,10 +92,7 @@ extension Scoreboard {
         result.refusedConnections = load(.refusedConnections)
         result.droppedConnections = load(.droppedConnections)
         Self.addEntries(of: retiredTable, count: Layout.retiredEntries, to: &result.routes)
-        for index in 0..<slotCount {
-            let slot = slot(index)
-            let pid = rh_atomic_load(Self.word(slot, .pid))
-            guard pid != 0 else { continue }
+        for (slot, pid) in liveSlots {
             var worker = readWorker(slot)
             worker.pid = Int(pid)
             result.acceptedConnections += worker.requests

@@ -137,6 +137,21 @@ final class Scoreboard: @unchecked Sendable {
         base + Layout.slotsOffset + index * Layout.slotSize
     }
 
+    /// The slots of the workers alive now (a pid set, not yet released by the master), with their pids.
+    var liveSlots: [(slot: UnsafeMutableRawPointer, pid: UInt64)] {
+        (0..<slotCount).compactMap { index in
+            let slot = slot(index)
+            let pid = rh_atomic_load(Self.word(slot, .pid))
+            return pid == 0 ? nil : (slot, pid)
+        }
+    }
+
+    /// The live workers and the connections they hold open, summed (``PoolBalance``).
+    func openConnections() -> (workers: Int, connections: UInt64) {
+        let live = liveSlots
+        return (live.count, live.reduce(0) { $0 + rh_atomic_load(Self.word($1.slot, .connections)) })
+    }
+
     static func word(_ slot: UnsafeMutableRawPointer, _ field: Worker) -> UnsafeMutablePointer<UInt64> {
         (slot + field.rawValue * 8).assumingMemoryBound(to: UInt64.self)
     }

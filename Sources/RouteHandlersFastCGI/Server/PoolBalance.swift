@@ -71,17 +71,10 @@ final class PoolBalance: @unchecked Sendable {
     func overShare() -> Bool {
         let own = rh_atomic_load(mine)
         guard own > 2 else { return false }
-        var total: UInt64 = 0
-        var workers: UInt64 = 0
-        let board = slot.board
-        for index in 0..<board.slotCount {
-            let other = board.slot(index)
-            guard rh_atomic_load(Scoreboard.word(other, .pid)) != 0 else { continue }
-            workers += 1
-            total += rh_atomic_load(Scoreboard.word(other, .connections))
-        }
-        guard workers > 1 else { return false }
-        let share = (total + workers - 1) / workers
+        let pool = slot.board.openConnections()
+        guard pool.workers > 1 else { return false }
+        let workers = UInt64(pool.workers)
+        let share = (pool.connections + workers - 1) / workers
         return own > share + max(2, share / 8)
     }
 
